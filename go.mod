@@ -1,0 +1,3 @@
+module compatbuild
+
+go 1.26
