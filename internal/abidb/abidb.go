@@ -1,0 +1,516 @@
+// Package abidb answers questions about glibc's ABI history: which symbols
+// and symbol versions each glibc library exported in each release from 2.17
+// to 2.44, for every ABI glibc ships abilists for. The data is derived from
+// glibc's own *.abilist files by ./gen and embedded, so nothing is read from
+// disk at run time.
+package abidb
+
+//go:generate go run ./gen -src ../../../shared/glibc-abi -out data
+
+import (
+	"bufio"
+	"compress/gzip"
+	"embed"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed data/*.abidb.gz
+var dataFS embed.FS
+
+// ABIs lists the ABIs the database covers, in a fixed order.
+var ABIs = []string{"x86_64", "i386", "aarch64", "arm", "powerpc64le", "s390x", "riscv64"}
+
+// Kind is what a symbol is: glibc's abilists know functions and data
+// objects; TLS is for stubs built from other sources.
+type Kind uint8
+
+const (
+	Func Kind = iota
+	Object
+	TLS
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Func:
+		return "function"
+	case Object:
+		return "object"
+	case TLS:
+		return "tls"
+	}
+	return "unknown"
+}
+
+// SymbolVersion is one symbol@node pair as a library exports it.
+type SymbolVersion struct {
+	Name string
+	Node string // version node, e.g. GLIBC_2.14
+	Kind Kind
+	Size uint64 // object size in bytes; 0 for functions
+	// releases is the set of releases (bit i = DB.Releases()[i]) that export it.
+	releases uint64
+}
+
+type library struct {
+	name    string
+	nodes   map[string]uint64
+	symbols map[string][]SymbolVersion // sorted oldest node first
+}
+
+type marker struct {
+	node, lib string
+	release   Version
+}
+
+// DB is the history of one ABI.
+type DB struct {
+	abi      string
+	releases []Version
+	libs     map[string]*library
+	libNames []string
+	markers  []marker
+}
+
+var (
+	loadMu sync.Mutex
+	loaded = map[string]*DB{}
+)
+
+// Load returns the database for abi (one of ABIs), decoding it on first use.
+func Load(abi string) (*DB, error) {
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	if db := loaded[abi]; db != nil {
+		return db, nil
+	}
+	if !slices.Contains(ABIs, abi) {
+		return nil, fmt.Errorf("unsupported ABI %q: compatbuild knows %s", abi, strings.Join(ABIs, ", "))
+	}
+	f, err := dataFS.Open("data/" + abi + ".abidb.gz")
+	if err != nil {
+		return nil, fmt.Errorf("abidb: embedded data for %s missing: %w", abi, err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("abidb: embedded data for %s: %w", abi, err)
+	}
+	db, err := decode(bufio.NewScanner(zr))
+	if err != nil {
+		return nil, fmt.Errorf("abidb: embedded data for %s: %w", abi, err)
+	}
+	loaded[abi] = db
+	return db, nil
+}
+
+// MustLoad is Load for ABIs known to be present (tests, tables).
+func MustLoad(abi string) *DB {
+	db, err := Load(abi)
+	if err != nil {
+		panic(err)
+	}
+	return db
+}
+
+func decode(sc *bufio.Scanner) (*DB, error) {
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	db := &DB{libs: map[string]*library{}}
+	var cur *library
+	for line := 1; sc.Scan(); line++ {
+		f := strings.Fields(sc.Text())
+		bad := func() error { return fmt.Errorf("line %d: malformed record %q", line, sc.Text()) }
+		if len(f) == 0 {
+			return nil, bad()
+		}
+		switch f[0] {
+		case "compatbuild-abidb":
+			if len(f) != 2 || f[1] != "1" {
+				return nil, fmt.Errorf("line %d: unsupported format %q", line, sc.Text())
+			}
+		case "abi":
+			if len(f) != 2 {
+				return nil, bad()
+			}
+			db.abi = f[1]
+		case "releases":
+			for _, s := range f[1:] {
+				v, err := ParseVersion(s)
+				if err != nil {
+					return nil, fmt.Errorf("line %d: %w", line, err)
+				}
+				db.releases = append(db.releases, v)
+			}
+		case "lib":
+			if len(f) != 2 {
+				return nil, bad()
+			}
+			cur = &library{name: f[1], nodes: map[string]uint64{}, symbols: map[string][]SymbolVersion{}}
+			db.libs[cur.name] = cur
+			db.libNames = append(db.libNames, cur.name)
+		case "n":
+			if cur == nil || len(f) != 3 {
+				return nil, bad()
+			}
+			mask, err := strconv.ParseUint(f[2], 16, 64)
+			if err != nil {
+				return nil, bad()
+			}
+			cur.nodes[f[1]] = mask
+		case "s":
+			if cur == nil || len(f) < 5 {
+				return nil, bad()
+			}
+			sv := SymbolVersion{Name: f[1], Node: f[2]}
+			maskField := f[4]
+			switch {
+			case f[3] == "F" && len(f) == 5:
+				sv.Kind = Func
+			case f[3] == "D" && len(f) == 6:
+				sv.Kind = Object
+				size, err := strconv.ParseUint(f[4], 16, 64)
+				if err != nil {
+					return nil, bad()
+				}
+				sv.Size, maskField = size, f[5]
+			default:
+				return nil, bad()
+			}
+			mask, err := strconv.ParseUint(maskField, 16, 64)
+			if err != nil {
+				return nil, bad()
+			}
+			sv.releases = mask
+			cur.symbols[sv.Name] = append(cur.symbols[sv.Name], sv)
+		case "m":
+			if len(f) != 4 {
+				return nil, bad()
+			}
+			v, err := ParseVersion(f[3])
+			if err != nil {
+				return nil, fmt.Errorf("line %d: %w", line, err)
+			}
+			db.markers = append(db.markers, marker{f[1], f[2], v})
+		default:
+			return nil, bad()
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if db.abi == "" || len(db.releases) == 0 || len(db.libs) == 0 {
+		return nil, fmt.Errorf("incomplete database (abi %q, %d releases, %d libraries)", db.abi, len(db.releases), len(db.libs))
+	}
+	return db, nil
+}
+
+// ABI names the ABI this database describes.
+func (db *DB) ABI() string { return db.abi }
+
+// Releases lists the glibc releases with data for this ABI, oldest first.
+// riscv64, for example, starts at 2.27, where glibc first supported it.
+func (db *DB) Releases() []Version {
+	var out []Version
+	for i, r := range db.releases {
+		if db.anyLibAt(i) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (db *DB) anyLibAt(bit int) bool {
+	for _, l := range db.libs {
+		for _, m := range l.nodes {
+			if m&(1<<bit) != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// First is the oldest release with data for this ABI.
+func (db *DB) First() Version { return db.Releases()[0] }
+
+// Last is the newest release in the database.
+func (db *DB) Last() Version { return db.releases[len(db.releases)-1] }
+
+// releaseBit maps a target to the release whose lists describe it and a
+// node filter: a target inside the database uses its own lists; an older
+// target (e.g. 2.12) uses the oldest lists, keeping only nodes ≤ target.
+func (db *DB) releaseBit(target Version) (bit int, err error) {
+	rels := db.Releases()
+	if target.Less(rels[0]) {
+		return slices.Index(db.releases, rels[0]), nil
+	}
+	for i, r := range db.releases {
+		if r == (Version{target.Major, target.Minor, 0}) {
+			if !db.anyLibAt(i) {
+				break
+			}
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("glibc %s is not a release compatbuild knows for %s: use %s to %s", target, db.abi, rels[0], db.Last())
+}
+
+func (db *DB) nodeAllowed(node string, target Version) bool {
+	family, v, ok := NodeVersion(node)
+	if !ok || family != "GLIBC" {
+		return true // e.g. GCC_3.0 on i386: present since the baseline
+	}
+	return !target.Less(v)
+}
+
+// Libraries lists the libraries (short names like "libc", "libpthread")
+// that exist at target, sorted.
+func (db *DB) Libraries(target Version) ([]string, error) {
+	bit, err := db.releaseBit(target)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, name := range db.libNames {
+		for _, m := range db.libs[name].nodes {
+			if m&(1<<bit) != 0 {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// Nodes lists the version nodes lib defines at target, oldest first,
+// including nodes that carry no symbol and symbol-less markers.
+func (db *DB) Nodes(lib string, target Version) ([]string, error) {
+	bit, err := db.releaseBit(target)
+	if err != nil {
+		return nil, err
+	}
+	l := db.libs[lib]
+	if l == nil {
+		return nil, fmt.Errorf("%s has no library %q", db.abi, lib)
+	}
+	var out []string
+	for n, m := range l.nodes {
+		if m&(1<<bit) != 0 && db.nodeAllowed(n, target) {
+			out = append(out, n)
+		}
+	}
+	for _, mk := range db.markers {
+		if mk.lib == lib && !target.Less(mk.release) {
+			out = append(out, mk.node)
+		}
+	}
+	sortNodes(out)
+	return out, nil
+}
+
+// Exports lists every symbol@node that lib exports at target, sorted by name
+// and then oldest node first. For each name, the last entry is the one a new
+// link binds to (the default version).
+func (db *DB) Exports(lib string, target Version) ([]SymbolVersion, error) {
+	bit, err := db.releaseBit(target)
+	if err != nil {
+		return nil, err
+	}
+	l := db.libs[lib]
+	if l == nil {
+		return nil, fmt.Errorf("%s has no library %q", db.abi, lib)
+	}
+	names := make([]string, 0, len(l.symbols))
+	for n := range l.symbols {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []SymbolVersion
+	for _, n := range names {
+		for _, sv := range l.symbols[n] {
+			if sv.releases&(1<<bit) != 0 && db.nodeAllowed(sv.Node, target) {
+				out = append(out, sv)
+			}
+		}
+	}
+	return out, nil
+}
+
+// NotAvailableError says a symbol cannot be linked at the target release.
+type NotAvailableError struct {
+	ABI, Lib, Symbol string
+	Target           Version
+	Since            Version // first release that has it in Lib; zero if none
+	Removed          bool    // Lib had it before Target but no longer does
+}
+
+func (e *NotAvailableError) Error() string {
+	if e.Removed {
+		return fmt.Sprintf("%s is no longer exported by %s at glibc %s (%s)", e.Symbol, e.Lib, e.Target, e.ABI)
+	}
+	if e.Since.IsZero() {
+		return fmt.Sprintf("%s is not exported by %s in any glibc release up to %s (%s)", e.Symbol, e.Lib, lastKnown, e.ABI)
+	}
+	return fmt.Sprintf("%s is not available in %s before glibc %s (target %s, %s)", e.Symbol, e.Lib, e.Since, e.Target, e.ABI)
+}
+
+const lastKnown = "2.44"
+
+// Bind returns the symbol version that a link of symbol against lib at the
+// target release binds to: the newest version lib lists at that release.
+// If there is none it returns a *NotAvailableError.
+func (db *DB) Bind(lib, symbol string, target Version) (SymbolVersion, error) {
+	bit, err := db.releaseBit(target)
+	if err != nil {
+		return SymbolVersion{}, err
+	}
+	l := db.libs[lib]
+	if l == nil {
+		return SymbolVersion{}, fmt.Errorf("%s has no library %q", db.abi, lib)
+	}
+	var best SymbolVersion
+	found := false
+	for _, sv := range l.symbols[symbol] {
+		if sv.releases&(1<<bit) != 0 && db.nodeAllowed(sv.Node, target) {
+			best, found = sv, true
+		}
+	}
+	if found {
+		return best, nil
+	}
+	e := &NotAvailableError{ABI: db.abi, Lib: lib, Symbol: symbol, Target: target}
+	for _, sv := range l.symbols[symbol] {
+		since := db.introduced(sv)
+		if target.Less(since) && (e.Since.IsZero() || since.Less(e.Since)) {
+			e.Since = since
+		}
+		if !since.IsZero() && !target.Less(since) {
+			e.Removed = true
+		}
+	}
+	return SymbolVersion{}, e
+}
+
+// introduced is the oldest release that exported sv: the first list that
+// has it, or for entries already in the oldest list, the release named by
+// its node (glibc 2.15 introduced GLIBC_2.15 symbols).
+func (db *DB) introduced(sv SymbolVersion) Version {
+	first := db.First()
+	for i, r := range db.releases {
+		if sv.releases&(1<<i) == 0 {
+			continue
+		}
+		if r == first {
+			if _, v, ok := NodeVersion(sv.Node); ok && v.Less(first) {
+				return v
+			}
+		}
+		return r
+	}
+	return Version{}
+}
+
+// LibraryOf says which library a link against target resolves symbol from:
+// the library whose default version of it is newest (in 2.34
+// pthread_key_create is in libc.so.6 as GLIBC_2.34 and only as a compat
+// placeholder nowhere else). ok is false when no library has it.
+func (db *DB) LibraryOf(symbol string, target Version) (lib string, sv SymbolVersion, ok bool) {
+	for _, name := range db.libNames {
+		got, err := db.Bind(name, symbol, target)
+		if err != nil {
+			continue
+		}
+		if !ok || nodeLess(sv.Node, got.Node) {
+			lib, sv, ok = name, got, true
+		}
+	}
+	return lib, sv, ok
+}
+
+// NodeRelease returns the glibc release that introduced a version node:
+// GLIBC_2.34 → 2.34, GLIBC_2.3.4 → 2.3.4, and the symbol-less markers from
+// the table (GLIBC_ABI_DT_RELR → 2.36). ok is false for nodes glibc never
+// had on this ABI, GLIBC_PRIVATE included.
+func (db *DB) NodeRelease(node string) (Version, bool) {
+	for _, mk := range db.markers {
+		if mk.node == node {
+			return mk.release, true
+		}
+	}
+	family, v, ok := NodeVersion(node)
+	if !ok || family != "GLIBC" {
+		return Version{}, false
+	}
+	for _, l := range db.libs {
+		if _, ok := l.nodes[node]; ok {
+			return v, true
+		}
+	}
+	// Nodes older than the oldest list we have are folded into the
+	// ABI's baseline by glibc; anything before the first release is real.
+	if v.Less(db.First()) {
+		return v, true
+	}
+	return Version{}, false
+}
+
+// IsMarker reports whether node is a symbol-less version node.
+func (db *DB) IsMarker(node string) bool {
+	for _, mk := range db.markers {
+		if mk.node == node {
+			return true
+		}
+	}
+	return false
+}
+
+// History returns every version of symbol in every library, with the
+// releases (from this database's range) that export it.
+func (db *DB) History(symbol string) []Appearance {
+	var out []Appearance
+	for _, name := range db.libNames {
+		for _, sv := range db.libs[name].symbols[symbol] {
+			a := Appearance{Lib: name, SymbolVersion: sv}
+			for i, r := range db.releases {
+				if sv.releases&(1<<i) != 0 {
+					a.Releases = append(a.Releases, r)
+				}
+			}
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Appearance is one symbol@node in one library and the releases that
+// export it.
+type Appearance struct {
+	Lib string
+	SymbolVersion
+	Releases []Version
+}
+
+func sortNodes(nodes []string) {
+	sort.SliceStable(nodes, func(i, j int) bool { return nodeLess(nodes[i], nodes[j]) })
+}
+
+// nodeLess orders numbered nodes by number and puts names without a number
+// (markers) after them.
+func nodeLess(a, b string) bool {
+	fa, va, oka := NodeVersion(a)
+	fb, vb, okb := NodeVersion(b)
+	switch {
+	case oka && okb && fa == fb:
+		if c := va.Compare(vb); c != 0 {
+			return c < 0
+		}
+	case oka != okb:
+		return oka
+	}
+	return a < b
+}
