@@ -1,0 +1,388 @@
+package runtimes
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// debianRelease is a named Debian runtime.
+type debianRelease struct {
+	name    string   // "debian:11"
+	aliases []string // "debian:bullseye"
+	suite   string   // "bullseye"
+	glibc   string   // expected glibc version, for documentation and checks
+}
+
+var debianReleases = []debianRelease{
+	{"debian:11", []string{"debian:bullseye"}, "bullseye", "2.31"},
+	{"debian:12", []string{"debian:bookworm"}, "bookworm", "2.36"},
+	{"debian:13", []string{"debian:trixie"}, "trixie", "2.41"},
+}
+
+func lookupRelease(name string) (debianRelease, bool) {
+	for _, r := range debianReleases {
+		if r.name == name || slices.Contains(r.aliases, name) {
+			return r, true
+		}
+	}
+	return debianRelease{}, false
+}
+
+// metaFile is written into a fetched runtime's root last before it is
+// renamed into place: its presence marks a complete runtime.
+const metaFile = ".compatbuild-runtime.json"
+
+type runtimeMeta struct {
+	Name     string    `json:"name"`
+	Suite    string    `json:"suite"`
+	Arch     string    `json:"arch"`
+	Packages []string  `json:"packages"` // requested package names
+	Debs     []string  `json:"debs"`     // the .deb files extracted
+	Mirror   string    `json:"mirror"`
+	Fetched  time.Time `json:"fetched"`
+}
+
+// fetchRequest is what a named runtime is made of.
+type fetchRequest struct {
+	rel      debianRelease
+	arch     string
+	packages []string
+	mirror   aptSource
+}
+
+// downloadDebs downloads the request's packages as .deb files into outDir,
+// using workDir for apt's private state. Tests replace it to share
+// downloads between fresh caches.
+var downloadDebs = aptDownload
+
+// cacheKey names the cache entry: debian-11-amd64, plus a hash of the
+// package set when it is not the default one.
+func cacheKey(rel debianRelease, arch string, pkgs []string) string {
+	key := strings.ReplaceAll(rel.name, ":", "-") + "-" + arch
+	if !slices.Equal(pkgs, normalizePackages(DefaultPackages())) {
+		sum := sha256.Sum256([]byte(strings.Join(pkgs, "\n")))
+		key += "-" + hex.EncodeToString(sum[:])[:12]
+	}
+	return key
+}
+
+func normalizePackages(pkgs []string) []string {
+	out := []string{"libc6"}
+	for _, p := range pkgs {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func getDebian(ctx context.Context, rel debianRelease, opts Options) (*Runtime, error) {
+	arch := opts.Arch
+	if arch == "" {
+		a, err := hostArch()
+		if err != nil {
+			return nil, fmt.Errorf("fetching %s runtime: %v", rel.name, err)
+		}
+		arch = a
+	}
+	if _, ok := arches[arch]; !ok {
+		return nil, fmt.Errorf("fetching %s runtime: unknown architecture %q; use a Debian architecture name such as amd64, arm64 or i386", rel.name, arch)
+	}
+	pkgs := opts.Packages
+	if len(pkgs) == 0 {
+		pkgs = DefaultPackages()
+	}
+	pkgs = normalizePackages(pkgs)
+	for _, p := range pkgs {
+		if strings.ContainsAny(p, " /:=") || strings.HasPrefix(p, "-") {
+			return nil, fmt.Errorf("fetching %s runtime: bad package name %q; give plain Debian package names such as libstdc++6", rel.name, p)
+		}
+	}
+	cacheDir := opts.CacheDir
+	if cacheDir == "" {
+		d, err := DefaultCacheDir()
+		if err != nil {
+			return nil, err
+		}
+		cacheDir = d
+	}
+	cacheDir, err := filepath.Abs(cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	key := cacheKey(rel, arch, pkgs)
+	final := filepath.Join(cacheDir, key)
+
+	if !complete(final) {
+		etc := opts.aptEtc
+		if etc == "" {
+			etc = "/etc/apt"
+		}
+		if err := fetchLocked(ctx, cacheDir, key, final, func(tmp string) (runtimeMeta, error) {
+			mirror, err := debianMirror(etc)
+			if err != nil {
+				return runtimeMeta{}, err
+			}
+			req := fetchRequest{rel: rel, arch: arch, packages: pkgs, mirror: mirror}
+			return build(ctx, req, tmp)
+		}); err != nil {
+			return nil, fmt.Errorf("fetching %s runtime: %v", rel.name, err)
+		}
+	}
+	r, err := detect(rel.name, final, arch)
+	if err != nil {
+		return nil, fmt.Errorf("%v; remove %s to fetch it again", err, final)
+	}
+	return r, nil
+}
+
+// complete reports whether dir is a finished runtime.
+func complete(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, metaFile))
+	return err == nil
+}
+
+// fetchLocked makes final under an exclusive lock on cacheDir/.<key>.lock:
+// mk builds the runtime's root in a temporary directory next to final,
+// which is then synced and renamed into place. If another process or
+// goroutine made final first, that one is used.
+func fetchLocked(ctx context.Context, cacheDir, key, final string, mk func(tmpRoot string) (runtimeMeta, error)) error {
+	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
+		return fmt.Errorf("creating the cache %s: %v; set XDG_CACHE_HOME to a writable directory", cacheDir, err)
+	}
+	unlock, err := lockFile(ctx, filepath.Join(cacheDir, "."+key+".lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if complete(final) {
+		return nil // made while we waited for the lock
+	}
+	// Leftovers of crashed fetches of this key: everyone making this key
+	// holds the lock, so none of them is in use.
+	old, _ := filepath.Glob(filepath.Join(cacheDir, ".tmp-"+key+"-*"))
+	for _, o := range old {
+		os.RemoveAll(o)
+	}
+	tmp, err := os.MkdirTemp(cacheDir, ".tmp-"+key+"-")
+	if err != nil {
+		return fmt.Errorf("creating a temporary directory in %s: %v", cacheDir, err)
+	}
+	defer os.RemoveAll(tmp)
+	root := filepath.Join(tmp, "root")
+	if err := os.Mkdir(root, 0o755); err != nil {
+		return err
+	}
+	meta, err := mk(root)
+	if err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(root, metaFile), append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	if err := syncTree(root); err != nil {
+		return fmt.Errorf("syncing %s: %v", root, err)
+	}
+	if err := os.Rename(root, final); err != nil {
+		if complete(final) {
+			return nil // lost a race with a process that ignores the lock; use its result
+		}
+		if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+			return fmt.Errorf("%s exists but is not a complete runtime; remove it and try again", final)
+		}
+		return err
+	}
+	return syncDir(cacheDir)
+}
+
+// lockFile takes an exclusive flock on path, waiting until ctx is done.
+func lockFile(ctx context.Context, path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the lock %s: %v", path, err)
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() {
+				syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+				f.Close()
+			}, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+			f.Close()
+			return nil, fmt.Errorf("locking %s: %v", path, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("waiting for another fetch holding %s: %v", path, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// syncTree fsyncs every regular file and directory under root.
+func syncTree(root string) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() && !d.IsDir() {
+			return nil
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return f.Sync()
+	})
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// build downloads and extracts the request's packages into root.
+func build(ctx context.Context, req fetchRequest, root string) (runtimeMeta, error) {
+	work := filepath.Join(filepath.Dir(root), "apt")
+	debs := filepath.Join(filepath.Dir(root), "debs")
+	for _, d := range []string{work, debs} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return runtimeMeta{}, err
+		}
+	}
+	if err := downloadDebs(ctx, req, work, debs); err != nil {
+		return runtimeMeta{}, err
+	}
+	files, _ := filepath.Glob(filepath.Join(debs, "*.deb"))
+	if len(files) == 0 {
+		return runtimeMeta{}, fmt.Errorf("apt-get download left no .deb files in %s; check the machine's apt configuration (/etc/apt/sources.list.d)", debs)
+	}
+	meta := runtimeMeta{
+		Name: req.rel.name, Suite: req.rel.suite, Arch: req.arch,
+		Packages: req.packages, Mirror: req.mirror.URI, Fetched: time.Now().UTC(),
+	}
+	for _, f := range files {
+		cmd := exec.CommandContext(ctx, "dpkg-deb", "-x", f, root)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return runtimeMeta{}, fmt.Errorf("dpkg-deb -x %s failed: %v: %s; is dpkg installed?", filepath.Base(f), err, lastLine(string(out)))
+		}
+		meta.Debs = append(meta.Debs, filepath.Base(f))
+	}
+	if err := relativizeSymlinks(root); err != nil {
+		return runtimeMeta{}, fmt.Errorf("fixing symlinks in %s: %v", root, err)
+	}
+	return meta, nil
+}
+
+// relativizeSymlinks rewrites absolute symlinks under root (such as
+// lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-2.31.so) into
+// relative ones, so they point inside root and never at the host.
+func relativizeSymlinks(root string) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.Type()&fs.ModeSymlink == 0 {
+			return err
+		}
+		target, err := os.Readlink(p)
+		if err != nil || !strings.HasPrefix(target, "/") {
+			return err
+		}
+		rel, err := filepath.Rel(filepath.Dir(p), filepath.Join(root, target))
+		if err != nil {
+			return err
+		}
+		if err := os.Remove(p); err != nil {
+			return err
+		}
+		return os.Symlink(rel, p)
+	})
+}
+
+// aptDownload runs apt-get update and apt-get download with a private apt
+// setup in workDir: its own sources list naming only the wanted suite, its
+// own state, lists and cache, and the wanted architecture. The system's apt
+// state is not touched and no root is needed. Signatures are checked.
+func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) error {
+	for _, d := range []string{"state/lists/partial", "cache/archives/partial", "sources.list.d", "preferences.d"} {
+		if err := os.MkdirAll(filepath.Join(workDir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	opts := "arch=" + req.arch + " target=Packages"
+	if k := keyringFor(req.mirror); k != "" {
+		opts = "signed-by=" + k + " " + opts
+	}
+	line := fmt.Sprintf("deb [%s] %s %s main\n", opts, req.mirror.URI, req.rel.suite)
+	for name, content := range map[string]string{"sources.list": line, "state/status": "", "preferences": ""} {
+		if err := os.WriteFile(filepath.Join(workDir, name), []byte(content), 0o644); err != nil {
+			return err
+		}
+	}
+	args := []string{
+		"-q",
+		"-o", "Dir::Etc::SourceList=" + filepath.Join(workDir, "sources.list"),
+		"-o", "Dir::Etc::SourceParts=" + filepath.Join(workDir, "sources.list.d"),
+		"-o", "Dir::Etc::Preferences=" + filepath.Join(workDir, "preferences"),
+		"-o", "Dir::Etc::PreferencesParts=" + filepath.Join(workDir, "preferences.d"),
+		"-o", "Dir::State=" + filepath.Join(workDir, "state"),
+		"-o", "Dir::State::Lists=" + filepath.Join(workDir, "state/lists"),
+		"-o", "Dir::State::status=" + filepath.Join(workDir, "state/status"),
+		"-o", "Dir::Cache=" + filepath.Join(workDir, "cache"),
+		"-o", "Dir::Cache::archives=" + filepath.Join(workDir, "cache/archives"),
+		"-o", "APT::Architecture=" + req.arch,
+		"-o", "APT::Architectures::=" + req.arch,
+		"-o", "APT::Default-Release=",
+		"-o", "Acquire::Languages=none",
+	}
+	if os.Geteuid() == 0 {
+		// apt drops to the _apt user for downloads, which cannot enter a
+		// private (0700) cache directory; stay root instead.
+		args = append(args, "-o", "APT::Sandbox::User=root")
+	}
+	run := func(dir string, extra ...string) error {
+		cmd := exec.CommandContext(ctx, "apt-get", append(slices.Clone(args), extra...)...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "LC_ALL=C", "DEBIAN_FRONTEND=noninteractive")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			if errors.Is(err, exec.ErrNotFound) {
+				return fmt.Errorf("apt-get not found: %v; named runtimes need a Debian-like machine with apt and dpkg", err)
+			}
+			return fmt.Errorf("apt-get %s failed (mirror %s from %s, suite %s): %s; check the machine's apt configuration (/etc/apt/sources.list.d)",
+				strings.Join(extra, " "), req.mirror.URI, req.mirror.File, req.rel.suite, lastLine(string(out)))
+		}
+		return nil
+	}
+	if err := run(workDir, "update", "--error-on=any"); err != nil {
+		return err
+	}
+	var names []string
+	for _, p := range req.packages {
+		names = append(names, p+":"+req.arch)
+	}
+	return run(outDir, append([]string{"download"}, names...)...)
+}

@@ -1,0 +1,256 @@
+// Package runtimes provides real old-glibc runtimes to run built binaries
+// under, without containers.
+//
+// A runtime is a directory holding a glibc dynamic loader (ld.so) and
+// libraries. Named runtimes ("debian:11", "debian:12", "debian:13") are
+// fetched with the machine's own apt configuration into a private apt setup
+// in the user cache, extracted with dpkg-deb, and reused afterwards. Any other
+// extracted root filesystem (for example from `docker export`) can be used by
+// passing its path as the name.
+//
+// A program is run as
+//
+//	<loader> --inhibit-cache --library-path <runtime lib dirs> prog args...
+//
+// so its libc and every other needed library come from the runtime. Libraries
+// that the runtime does not have still fall back to the loader's built-in
+// default directories (/lib/<triplet>, /usr/lib/<triplet>) of the host; use
+// [Runtime.Libraries] to see where each one resolved.
+package runtimes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+)
+
+// Runtime is a glibc runtime that programs can be run under.
+type Runtime struct {
+	// Name is the runtime's name ("debian:11") or, for a folder runtime,
+	// the folder's absolute path.
+	Name string
+	// Arch is the Debian architecture name of the runtime ("amd64").
+	Arch string
+	// Glibc is the glibc version of the runtime ("2.31").
+	Glibc string
+	// Root is the runtime's root directory.
+	Root string
+	// Loader is the host path of the dynamic loader, with all symlinks
+	// resolved inside Root.
+	Loader string
+	// LibraryPath lists the host paths of the runtime's library
+	// directories, in search order, symlinks resolved inside Root.
+	LibraryPath []string
+}
+
+// Options changes how [GetWithOptions] finds or fetches a runtime.
+type Options struct {
+	// Arch is the Debian architecture ("amd64", "arm64", "i386"...). Empty
+	// means the host's architecture for named runtimes and "detect" for
+	// folder runtimes.
+	Arch string
+	// Packages are the Debian packages a named runtime is made of. Empty
+	// means DefaultPackages(). libc6 is always included.
+	Packages []string
+	// CacheDir is where named runtimes are kept. Empty means
+	// DefaultCacheDir().
+	CacheDir string
+
+	// aptEtc is the apt configuration directory to read mirrors from
+	// (tests only; empty means /etc/apt).
+	aptEtc string
+}
+
+// DefaultPackages returns the packages a named runtime is made of by
+// default: the C library and the GCC runtime libraries C++ programs need.
+func DefaultPackages() []string {
+	return []string{"libc6", "libgcc-s1", "libstdc++6"}
+}
+
+// Names returns the names of the known named runtimes, sorted.
+func Names() []string {
+	names := make([]string, 0, len(debianReleases))
+	for _, r := range debianReleases {
+		names = append(names, r.name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// DefaultCacheDir returns the directory named runtimes are cached in:
+// $XDG_CACHE_HOME/compatbuild/runtimes, or ~/.cache/compatbuild/runtimes.
+func DefaultCacheDir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the cache directory: %v; set XDG_CACHE_HOME or HOME", err)
+	}
+	return filepath.Join(base, "compatbuild", "runtimes"), nil
+}
+
+// Get returns the runtime called name, fetching it first if it is a named
+// runtime that is not cached yet. name is one of Names() or the path of a
+// folder holding an extracted root filesystem.
+func Get(ctx context.Context, name string) (*Runtime, error) {
+	return GetWithOptions(ctx, name, Options{})
+}
+
+// GetWithOptions is [Get] with options.
+func GetWithOptions(ctx context.Context, name string, opts Options) (*Runtime, error) {
+	if rel, ok := lookupRelease(name); ok {
+		return getDebian(ctx, rel, opts)
+	}
+	if looksLikePath(name) {
+		return FromFolder(name, opts.Arch)
+	}
+	return nil, fmt.Errorf("unknown runtime %q: use one of %s, or the path of an extracted root filesystem", name, strings.Join(Names(), ", "))
+}
+
+func looksLikePath(name string) bool {
+	if strings.ContainsRune(name, os.PathSeparator) || name == "." || name == ".." {
+		return true
+	}
+	fi, err := os.Stat(name)
+	return err == nil && fi.IsDir()
+}
+
+// Command returns a command that runs prog with args under the runtime's
+// loader. prog's needed libraries resolve from the runtime's LibraryPath
+// (the host's ld.so.cache is not used). A prog without a slash is looked up
+// in the host's PATH. The environment is the current one without
+// LD_PRELOAD and LD_AUDIT, which would inject host libraries.
+func (r *Runtime) Command(ctx context.Context, prog string, args ...string) *exec.Cmd {
+	path, lookErr := resolveProg(prog)
+	argv := append(r.loaderArgs(), path)
+	argv = append(argv, args...)
+	cmd := exec.CommandContext(ctx, r.Loader, argv...)
+	cmd.Env = cleanEnv(os.Environ())
+	if lookErr != nil {
+		cmd.Err = lookErr
+	}
+	return cmd
+}
+
+func (r *Runtime) loaderArgs() []string {
+	return []string{"--inhibit-cache", "--library-path", strings.Join(r.LibraryPath, ":")}
+}
+
+func resolveProg(prog string) (string, error) {
+	if !strings.Contains(prog, "/") {
+		p, err := exec.LookPath(prog)
+		if err != nil {
+			return prog, fmt.Errorf("running %s under a runtime: %v; give a path to the program", prog, err)
+		}
+		prog = p
+	}
+	// The loader searches its library path for a name without a slash, so
+	// make the program path explicit.
+	if abs, err := filepath.Abs(prog); err == nil {
+		return abs, nil
+	}
+	return prog, nil
+}
+
+func cleanEnv(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "LD_PRELOAD=") || strings.HasPrefix(kv, "LD_AUDIT=") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// Library is one shared library a program needs, and where the runtime's
+// loader found it.
+type Library struct {
+	Name string // the DT_NEEDED name, e.g. "libc.so.6"
+	Path string // the host path it resolved to; empty if not found
+}
+
+// InRuntime reports whether the library resolved inside the runtime root.
+func (l Library) InRuntime(r *Runtime) bool {
+	if l.Path == "" {
+		return false
+	}
+	for _, d := range r.LibraryPath {
+		if strings.HasPrefix(l.Path, d+"/") {
+			return true
+		}
+	}
+	return strings.HasPrefix(l.Path, r.Root+"/")
+}
+
+// Libraries lists the shared libraries prog loads under the runtime (the
+// loader's --list). Missing libraries have an empty Path. A library whose
+// Path is outside the runtime (see [Library.InRuntime]) came from the host's
+// default directories because the runtime lacks it. If the loader fails (a
+// missing library or symbol version), the libraries it listed are returned
+// with the error.
+func (r *Runtime) Libraries(ctx context.Context, prog string) ([]Library, error) {
+	path, err := resolveProg(prog)
+	if err != nil {
+		return nil, err
+	}
+	argv := append(r.loaderArgs(), "--list", path)
+	cmd := exec.CommandContext(ctx, r.Loader, argv...)
+	cmd.Env = cleanEnv(os.Environ())
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, runErr := cmd.Output()
+	var libs []Library
+	for _, line := range strings.Split(string(out), "\n") {
+		line = strings.TrimSpace(line)
+		name, rest, ok := strings.Cut(line, " => ")
+		if !ok {
+			continue
+		}
+		lib := Library{Name: name}
+		if !strings.HasPrefix(rest, "not found") {
+			if i := strings.LastIndex(rest, " ("); i >= 0 {
+				rest = rest[:i]
+			}
+			lib.Path = rest
+		}
+		libs = append(libs, lib)
+	}
+	if runErr != nil {
+		return libs, fmt.Errorf("listing the libraries of %s under %s: %v: %s", prog, r.Name, runErr, lastLine(stderr.String()+string(out)))
+	}
+	return libs, nil
+}
+
+// lastLine returns the last non-empty line of s, preferring apt's "E:" lines.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "E:") {
+			return l
+		}
+	}
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" {
+			return l
+		}
+	}
+	return "(no output)"
+}
+
+// hostArch returns the Debian architecture name of the host.
+func hostArch() (string, error) {
+	m := map[string]string{
+		"amd64": "amd64", "arm64": "arm64", "386": "i386", "arm": "armhf",
+		"ppc64le": "ppc64el", "s390x": "s390x", "riscv64": "riscv64",
+		"mips64le": "mips64el", "loong64": "loong64",
+	}
+	if a, ok := m[runtime.GOARCH]; ok {
+		return a, nil
+	}
+	return "", errors.New("no Debian architecture known for GOARCH " + runtime.GOARCH + "; set Options.Arch")
+}
