@@ -451,11 +451,6 @@ func (db *DB) NodeRelease(node string) (Version, bool) {
 			return v, true
 		}
 	}
-	// Nodes older than the oldest list we have are folded into the
-	// ABI's baseline by glibc; anything before the first release is real.
-	if v.Less(db.First()) {
-		return v, true
-	}
 	return Version{}, false
 }
 

@@ -213,3 +213,16 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckTarget(t *testing.T) {
+	for _, ok := range []string{"2.17", "2.44", "2.12", "2.3.4", "2.2.5", "2.19"} {
+		if _, err := CheckTarget(ok); err != nil {
+			t.Errorf("CheckTarget(%s): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"2.45", "2.99", "3.0", "2.17.1", "two", "2.13.5"} {
+		if _, err := CheckTarget(bad); err == nil {
+			t.Errorf("CheckTarget(%s) accepted", bad)
+		}
+	}
+}

@@ -1,6 +1,11 @@
 package abidb
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
+
+var sprintf = fmt.Sprintf
 
 // Sonames of glibc's libraries; the dynamic loader's differs per ABI.
 var sonames = map[string]string{

@@ -92,3 +92,24 @@ func NodeVersion(node string) (family string, v Version, ok bool) {
 	}
 	return node[:i], Version{nums[0], nums[1], nums[2]}, true
 }
+
+// CheckTarget accepts a glibc version a user can name as a floor: a release
+// the database covers (2.17–2.44), or any older version that is a GLIBC_
+// version node on some ABI (2.12, 2.3.4). Anything else is an error that
+// says what is accepted.
+func CheckTarget(s string) (Version, error) {
+	v, err := ParseVersion(s)
+	if err != nil {
+		return Version{}, fmt.Errorf("%v (e.g. 2.17 for CentOS 7, 2.28 for RHEL 8, 2.31 for Ubuntu 20.04)", err)
+	}
+	for _, abi := range ABIs {
+		db := MustLoad(abi)
+		if _, err := db.releaseBit(v); err == nil && v.Patch == 0 && !v.Less(db.First()) {
+			return v, nil
+		}
+		if r, ok := db.NodeRelease("GLIBC_" + v.String()); ok && r == v {
+			return v, nil
+		}
+	}
+	return Version{}, fmt.Errorf("glibc %s is not a glibc release or version node: use a release from 2.17 to %s, or an older version node such as 2.12 or 2.3.4", s, lastKnown)
+}

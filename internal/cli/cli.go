@@ -1,0 +1,101 @@
+// Package cli implements compatbuild's command line: it parses arguments,
+// calls the packages that do the work and maps outcomes to exit codes.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes shared by all commands.
+const (
+	ExitOK    = 0
+	ExitFail  = 1 // the command ran and the answer is "no"
+	ExitUsage = 2 // bad arguments or unreadable input
+)
+
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"check", "report the glibc (and libstdc++/libgcc) floor of ELF files and what forces it", runCheck},
+		{"explain", "show a glibc symbol's history: libraries, versions, releases", runExplain},
+	}
+}
+
+const usageHead = `compatbuild makes and checks Linux binaries that load on old glibc.
+
+Usage:
+  compatbuild <command> [arguments]
+
+Commands:
+`
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, usageHead)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nRun 'compatbuild <command> --help' for a command's options and examples.\n")
+}
+
+// Main runs compatbuild with args (without the program name) and returns
+// the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return ExitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "compatbuild: unknown command %q; run 'compatbuild --help' for the list\n", args[0])
+	return ExitUsage
+}
+
+// newFlags makes a FlagSet whose --help prints help text and examples.
+func newFlags(name, synopsis, help string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		out := fs.Output()
+		fmt.Fprintf(out, "Usage: compatbuild %s %s\n\n%s\n\nOptions:\n", name, synopsis, strings.TrimSpace(help))
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses and reports whether the caller should stop, with the
+// exit code to use: help is success, a bad flag is a usage error.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (stop bool, code int) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return true, ExitOK
+		}
+		return true, ExitUsage
+	}
+	return false, ExitOK
+}
+
+func fail(stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "compatbuild: "+format+"\n", args...)
+	return ExitUsage
+}

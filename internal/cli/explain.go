@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"compatbuild/internal/abidb"
+)
+
+const explainHelp = `
+Prints the history of a glibc symbol on one ABI: which libraries exported
+it, under which version nodes, in which releases, which one a new link binds
+to, and notes on symbols whose story the abilists alone do not tell (the
+stat family lived in libc_nonshared.a before 2.33).
+
+Examples:
+  compatbuild explain stat
+  compatbuild explain --arch aarch64 memcpy
+  compatbuild explain pthread_create`
+
+func runExplain(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("explain", "[--arch ABI] SYMBOL", explainHelp, stderr)
+	arch := fs.String("arch", "x86_64", "ABI: "+strings.Join(abidb.ABIs, ", "))
+	if stop, code := parseFlags(fs, args, stdout); stop {
+		return code
+	}
+	if fs.NArg() != 1 {
+		return fail(stderr, "explain takes exactly one symbol name; see 'compatbuild explain --help'")
+	}
+	db, err := abidb.Load(*arch)
+	if err != nil {
+		return fail(stderr, "--arch: %v", err)
+	}
+	sym := fs.Arg(0)
+	hist := db.History(sym)
+	note := abidb.Note(sym)
+	if len(hist) == 0 && note == "" {
+		fmt.Fprintf(stderr, "compatbuild: no glibc library exports %q on %s in glibc %s–%s; check the spelling (symbols are case-sensitive, without @version)\n", sym, *arch, db.First(), db.Last())
+		return ExitFail
+	}
+	fmt.Fprintf(stdout, "%s on %s (glibc %s–%s):\n", sym, *arch, db.First(), db.Last())
+	for _, a := range hist {
+		kind := a.Kind.String()
+		if a.Kind == abidb.Object {
+			kind = fmt.Sprintf("object, %d bytes", a.Size)
+		}
+		intro := ""
+		if r, ok := db.NodeRelease(a.Node); ok {
+			intro = "introduced in " + r.String() + ", "
+		}
+		fmt.Fprintf(stdout, "  %-16s %-12s %sexported in %s (%s)\n", db.Soname(a.Lib), a.Node, intro, ranges(a.Releases, db.Releases()), kind)
+	}
+	var binds []string
+	for _, r := range []abidb.Version{db.First(), abidb.MustParseVersion("2.28"), abidb.MustParseVersion("2.34"), db.Last()} {
+		if r.Less(db.First()) {
+			continue
+		}
+		if lib, sv, ok := db.LibraryOf(sym, r); ok {
+			binds = append(binds, fmt.Sprintf("at %s: %s@%s from %s", r, sym, sv.Node, db.Soname(lib)))
+		} else {
+			binds = append(binds, fmt.Sprintf("at %s: not linkable", r))
+		}
+	}
+	if len(hist) > 0 {
+		fmt.Fprintf(stdout, "A new link binds %s.\n", strings.Join(dedupe(binds), "; "))
+	}
+	if note != "" {
+		fmt.Fprintf(stdout, "Note: %s\n", note)
+	}
+	return ExitOK
+}
+
+// ranges writes a set of releases compactly: "2.17–2.33, 2.35".
+func ranges(have, all []abidb.Version) string {
+	in := map[abidb.Version]bool{}
+	for _, r := range have {
+		in[r] = true
+	}
+	var parts []string
+	for i := 0; i < len(all); i++ {
+		if !in[all[i]] {
+			continue
+		}
+		j := i
+		for j+1 < len(all) && in[all[j+1]] {
+			j++
+		}
+		if i == j {
+			parts = append(parts, all[i].String())
+		} else {
+			parts = append(parts, all[i].String()+"–"+all[j].String())
+		}
+		i = j
+	}
+	return strings.Join(parts, ", ")
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for _, x := range s {
+		if len(out) == 0 || out[len(out)-1] != x {
+			out = append(out, x)
+		}
+	}
+	return out
+}
