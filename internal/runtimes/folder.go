@@ -92,9 +92,9 @@ func detect(name, root, arch string) (*Runtime, error) {
 		r.Glibc = v
 		return r, nil
 	}
-	what := "a glibc dynamic loader"
+	what := "glibc dynamic loader"
 	if arch != "" {
-		what = fmt.Sprintf("the %s loader %s", arch, arches[arch].loader)
+		what = fmt.Sprintf("%s loader %s", arch, arches[arch].loader)
 	}
 	return nil, fmt.Errorf("runtime folder %s has no %s (looked in lib64, lib, lib/<triplet> and their usr/ twins); give the root of an extracted glibc system, e.g. from docker export", name, what)
 }

@@ -220,8 +220,16 @@ func (r *Runtime) Libraries(ctx context.Context, prog string) ([]Library, error)
 		}
 		libs = append(libs, lib)
 	}
-	if runErr != nil {
-		return libs, fmt.Errorf("listing the libraries of %s under %s: %v: %s", prog, r.Name, runErr, lastLine(stderr.String()+string(out)))
+	// Version mismatches are reported on stderr with exit status 0.
+	if runErr != nil || strings.TrimSpace(stderr.String()) != "" {
+		if runErr == nil {
+			runErr = errors.New("loader reported errors")
+		}
+		msg := stderr.String()
+		if strings.TrimSpace(msg) == "" {
+			msg = string(out)
+		}
+		return libs, fmt.Errorf("listing the libraries of %s under %s: %v: %s", prog, r.Name, runErr, lastLine(msg))
 	}
 	return libs, nil
 }

@@ -1,0 +1,711 @@
+package runtimes
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// These tests fetch real Debian packages through the machine's apt
+// configuration. To keep them fast, the .deb files of each suite are
+// downloaded once per test binary (really, with apt) and shared between the
+// fresh cache directories the tests use; extraction, locking and renaming
+// run for real every time.
+
+var (
+	sharedDebs   string // where the shared downloads live
+	memoMu       sync.Mutex
+	memoKeys     = map[string]*sync.Mutex{}
+	memoDone     = map[string]string{}
+	buildsByDir  sync.Map // cache dir -> *atomic.Int32: downloads asked for
+	aptDownloads atomic.Int32
+)
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(helperEnv); dir != "" {
+		helperProcess(dir)
+		return
+	}
+	var err error
+	sharedDebs, err = os.MkdirTemp("", "compatbuild-runtimes-debs-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	downloadDebs = memoDownload
+	code := m.Run()
+	os.RemoveAll(sharedDebs)
+	os.Exit(code)
+}
+
+// memoDownload downloads each (mirror, suite, arch, packages) once with
+// the real aptDownload, then copies the .deb files for later callers.
+func memoDownload(ctx context.Context, req fetchRequest, workDir, outDir string) error {
+	cacheDir := filepath.Dir(filepath.Dir(outDir))
+	n, _ := buildsByDir.LoadOrStore(cacheDir, new(atomic.Int32))
+	n.(*atomic.Int32).Add(1)
+
+	key := strings.Join([]string{req.mirror.URI, req.rel.suite, req.arch, strings.Join(req.packages, ",")}, "|")
+	memoMu.Lock()
+	mu := memoKeys[key]
+	if mu == nil {
+		mu = new(sync.Mutex)
+		memoKeys[key] = mu
+	}
+	memoMu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
+	src, ok := memoDone[key]
+	if !ok {
+		dir, err := os.MkdirTemp(sharedDebs, req.rel.suite+"-")
+		if err != nil {
+			return err
+		}
+		work, debs := filepath.Join(dir, "work"), filepath.Join(dir, "debs")
+		os.Mkdir(work, 0o755)
+		os.Mkdir(debs, 0o755)
+		start := time.Now()
+		aptDownloads.Add(1)
+		if err := aptDownload(ctx, req, work, debs); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "apt update+download of %s/%s took %v\n", req.rel.suite, req.arch, time.Since(start).Round(time.Millisecond))
+		src = debs
+		memoDone[key] = src
+	}
+	files, _ := filepath.Glob(filepath.Join(src, "*.deb"))
+	for _, f := range files {
+		if err := copyFile(f, filepath.Join(outDir, filepath.Base(f))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func buildsIn(cacheDir string) int32 {
+	n, ok := buildsByDir.Load(cacheDir)
+	if !ok {
+		return 0
+	}
+	return n.(*atomic.Int32).Load()
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func ctxFor(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// get fetches a named runtime into a fresh cache directory.
+func get(t *testing.T, name string) *Runtime {
+	t.Helper()
+	r, err := GetWithOptions(ctxFor(t), name, Options{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("Get(%q): %v", name, err)
+	}
+	return r
+}
+
+// libcBanner runs the runtime's own libc.so.6 under its loader, which
+// prints glibc's version banner.
+func libcBanner(t *testing.T, r *Runtime) string {
+	t.Helper()
+	var libc string
+	for _, d := range r.LibraryPath {
+		if _, err := os.Stat(filepath.Join(d, "libc.so.6")); err == nil {
+			libc = filepath.Join(d, "libc.so.6")
+			break
+		}
+	}
+	if libc == "" {
+		t.Fatalf("no libc.so.6 in %v", r.LibraryPath)
+	}
+	out, err := r.Command(ctxFor(t), libc).CombinedOutput()
+	if err != nil {
+		t.Fatalf("running %s under %s: %v\n%s", libc, r.Loader, err, out)
+	}
+	return strings.SplitN(string(out), "\n", 2)[0]
+}
+
+func checkInside(t *testing.T, r *Runtime) {
+	t.Helper()
+	if !strings.HasPrefix(r.Loader, r.Root+"/") {
+		t.Errorf("loader %s is outside the root %s", r.Loader, r.Root)
+	}
+	fi, err := os.Lstat(r.Loader)
+	if err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("loader %s is not a regular file: %v %v", r.Loader, fi, err)
+	}
+	for _, d := range r.LibraryPath {
+		if !strings.HasPrefix(d, r.Root+"/") {
+			t.Errorf("library dir %s is outside the root %s", d, r.Root)
+		}
+	}
+}
+
+func TestDebian11DefaultCache(t *testing.T) {
+	xdg := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", xdg)
+	r, err := Get(ctxFor(t), "debian:11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRoot := filepath.Join(xdg, "compatbuild", "runtimes", "debian-11-amd64")
+	if r.Root != wantRoot {
+		t.Errorf("Root = %s, want %s", r.Root, wantRoot)
+	}
+	for _, d := range []string{filepath.Join(xdg, "compatbuild"), filepath.Join(xdg, "compatbuild", "runtimes")} {
+		fi, err := os.Stat(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm != 0o700 {
+			t.Errorf("%s has mode %v, want 0700", d, perm)
+		}
+	}
+	if r.Name != "debian:11" || r.Arch != "amd64" || r.Glibc != "2.31" {
+		t.Errorf("got Name %q Arch %q Glibc %q, want debian:11 amd64 2.31", r.Name, r.Arch, r.Glibc)
+	}
+	checkInside(t, r)
+	if b := libcBanner(t, r); !strings.Contains(b, "release version 2.31.") {
+		t.Errorf("libc.so.6 banner %q does not say 2.31", b)
+	}
+	// No absolute symlink is left that could point at the host.
+	filepath.WalkDir(r.Root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type()&os.ModeSymlink != 0 {
+			if target, _ := os.Readlink(p); strings.HasPrefix(target, "/") {
+				t.Errorf("absolute symlink %s -> %s", p, target)
+			}
+		}
+		return nil
+	})
+	// A second Get uses the cache: no new download is asked for.
+	before := buildsIn(filepath.Join(xdg, "compatbuild", "runtimes"))
+	r2, err := Get(ctxFor(t), "debian:bullseye")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Root != r.Root {
+		t.Errorf("alias debian:bullseye gave Root %s, want %s", r2.Root, r.Root)
+	}
+	if after := buildsIn(filepath.Join(xdg, "compatbuild", "runtimes")); after != before || before != 1 {
+		t.Errorf("downloads asked for: %d before the second Get, %d after; want 1 and 1", before, after)
+	}
+}
+
+func TestNamedRuntimesGlibc(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, glibc string }{{"debian:12", "2.36"}, {"debian:13", "2.41"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := get(t, tc.name)
+			checkInside(t, r)
+			if r.Glibc != tc.glibc {
+				t.Errorf("Glibc = %q, want %q", r.Glibc, tc.glibc)
+			}
+			if b := libcBanner(t, r); !strings.Contains(b, "release version "+tc.glibc+".") {
+				t.Errorf("libc.so.6 banner %q does not say %s", b, tc.glibc)
+			}
+		})
+	}
+}
+
+const cProgram = `#include <pthread.h>
+#include <stdio.h>
+static void *work(void *arg) { printf("hello from %s\n", (const char *)arg); return 0; }
+int main(void) {
+	pthread_t t;
+	if (pthread_create(&t, 0, work, "a thread") != 0) return 2;
+	pthread_join(t, 0);
+	return 0;
+}
+`
+
+const cxxProgram = `#include <iostream>
+#include <string>
+#include <vector>
+int main() {
+	std::vector<std::string> v{"hello", "from", "c++"};
+	std::string s;
+	for (auto &w : v) s += (s.empty() ? "" : " ") + w;
+	std::cout << s << std::endl;
+	return 0;
+}
+`
+
+// compile builds src with the host compiler (gcc 12 on a glibc 2.36 host).
+func compile(t *testing.T, compiler, lang, src string) string {
+	t.Helper()
+	if _, err := exec.LookPath(compiler); err != nil {
+		t.Fatalf("the host %s is needed to build test programs: %v (apt-get install build-essential)", compiler, err)
+	}
+	out := filepath.Join(t.TempDir(), "prog")
+	cmd := exec.Command(compiler, "-x", lang, "-o", out, "-", "-pthread")
+	cmd.Stdin = strings.NewReader(src)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", compiler, err, b)
+	}
+	return out
+}
+
+func TestHostProgramFailsOnDebian11(t *testing.T) {
+	t.Parallel()
+	prog := compile(t, "gcc", "c", cProgram)
+	r := get(t, "debian:11")
+	out, err := r.Command(ctxFor(t), prog).CombinedOutput()
+	if err == nil {
+		t.Fatalf("a glibc 2.36 host program ran under debian:11; output:\n%s", out)
+	}
+	if _, ok := err.(*exec.ExitError); !ok {
+		t.Fatalf("want the loader to fail, got %v", err)
+	}
+	if !strings.Contains(string(out), "version `GLIBC_2.34' not found") {
+		t.Errorf("output does not name the missing GLIBC_2.34:\n%s", out)
+	}
+	if !strings.Contains(string(out), filepath.Join(r.Root, "")) {
+		t.Errorf("error does not come from the runtime's libc:\n%s", out)
+	}
+	libs, err := r.Libraries(ctxFor(t), prog)
+	if err == nil || !strings.Contains(err.Error(), "GLIBC_2.34") {
+		t.Errorf("Libraries of a program that cannot load: %v, %v", libs, err)
+	}
+	if len(libs) == 0 || libs[0].Name != "libc.so.6" || !libs[0].InRuntime(r) {
+		t.Errorf("Libraries did not list the runtime's libc.so.6: %+v", libs)
+	}
+}
+
+func TestHostProgramRunsOnDebian12(t *testing.T) {
+	t.Parallel()
+	prog := compile(t, "gcc", "c", cProgram)
+	for _, name := range []string{"debian:12", "debian:13"} {
+		r := get(t, name)
+		out, err := r.Command(ctxFor(t), prog).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		if string(out) != "hello from a thread\n" {
+			t.Errorf("%s: output %q", name, out)
+		}
+		libs, err := r.Libraries(ctxFor(t), prog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, l := range libs {
+			if l.Name == "libc.so.6" {
+				found = true
+				if !l.InRuntime(r) {
+					t.Errorf("%s: libc.so.6 resolved to %s, outside %s", name, l.Path, r.Root)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: libc.so.6 not in the library list %v", name, libs)
+		}
+	}
+}
+
+func TestCxxProgram(t *testing.T) {
+	t.Parallel()
+	prog := compile(t, "g++", "c++", cxxProgram)
+	r := get(t, "debian:12")
+	out, err := r.Command(ctxFor(t), prog).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if string(out) != "hello from c++\n" {
+		t.Errorf("output %q", out)
+	}
+	libs, err := r.Libraries(ctxFor(t), prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"libstdc++.so.6", "libgcc_s.so.1", "libc.so.6", "libm.so.6"} {
+		ok := false
+		for _, l := range libs {
+			if l.Name == want {
+				ok = l.InRuntime(r)
+				if !ok {
+					t.Errorf("%s resolved to %q, outside %s", want, l.Path, r.Root)
+				}
+			}
+		}
+		if !ok {
+			t.Errorf("%s is not loaded from the runtime: %+v", want, libs)
+		}
+	}
+
+	// Under debian:11 the host's libstdc++ ABI and glibc are too new.
+	r11 := get(t, "debian:11")
+	out, err = r11.Command(ctxFor(t), prog).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "not found") {
+		t.Errorf("host C++ program under debian:11: err %v, output:\n%s", err, out)
+	}
+}
+
+// copyTree copies a runtime root with cp -a (keeping symlinks).
+func copyTree(t *testing.T, from string) string {
+	t.Helper()
+	to := filepath.Join(t.TempDir(), "rootfs")
+	if out, err := exec.Command("cp", "-a", from, to).CombinedOutput(); err != nil {
+		t.Fatalf("cp -a: %v\n%s", err, out)
+	}
+	return to
+}
+
+func TestFolderRuntime(t *testing.T) {
+	t.Parallel()
+	src := get(t, "debian:11")
+	prog := compile(t, "gcc", "c", cProgram)
+
+	// As extracted from the package or a docker export: lib64's loader
+	// is an absolute symlink, which must resolve inside the folder.
+	plain := copyTree(t, src.Root)
+	link := filepath.Join(plain, "lib64", "ld-linux-x86-64.so.2")
+	os.Remove(link)
+	if err := os.Symlink("/lib/x86_64-linux-gnu/ld-2.31.so", link); err != nil {
+		t.Fatal(err)
+	}
+
+	// Merged /usr: lib is a relative symlink to usr/lib; the absolute
+	// lib64 symlink goes through it.
+	merged := copyTree(t, plain)
+	mustRun(t, "sh", "-c", `cp -a lib/. usr/lib/ && rm -rf lib && ln -s usr/lib lib`, merged)
+
+	// A symlink to the folder, given by a relative path.
+	linkDir := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(plain, linkDir); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, root := range []string{plain, merged, linkDir} {
+		r, err := Get(ctxFor(t), root)
+		if err != nil {
+			t.Fatalf("Get(%s): %v", root, err)
+		}
+		real, _ := filepath.EvalSymlinks(root)
+		if r.Root != real || r.Name != real {
+			t.Errorf("Root %s Name %s, want %s", r.Root, r.Name, real)
+		}
+		if r.Glibc != "2.31" || r.Arch != "amd64" {
+			t.Errorf("%s: Glibc %q Arch %q, want 2.31 amd64", root, r.Glibc, r.Arch)
+		}
+		checkInside(t, r)
+		if b := libcBanner(t, r); !strings.Contains(b, "release version 2.31.") {
+			t.Errorf("%s: banner %q", root, b)
+		}
+		out, err := r.Command(ctxFor(t), prog).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "version `GLIBC_2.34' not found") {
+			t.Errorf("%s: host program: err %v, output:\n%s", root, err, out)
+		}
+	}
+
+	// A relative path works too.
+	wd, _ := os.Getwd()
+	rel, err := filepath.Rel(wd, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := Get(ctxFor(t), rel); err != nil || r.Root != plain {
+		t.Errorf("Get(%s) = %+v, %v", rel, r, err)
+	}
+}
+
+func mustRun(t *testing.T, name string, args ...string) {
+	t.Helper()
+	dir := args[len(args)-1]
+	cmd := exec.Command(name, args[:len(args)-1]...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+}
+
+func TestConcurrentGet(t *testing.T) {
+	t.Parallel()
+	cache := t.TempDir()
+	const n = 8
+	roots := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := GetWithOptions(ctxFor(t), "debian:11", Options{CacheDir: cache})
+			errs[i] = err
+			if err == nil {
+				roots[i] = r.Root
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("goroutine %d: %v", i, errs[i])
+		}
+		if roots[i] != roots[0] {
+			t.Errorf("goroutine %d got Root %s, goroutine 0 got %s", i, roots[i], roots[0])
+		}
+	}
+	if got := buildsIn(cache); got != 1 {
+		t.Errorf("%d goroutines asked for %d downloads, want 1", n, got)
+	}
+	checkCacheClean(t, cache, "debian-11-amd64")
+}
+
+// checkCacheClean checks the cache holds the runtimes and their locks only.
+func checkCacheClean(t *testing.T, cache string, want ...string) {
+	t.Helper()
+	entries, err := os.ReadDir(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		ok := false
+		for _, w := range want {
+			ok = ok || name == w || name == "."+w+".lock"
+		}
+		if !ok {
+			t.Errorf("unexpected entry %s in the cache", name)
+		}
+	}
+}
+
+// Several processes share one cache: each is this test binary in helper
+// mode, with the real apt download (no in-process sharing).
+const helperEnv = "COMPATBUILD_RUNTIMES_TEST_HELPER_CACHE"
+
+func helperProcess(cache string) {
+	var built atomic.Int32
+	downloadDebs = func(ctx context.Context, req fetchRequest, workDir, outDir string) error {
+		built.Add(1)
+		return aptDownload(ctx, req, workDir, outDir)
+	}
+	r, err := GetWithOptions(context.Background(), "debian:11", Options{CacheDir: cache})
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("%s %s %d\n", r.Root, r.Glibc, built.Load())
+	os.Exit(0)
+}
+
+func TestConcurrentProcesses(t *testing.T) {
+	t.Parallel()
+	cache := t.TempDir()
+	const n = 3
+	outs := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.CommandContext(ctxFor(t), os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), helperEnv+"="+cache)
+			out, err := cmd.CombinedOutput()
+			outs[i], errs[i] = strings.TrimSpace(string(out)), err
+		}()
+	}
+	wg.Wait()
+	downloads := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("process %d: %v: %s", i, errs[i], outs[i])
+		}
+		var root, glibc string
+		var built int
+		if _, err := fmt.Sscan(outs[i], &root, &glibc, &built); err != nil {
+			t.Fatalf("process %d printed %q: %v", i, outs[i], err)
+		}
+		if root != filepath.Join(cache, "debian-11-amd64") || glibc != "2.31" {
+			t.Errorf("process %d: root %s glibc %s", i, root, glibc)
+		}
+		downloads += built
+	}
+	if downloads != 1 {
+		t.Errorf("%d processes downloaded %d times, want 1", n, downloads)
+	}
+	checkCacheClean(t, cache, "debian-11-amd64")
+}
+
+func TestUnknownName(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"debian:10", "ubuntu:22.04", "debian"} {
+		_, err := Get(ctxFor(t), name)
+		if err == nil {
+			t.Fatalf("Get(%q) succeeded", name)
+		}
+		msg := err.Error()
+		for _, known := range Names() {
+			if !strings.Contains(msg, known) {
+				t.Errorf("error %q does not list %s", msg, known)
+			}
+		}
+		if strings.Contains(msg, "\n") {
+			t.Errorf("error is not one line: %q", msg)
+		}
+	}
+	if got := Names(); strings.Join(got, ",") != "debian:11,debian:12,debian:13" {
+		t.Errorf("Names() = %v", got)
+	}
+}
+
+func TestBadFolders(t *testing.T) {
+	t.Parallel()
+	empty := t.TempDir()
+	os.MkdirAll(filepath.Join(empty, "lib", "x86_64-linux-gnu"), 0o755)
+	os.WriteFile(filepath.Join(empty, "lib", "x86_64-linux-gnu", "libc.so.6"), []byte("not a libc"), 0o644)
+	_, err := Get(ctxFor(t), empty)
+	if err == nil || !strings.Contains(err.Error(), "has no glibc dynamic loader") {
+		t.Errorf("folder without a loader: %v", err)
+	}
+	if err != nil && !strings.Contains(err.Error(), empty) {
+		t.Errorf("error does not name the folder: %v", err)
+	}
+
+	_, err = Get(ctxFor(t), filepath.Join(empty, "missing"))
+	if err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("missing folder: %v", err)
+	}
+
+	file := filepath.Join(empty, "file")
+	os.WriteFile(file, nil, 0o644)
+	_, err = Get(ctxFor(t), file)
+	if err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("file as folder: %v", err)
+	}
+
+	// A loader but no libc.
+	noLibc := t.TempDir()
+	os.MkdirAll(filepath.Join(noLibc, "lib64"), 0o755)
+	os.WriteFile(filepath.Join(noLibc, "lib64", "ld-linux-x86-64.so.2"), []byte("x"), 0o755)
+	_, err = FromFolder(noLibc, "amd64")
+	if err == nil || !strings.Contains(err.Error(), "no libc.so.6") {
+		t.Errorf("folder without libc: %v", err)
+	}
+
+	// A loader symlink that escapes with .. stays inside the root, where
+	// the target does not exist.
+	escape := t.TempDir()
+	os.MkdirAll(filepath.Join(escape, "lib64"), 0o755)
+	os.Symlink("../../../../../../usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", filepath.Join(escape, "lib64", "ld-linux-x86-64.so.2"))
+	if _, err := FromFolder(escape, "amd64"); err == nil {
+		t.Errorf("a loader symlink pointing out of the root was followed to the host")
+	}
+
+	if _, err := FromFolder(empty, "vax"); err == nil || !strings.Contains(err.Error(), "unknown architecture") {
+		t.Errorf("unknown arch: %v", err)
+	}
+	if _, err := GetWithOptions(ctxFor(t), "debian:11", Options{Arch: "vax", CacheDir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "unknown architecture") {
+		t.Errorf("unknown arch: %v", err)
+	}
+	if _, err := GetWithOptions(ctxFor(t), "debian:11", Options{Packages: []string{"-o=evil"}, CacheDir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "bad package name") {
+		t.Errorf("bad package: %v", err)
+	}
+}
+
+func TestVersionFromFileName(t *testing.T) {
+	t.Parallel()
+	// An old layout: versioned file names, no ld-linux symlink, no banner.
+	root := t.TempDir()
+	dir := filepath.Join(root, "lib", "i386-linux-gnu")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "ld-2.17.so"), []byte("loader"), 0o755)
+	os.WriteFile(filepath.Join(dir, "libc-2.17.so"), []byte("no banner here"), 0o755)
+	os.Symlink("libc-2.17.so", filepath.Join(dir, "libc.so.6"))
+	r, err := FromFolder(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Glibc != "2.17" || r.Arch != "i386" || r.Loader != filepath.Join(dir, "ld-2.17.so") {
+		t.Errorf("got %+v", r)
+	}
+}
+
+func TestFetchErrors(t *testing.T) {
+	t.Parallel()
+	noDebian := t.TempDir()
+	os.MkdirAll(filepath.Join(noDebian, "sources.list.d"), 0o755)
+	os.WriteFile(filepath.Join(noDebian, "sources.list.d", "other.sources"),
+		[]byte("Types: deb\nURIs: http://example.invalid/apt\nSuites: stuff\nComponents: main\n"), 0o644)
+	cache := t.TempDir()
+	_, err := GetWithOptions(ctxFor(t), "debian:11", Options{CacheDir: cache, aptEtc: noDebian})
+	if err == nil {
+		t.Fatal("fetch without a Debian source succeeded")
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "fetching debian:11 runtime: ") || !strings.Contains(msg, "sources.list.d") || strings.Contains(msg, "\n") {
+		t.Errorf("error %q", msg)
+	}
+	checkCacheClean(t, cache, "debian-11-amd64")
+
+	// A mirror that does not answer (a closed port on this machine).
+	dead := t.TempDir()
+	os.WriteFile(filepath.Join(dead, "sources.list"), []byte("deb http://127.0.0.1:9/debian bookworm main\n"), 0o644)
+	_, err = GetWithOptions(ctxFor(t), "debian:11", Options{CacheDir: cache, aptEtc: dead})
+	if err == nil {
+		t.Fatal("fetch from a dead mirror succeeded")
+	}
+	msg = err.Error()
+	for _, want := range []string{"fetching debian:11 runtime: apt-get update", "127.0.0.1:9", "check the machine's apt configuration"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "\n") {
+		t.Errorf("error is not one line: %q", msg)
+	}
+	checkCacheClean(t, cache, "debian-11-amd64")
+	if _, err := os.Stat(filepath.Join(cache, "debian-11-amd64")); err == nil {
+		t.Errorf("a failed fetch left a runtime behind")
+	}
+}
+
+func TestCommandEnvAndPath(t *testing.T) {
+	t.Setenv("LD_PRELOAD", "/nonexistent/preload.so")
+	r := &Runtime{Loader: "/x/ld.so", LibraryPath: []string{"/x/a", "/x/b"}}
+	cmd := r.Command(context.Background(), "./prog", "arg1")
+	want := []string{"/x/ld.so", "--inhibit-cache", "--library-path", "/x/a:/x/b"}
+	if strings.Join(cmd.Args[:4], " ") != strings.Join(want, " ") {
+		t.Errorf("args %q", cmd.Args)
+	}
+	if !filepath.IsAbs(cmd.Args[4]) || filepath.Base(cmd.Args[4]) != "prog" || cmd.Args[5] != "arg1" {
+		t.Errorf("args %q", cmd.Args)
+	}
+	for _, kv := range cmd.Env {
+		if strings.HasPrefix(kv, "LD_PRELOAD=") {
+			t.Errorf("LD_PRELOAD kept: %s", kv)
+		}
+	}
+	if cmd := r.Command(context.Background(), "no-such-program-compatbuild"); cmd.Err == nil {
+		t.Errorf("a program not on PATH gave no error")
+	}
+}
