@@ -170,10 +170,7 @@ func (lib *Library) validate() error {
 		if err := checkString(s.Name); err != nil {
 			return fmt.Errorf("%s: Symbols[%d]: %w", ctx, i, err)
 		}
-		id := s.Name
-		if s.Version != "" {
-			id += "@" + s.Version
-		}
+		id := symName{s.Name, s.Version}
 		if s.Version != "" && !defined[s.Version] {
 			return fmt.Errorf("%s: symbol %s: version %q is not in Versions", ctx, id, s.Version)
 		}
@@ -196,6 +193,17 @@ func (lib *Library) validate() error {
 		}
 	}
 	return nil
+}
+
+// symName formats as name@version only when printed, to keep validation
+// allocation-free.
+type symName struct{ name, version string }
+
+func (n symName) String() string {
+	if n.version == "" {
+		return n.name
+	}
+	return n.name + "@" + n.version
 }
 
 func checkString(s string) error {

@@ -1,10 +1,11 @@
 package stubs
 
 import (
+	"cmp"
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
-	"sort"
+	"slices"
 )
 
 // Sizes of the class-independent version structures.
@@ -32,7 +33,11 @@ type strtab struct {
 	off map[string]uint32
 }
 
-func newStrtab() *strtab { return &strtab{buf: []byte{0}, off: map[string]uint32{"": 0}} }
+func newStrtab(n int) *strtab {
+	t := &strtab{buf: make([]byte, 1, 16*n), off: make(map[string]uint32, n)}
+	t.off[""] = 0
+	return t
+}
 
 func (t *strtab) add(s string) uint32 {
 	if o, ok := t.off[s]; ok {
@@ -154,12 +159,12 @@ func build(arch Arch, lib *Library) ([]byte, error) {
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool {
-		return syms[order[a]].hash%gnuBuckets < syms[order[b]].hash%gnuBuckets
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(syms[a].hash%gnuBuckets, syms[b].hash%gnuBuckets)
 	})
 
 	// String table: soname, needed, version names, symbol names.
-	dynstr := newStrtab()
+	dynstr := newStrtab(1 + len(lib.Needed) + len(lib.Versions) + nsyms)
 	sonameOff := dynstr.add(lib.Soname)
 	neededOff := make([]uint32, len(lib.Needed))
 	for i, n := range lib.Needed {
@@ -202,7 +207,7 @@ func build(arch Arch, lib *Library) ([]byte, error) {
 	secs = append(secs, section{name: ".bss", typ: elf.SHT_NOBITS, flags: elf.SHF_ALLOC | elf.SHF_WRITE, size: bssSize, align: bssAlign})
 	shShstrtab := len(secs)
 	secs = append(secs, section{name: ".shstrtab", typ: elf.SHT_STRTAB, align: 1})
-	shstr := newStrtab()
+	shstr := newStrtab(len(secs))
 	for i := 1; i < len(secs); i++ {
 		secs[i].nameOff = shstr.add(secs[i].name)
 	}
