@@ -322,6 +322,17 @@ func relativizeSymlinks(root string) error {
 	})
 }
 
+// sourcesLine is the private sources.list: the wanted suite only, its
+// Packages index only (no translations or AppStream data), and a keyring to
+// check the Release signature with.
+func sourcesLine(req fetchRequest) string {
+	opts := "arch=" + req.arch + " target=Packages"
+	if k := keyringFor(req.mirror); k != "" {
+		opts = "signed-by=" + k + " " + opts
+	}
+	return fmt.Sprintf("deb [%s] %s %s main\n", opts, req.mirror.URI, req.rel.suite)
+}
+
 // aptDownload runs apt-get update and apt-get download with a private apt
 // setup in workDir: its own sources list naming only the wanted suite, its
 // own state, lists and cache, and the wanted architecture. The system's apt
@@ -332,11 +343,7 @@ func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) 
 			return err
 		}
 	}
-	opts := "arch=" + req.arch + " target=Packages"
-	if k := keyringFor(req.mirror); k != "" {
-		opts = "signed-by=" + k + " " + opts
-	}
-	line := fmt.Sprintf("deb [%s] %s %s main\n", opts, req.mirror.URI, req.rel.suite)
+	line := sourcesLine(req)
 	for name, content := range map[string]string{"sources.list": line, "state/status": "", "preferences": ""} {
 		if err := os.WriteFile(filepath.Join(workDir, name), []byte(content), 0o644); err != nil {
 			return err
@@ -372,8 +379,12 @@ func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) 
 			if errors.Is(err, exec.ErrNotFound) {
 				return fmt.Errorf("apt-get not found: %v; named runtimes need a Debian-like machine with apt and dpkg", err)
 			}
-			return fmt.Errorf("apt-get %s failed (mirror %s from %s, suite %s): %s; check the machine's apt configuration (/etc/apt/sources.list.d)",
-				strings.Join(extra, " "), req.mirror.URI, req.mirror.File, req.rel.suite, lastLine(string(out)))
+			hint := "check the machine's apt configuration (/etc/apt/sources.list.d)"
+			if strings.Contains(string(out), "Unable to locate package") {
+				hint = "check the package names (Options.Packages) exist in " + req.rel.suite + " for " + req.arch
+			}
+			return fmt.Errorf("apt-get %s failed (mirror %s from %s, suite %s): %s; %s",
+				strings.Join(extra, " "), req.mirror.URI, req.mirror.File, req.rel.suite, aptError(string(out)), hint)
 		}
 		return nil
 	}

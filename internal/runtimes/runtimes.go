@@ -234,14 +234,20 @@ func (r *Runtime) Libraries(ctx context.Context, prog string) ([]Library, error)
 	return libs, nil
 }
 
-// lastLine returns the last non-empty line of s, preferring apt's "E:" lines.
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "E:") {
+// aptError returns apt's first error line ("E: Failed to fetch ...": the
+// later ones are summaries), else the last non-empty line.
+func aptError(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "E:") {
 			return l
 		}
 	}
+	return lastLine(s)
+}
+
+// lastLine returns the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
 		if l := strings.TrimSpace(lines[i]); l != "" {
 			return l

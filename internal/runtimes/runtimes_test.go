@@ -709,3 +709,39 @@ func TestCommandEnvAndPath(t *testing.T) {
 		t.Errorf("a program not on PATH gave no error")
 	}
 }
+
+func TestOtherArches(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ arch, loaderDir string }{{"i386", "i386-linux-gnu"}, {"arm64", "aarch64-linux-gnu"}} {
+		t.Run(tc.arch, func(t *testing.T) {
+			t.Parallel()
+			cache := t.TempDir()
+			r, err := GetWithOptions(ctxFor(t), "debian:11", Options{CacheDir: cache, Arch: tc.arch, Packages: []string{"libc6"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Arch != tc.arch || r.Glibc != "2.31" || filepath.Base(filepath.Dir(r.Loader)) != tc.loaderDir {
+				t.Errorf("got %+v", r)
+			}
+			checkInside(t, r)
+			// A non-default package set gets its own cache entry.
+			if !strings.HasPrefix(filepath.Base(r.Root), "debian-11-"+tc.arch+"-") {
+				t.Errorf("Root %s", r.Root)
+			}
+			if _, err := os.Stat(filepath.Join(r.Root, "usr/lib", tc.loaderDir, "libstdc++.so.6")); err == nil {
+				t.Errorf("libstdc++6 was fetched though only libc6 was asked for")
+			}
+			// The folder detects the architecture by itself.
+			f, err := FromFolder(r.Root, "")
+			if err != nil || f.Arch != tc.arch || f.Loader != r.Loader {
+				t.Errorf("FromFolder: %+v, %v", f, err)
+			}
+			if tc.arch == "i386" {
+				// An x86_64 kernel runs i386 code: the runtime really works.
+				if b := libcBanner(t, r); !strings.Contains(b, "release version 2.31.") {
+					t.Errorf("banner %q", b)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,131 @@
+package runtimes
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestDebianMirror(t *testing.T) {
+	t.Setenv(mirrorEnv, "")
+	etc := writeFiles(t, map[string]string{
+		// Comments and third-party sources come first and must be passed over.
+		"sources.list": "# deb http://commented.example/debian bookworm main\n" +
+			"deb [arch=amd64 signed-by=/keys/vendor.gpg] https://vendor.example/apt stable-vendor main\n",
+		"sources.list.d/a-disabled.sources": "Types: deb\nURIs: http://disabled.example/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n",
+		"sources.list.d/b-src.sources":      "Types: deb-src\nURIs: http://src.example/debian\nSuites: bookworm\nComponents: main\n",
+		"sources.list.d/c-debian.sources": "Types: deb\n# a comment\nURIs: http://security.example/debian-security\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n" +
+			"Types: deb\nURIs: http://mirror.example/debian http://second.example/debian\nSuites: bookworm bookworm-updates\nComponents: main contrib\nSigned-By: /keys/debian.gpg\n",
+		"sources.list.d/d-inline.sources": "Types: deb\nURIs: http://inline.example/debian\nSuites: trixie\nComponents: main\nSigned-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n -----END PGP PUBLIC KEY BLOCK-----\n",
+		"sources.list.d/e.list.disabled":  "deb http://ignored.example/debian bookworm main\n",
+	})
+	src, err := debianMirror(etc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.URI != "http://mirror.example/debian" || src.SignedBy != "/keys/debian.gpg" || !strings.HasSuffix(src.File, "c-debian.sources") {
+		t.Errorf("got %+v", src)
+	}
+
+	srcs, err := readAptSources(etc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uris []string
+	for _, s := range srcs {
+		uris = append(uris, s.URI)
+		if s.URI == "http://inline.example/debian" && s.SignedBy != "" {
+			t.Errorf("an inline key was taken as a keyring file: %q", s.SignedBy)
+		}
+		if s.URI == "https://vendor.example/apt" && s.SignedBy != "/keys/vendor.gpg" {
+			t.Errorf("one-line signed-by: %q", s.SignedBy)
+		}
+	}
+	want := "https://vendor.example/apt http://security.example/debian-security http://mirror.example/debian http://second.example/debian http://inline.example/debian"
+	if strings.Join(uris, " ") != want {
+		t.Errorf("sources %q\nwant    %q", strings.Join(uris, " "), want)
+	}
+
+	// The environment override wins.
+	t.Setenv(mirrorEnv, "http://override.example/debian")
+	if src, err := debianMirror(etc); err != nil || src.URI != "http://override.example/debian" {
+		t.Errorf("override: %+v %v", src, err)
+	}
+}
+
+func TestNoDebianMirror(t *testing.T) {
+	t.Setenv(mirrorEnv, "")
+	etc := writeFiles(t, map[string]string{
+		"sources.list": "deb http://archive.example/ubuntu jammy main\n",
+	})
+	_, err := debianMirror(etc)
+	if err == nil || !strings.Contains(err.Error(), mirrorEnv) || !strings.Contains(err.Error(), "sources.list.d") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestSourcesLineKeepsSignatures(t *testing.T) {
+	req := fetchRequest{rel: debianReleases[0], arch: "arm64", mirror: aptSource{URI: "http://mirror.example/debian"}}
+	line := sourcesLine(req)
+	if !strings.HasPrefix(line, "deb [") || !strings.HasSuffix(line, "] http://mirror.example/debian bullseye main\n") {
+		t.Errorf("line %q", line)
+	}
+	for _, bad := range []string{"trusted", "allow-insecure", "allow-weak", "check-valid"} {
+		if strings.Contains(line, bad) {
+			t.Errorf("line %q weakens checks (%s)", line, bad)
+		}
+	}
+	if _, err := os.Stat(defaultKeyring); err == nil && !strings.Contains(line, "signed-by="+defaultKeyring) {
+		t.Errorf("line %q does not use %s", line, defaultKeyring)
+	}
+	if !strings.Contains(line, "arch=arm64") {
+		t.Errorf("line %q lacks the architecture", line)
+	}
+}
+
+func TestResolveIn(t *testing.T) {
+	root := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(root, "usr/lib/x"), 0o755))
+	must(os.WriteFile(filepath.Join(root, "usr/lib/x/ld.so"), nil, 0o755))
+	must(os.Symlink("usr/lib", filepath.Join(root, "lib")))
+	must(os.MkdirAll(filepath.Join(root, "lib64dir"), 0o755))
+	must(os.Symlink("/lib/x/ld.so", filepath.Join(root, "lib64dir/abs")))
+	must(os.Symlink("../../../../../lib/x/ld.so", filepath.Join(root, "lib64dir/dotdot")))
+	must(os.Symlink("loop2", filepath.Join(root, "loop1")))
+	must(os.Symlink("loop1", filepath.Join(root, "loop2")))
+	want := filepath.Join(root, "usr/lib/x/ld.so")
+	for _, p := range []string{"/lib64dir/abs", "lib64dir/dotdot", "/lib/x/ld.so", "/usr/lib/x/../x/ld.so"} {
+		got, err := resolveIn(root, p)
+		if err != nil || got != want {
+			t.Errorf("resolveIn(%s) = %s, %v; want %s", p, got, err, want)
+		}
+	}
+	if _, err := resolveIn(root, "/loop1"); err == nil || !strings.Contains(err.Error(), "too many") {
+		t.Errorf("loop: %v", err)
+	}
+	if _, err := resolveIn(root, "/missing/x"); err == nil {
+		t.Errorf("missing path resolved")
+	}
+}
