@@ -213,8 +213,78 @@ func checkELF(t *testing.T, arch Arch, lib Library, b []byte) {
 		}
 	}
 
+	checkVerdefRaw(t, arch, f, lib)
 	checkSegments(t, arch, f, len(tlsSpans) > 0)
 	checkHashTables(t, arch, f, syms)
+}
+
+// checkVerdefRaw walks .gnu.version_d by hand, checking what debug/elf does
+// not: vd_version, vd_hash, vd_cnt against the verdaux chain, the link
+// fields, and that the section ends where the last entry does.
+func checkVerdefRaw(t *testing.T, arch Arch, f *elf.File, lib Library) {
+	t.Helper()
+	sec := f.Section(".gnu.version_d")
+	dynstr := f.Section(".dynstr")
+	if sec == nil || dynstr == nil || sec.Type != elf.SHT_GNU_VERDEF || int(sec.Link) >= len(f.Sections) || f.Sections[sec.Link] != dynstr {
+		t.Fatalf("%s: .gnu.version_d missing or not linked to .dynstr", arch.Name)
+	}
+	if sec.Info != uint32(len(lib.Versions)+1) {
+		t.Errorf("%s: .gnu.version_d sh_info = %d, want %d", arch.Name, sec.Info, len(lib.Versions)+1)
+	}
+	d, _ := sec.Data()
+	strs, _ := dynstr.Data()
+	str := func(off uint32) string {
+		if int(off) >= len(strs) {
+			t.Fatalf("%s: string offset %d out of range", arch.Name, off)
+		}
+		e := bytes.IndexByte(strs[off:], 0)
+		return string(strs[off : int(off)+e])
+	}
+	bo := f.ByteOrder
+	want := append([]Version{{Name: lib.Soname}}, lib.Versions...)
+	off, end := 0, 0
+	for i, v := range want {
+		if off+20 > len(d) {
+			t.Fatalf("%s: verdef %d beyond section", arch.Name, i)
+		}
+		ver, flags, ndx, cnt := bo.Uint16(d[off:]), bo.Uint16(d[off+2:]), bo.Uint16(d[off+4:]), bo.Uint16(d[off+6:])
+		hash, aux, next := bo.Uint32(d[off+8:]), bo.Uint32(d[off+12:]), bo.Uint32(d[off+16:])
+		wantFlags := uint16(0)
+		if i == 0 {
+			wantFlags = uint16(elf.VER_FLG_BASE)
+		}
+		if ver != 1 || flags != wantFlags || ndx != uint16(i+1) || int(cnt) != 1+len(v.Parents) || hash != elfHashRef(v.Name) {
+			t.Errorf("%s: verdef %d: version %d flags %d ndx %d cnt %d hash %#x", arch.Name, i, ver, flags, ndx, cnt, hash)
+		}
+		names := append([]string{v.Name}, v.Parents...)
+		a := off + int(aux)
+		for j, n := range names {
+			if a+8 > len(d) {
+				t.Fatalf("%s: verdaux beyond section", arch.Name)
+			}
+			if got := str(bo.Uint32(d[a:])); got != n {
+				t.Errorf("%s: verdef %d aux %d = %q, want %q", arch.Name, i, j, got, n)
+			}
+			an := bo.Uint32(d[a+4:])
+			if (an == 0) != (j == len(names)-1) {
+				t.Errorf("%s: verdef %d aux %d: vda_next %d", arch.Name, i, j, an)
+			}
+			end = max(end, a+8)
+			a += int(an)
+		}
+		if (next == 0) != (i == len(want)-1) {
+			t.Errorf("%s: verdef %d: vd_next %d", arch.Name, i, next)
+		}
+		off += int(next)
+	}
+	if end != len(d) {
+		t.Errorf("%s: .gnu.version_d is %d bytes, entries end at %d", arch.Name, len(d), end)
+	}
+	if vs := f.Section(".gnu.version"); vs == nil {
+		t.Errorf("%s: no .gnu.version", arch.Name)
+	} else if b, _ := vs.Data(); len(b) < 2 || bo.Uint16(b) != 0 {
+		t.Errorf("%s: versym[0] is not VER_NDX_LOCAL", arch.Name)
+	}
 }
 
 // checkSegments checks the program headers: loadable segments are
