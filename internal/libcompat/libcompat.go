@@ -1,0 +1,348 @@
+// Package libcompat builds the glibc-side objects that compatbuild links
+// into programs for an older target glibc, from C and assembly sources
+// embedded in this package, with the user's own C compiler:
+//
+//   - start files crt1.o, Scrt1.o, crti.o, crtn.o in the style of the target
+//     release (before 2.34: _start passes __libc_csu_init/__libc_csu_fini to
+//     __libc_start_main; from 2.34: NULL, libc runs the init arrays);
+//   - libc_nonshared.a as the target release had it (atexit, at_quick_exit,
+//     pthread_atfork; before 2.33 the stat/mknod family over __xstat & co.;
+//     before 2.34 __libc_csu_init/__libc_csu_fini);
+//   - libcompat_polyfill.a: definitions of newer libc symbols (fcntl64,
+//     getrandom, _dl_find_object, __isoc23_strtol, ...) in terms of what
+//     glibc 2.17 has, one per member, only for symbols the target lacks.
+//
+// Every definition in the two archives has hidden visibility (a shared
+// library linking them keeps its own copy), nothing uses thread-local
+// storage, and the sources only call functions glibc 2.17 exports.
+package libcompat
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed src
+var sources embed.FS
+
+// Target is the system the linked program must run on.
+type Target struct {
+	// Arch is the architecture, as in uname -m ("x86_64"; "amd64" is accepted).
+	Arch string
+	// Glibc is the oldest glibc release the output must run on (>= 2.17).
+	Glibc Version
+	// Has reports whether the target's libc exports symbol (at any version
+	// a link against the target can bind to). A polyfill is built only for
+	// symbols where it returns false. If nil, IntroducedIn is used.
+	Has func(symbol string) bool
+}
+
+// Output file names, inside the directory given to Build.
+const (
+	Crt1Name      = "crt1.o"
+	Scrt1Name     = "Scrt1.o"
+	CrtiName      = "crti.o"
+	CrtnName      = "crtn.o"
+	NonsharedName = "libc_nonshared.a"
+	PolyfillName  = "libcompat_polyfill.a"
+)
+
+// Files describes what Build wrote.
+type Files struct {
+	Dir              string
+	Crt1, Scrt1      string // crt1.o (non-PIE executables), Scrt1.o (PIE)
+	Crti, Crtn       string
+	Nonshared        string // libc_nonshared.a
+	Polyfill         string // libcompat_polyfill.a (may have no members)
+	CSUStart         bool   // start files call __libc_csu_init/fini (target < 2.34)
+	NonsharedSymbols []string
+	PolyfillSymbols  []string // symbols defined in libcompat_polyfill.a, sorted
+}
+
+// Paths lists all written files.
+func (f *Files) Paths() []string {
+	return []string{f.Crt1, f.Scrt1, f.Crti, f.Crtn, f.Nonshared, f.Polyfill}
+}
+
+// buildOptions are knobs for tests.
+type buildOptions struct {
+	extraCFlags []string
+}
+
+// Build compiles the start files and archives for t with the compiler
+// command cc (e.g. []string{"gcc"} or []string{"clang", "--target=..."})
+// and writes them into dir (created if needed). The output depends only on
+// the sources, t and the compiler, not on time or paths.
+func Build(ctx context.Context, cc []string, t Target, dir string) (*Files, error) {
+	return build(ctx, cc, t, dir, buildOptions{})
+}
+
+type job struct {
+	out     string // object file name in the work dir
+	src     string // path relative to the work dir
+	defines []string
+	pic     bool
+	data    []byte
+}
+
+func build(ctx context.Context, cc []string, t Target, dir string, opt buildOptions) (*Files, error) {
+	if len(cc) == 0 || cc[0] == "" {
+		return nil, errors.New("libcompat: no C compiler given; set CC to a working gcc or clang")
+	}
+	archName := t.Arch
+	if a, ok := archAliases[archName]; ok {
+		archName = a
+	}
+	arch, ok := arches[archName]
+	if !ok {
+		return nil, fmt.Errorf("libcompat: architecture %q not supported (supported: %s)", t.Arch, strings.Join(supportedArches(), ", "))
+	}
+	if t.Glibc.Less(minSupported) {
+		return nil, fmt.Errorf("libcompat: target glibc %s not supported (oldest: %s)", t.Glibc, minSupported)
+	}
+	if _, err := exec.LookPath(cc[0]); err != nil {
+		return nil, fmt.Errorf("libcompat: C compiler %q not found; set CC to a working gcc or clang", cc[0])
+	}
+	has := t.Has
+	if has == nil {
+		has = func(sym string) bool {
+			v, ok := IntroducedIn(sym)
+			return !ok || t.Glibc.AtLeast(v)
+		}
+	}
+
+	work, err := os.MkdirTemp("", "libcompat-")
+	if err != nil {
+		return nil, fmt.Errorf("libcompat: %v", err)
+	}
+	defer os.RemoveAll(work)
+	if err := extractSources(work); err != nil {
+		return nil, fmt.Errorf("libcompat: %v", err)
+	}
+
+	// Start files.
+	csu := t.Glibc.Less(startStyleSplit)
+	startDefs := []string{kernelDefines(t.Glibc)}
+	if csu {
+		startDefs = append(startDefs, "-DCOMPAT_CSU_START")
+	}
+	archSrc := "src/" + arch.dir
+	jobs := []*job{
+		{out: Crt1Name, src: archSrc + "/start.S", defines: startDefs},
+		{out: Scrt1Name, src: archSrc + "/start.S", defines: append([]string{"-DCOMPAT_PIC"}, startDefs...), pic: true},
+		{out: CrtiName, src: archSrc + "/crti.S", pic: true},
+		{out: CrtnName, src: archSrc + "/crtn.S", pic: true},
+	}
+
+	nsObjs, pfObjs := selectObjects(t.Glibc, has)
+	var nsJobs, pfJobs []*job
+	var nonsharedSyms, pfSyms []string
+	for _, o := range nsObjs {
+		nsJobs = append(nsJobs, &job{out: "nonshared/" + o.member + ".o", src: "src/common/" + o.src, defines: []string{o.define()}, pic: true})
+		nonsharedSyms = append(nonsharedSyms, o.symbols...)
+	}
+	for _, o := range pfObjs {
+		pfJobs = append(pfJobs, &job{out: "polyfill/" + o.member + ".o", src: "src/common/" + o.src, defines: []string{o.define()}, pic: true})
+		pfSyms = append(pfSyms, o.symbols...)
+	}
+	sort.Strings(nonsharedSyms)
+	sort.Strings(pfSyms)
+
+	all := append(append(append([]*job{}, jobs...), nsJobs...), pfJobs...)
+	for _, d := range []string{"nonshared", "polyfill"} {
+		if err := os.Mkdir(filepath.Join(work, d), 0o755); err != nil {
+			return nil, fmt.Errorf("libcompat: %v", err)
+		}
+	}
+	if err := compileAll(ctx, cc, work, arch, all, opt); err != nil {
+		return nil, err
+	}
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("libcompat: %v", err)
+	}
+	files := &Files{
+		Dir:              dir,
+		Crt1:             filepath.Join(dir, Crt1Name),
+		Scrt1:            filepath.Join(dir, Scrt1Name),
+		Crti:             filepath.Join(dir, CrtiName),
+		Crtn:             filepath.Join(dir, CrtnName),
+		Nonshared:        filepath.Join(dir, NonsharedName),
+		Polyfill:         filepath.Join(dir, PolyfillName),
+		CSUStart:         csu,
+		NonsharedSymbols: nonsharedSyms,
+		PolyfillSymbols:  pfSyms,
+	}
+	for _, j := range jobs {
+		if err := os.WriteFile(filepath.Join(dir, j.out), j.data, 0o644); err != nil {
+			return nil, fmt.Errorf("libcompat: %v", err)
+		}
+	}
+	for _, a := range []struct {
+		path string
+		jobs []*job
+	}{{files.Nonshared, nsJobs}, {files.Polyfill, pfJobs}} {
+		var members []arMember
+		for _, j := range a.jobs {
+			members = append(members, arMember{name: path.Base(j.out), data: j.data})
+		}
+		sort.Slice(members, func(i, k int) bool { return members[i].name < members[k].name })
+		data, err := writeArchive(members)
+		if err != nil {
+			return nil, fmt.Errorf("libcompat: %s: %v", filepath.Base(a.path), err)
+		}
+		if err := os.WriteFile(a.path, data, 0o644); err != nil {
+			return nil, fmt.Errorf("libcompat: %v", err)
+		}
+	}
+	return files, nil
+}
+
+func supportedArches() []string {
+	var out []string
+	for a := range arches {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// kernelDefines gives the minimum kernel recorded in the start files'
+// .note.ABI-tag: the one the target glibc release was built for.
+func kernelDefines(v Version) string {
+	if v.Less(kernel32Split) {
+		return "-DCOMPAT_KERNEL_MAJOR=2 -DCOMPAT_KERNEL_MINOR=6 -DCOMPAT_KERNEL_PATCH=32"
+	}
+	return "-DCOMPAT_KERNEL_MAJOR=3 -DCOMPAT_KERNEL_MINOR=2 -DCOMPAT_KERNEL_PATCH=0"
+}
+
+func extractSources(work string) error {
+	return fs.WalkDir(sources, "src", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(work, filepath.FromSlash(p))
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := sources.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+}
+
+// compileFlags are used for every object. The C sources must not see the
+// user's configuration: no _FILE_OFFSET_BITS/_TIME_BITS (headers would
+// redirect to newer symbols), no fortification (__*_chk symbols), no stack
+// protector, no LTO (the archives must hold real code), position
+// independent so the archives link into shared libraries.
+func compileFlags(work string, arch archInfo) []string {
+	return []string{
+		"-c", "-O2", "-std=gnu11", "-g0",
+		"-fPIC", "-fvisibility=hidden", "-fno-common",
+		"-fno-stack-protector", "-fno-lto",
+		"-U_FORTIFY_SOURCE", "-D_FORTIFY_SOURCE=0",
+		"-U_FILE_OFFSET_BITS", "-U_TIME_BITS", "-U_GNU_SOURCE",
+		"-ffile-prefix-map=" + work + "=.",
+		"-Isrc/" + arch.dir, "-Isrc/common/include",
+	}
+}
+
+func compileAll(ctx context.Context, cc []string, work string, arch archInfo, jobs []*job, opt buildOptions) error {
+	base := compileFlags(work, arch)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	n := runtime.GOMAXPROCS(0)
+	if n > 8 {
+		n = 8
+	}
+	ch := make(chan *job)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				err := compileOne(ctx, cc, work, arch, base, j, opt)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+						cancel()
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+func compileOne(ctx context.Context, cc []string, work string, arch archInfo, base []string, j *job, opt buildOptions) error {
+	args := append([]string{}, cc[1:]...)
+	args = append(args, base...)
+	for _, d := range j.defines {
+		args = append(args, strings.Fields(d)...)
+	}
+	args = append(args, opt.extraCFlags...)
+	args = append(args, "-o", j.out, j.src)
+	cmd := exec.CommandContext(ctx, cc[0], args...)
+	cmd.Dir = work
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdout = &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		msg := strings.TrimSpace(stderr.String())
+		if len(msg) > 2000 {
+			msg = msg[:2000] + "..."
+		}
+		return fmt.Errorf("libcompat: compiling %s for %s with %q failed: %v\n%s", path.Base(j.out), j.src, strings.Join(cc, " "), err, msg)
+	}
+	data, err := os.ReadFile(filepath.Join(work, j.out))
+	if err != nil {
+		return fmt.Errorf("libcompat: %v", err)
+	}
+	f, err := elf.NewFile(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("libcompat: %s: compiler output is not ELF: %v", j.out, err)
+	}
+	m := f.Machine
+	f.Close()
+	if m != arch.machine {
+		return fmt.Errorf("libcompat: %q produces %v objects, but the target architecture needs %v; set CC to a compiler for the target", strings.Join(cc, " "), m, arch.machine)
+	}
+	j.data = data
+	return nil
+}
