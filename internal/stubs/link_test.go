@@ -344,3 +344,82 @@ func TestLinkBigLibrary(t *testing.T) {
 		t.Fatal("test needs a symbol whose default version is not the compat one")
 	}
 }
+
+// crossTools says how to assemble and link for each predefined arch with
+// GNU binutils (cross binutils such as binutils-aarch64-linux-gnu for the
+// foreign ones; the test skips an arch whose tools are not installed).
+var crossTools = []struct {
+	arch, as, ld string
+	asFlags      []string
+	ldFlags      []string
+}{
+	{"x86_64", "as", "ld", []string{"--64"}, []string{"-m", "elf_x86_64"}},
+	{"i386", "as", "ld", []string{"--32"}, []string{"-m", "elf_i386"}},
+	{"aarch64", "aarch64-linux-gnu-as", "aarch64-linux-gnu-ld", nil, nil},
+	{"arm", "arm-linux-gnueabihf-as", "arm-linux-gnueabihf-ld", []string{"-mfloat-abi=hard"}, nil},
+	{"armel", "arm-linux-gnueabihf-as", "arm-linux-gnueabihf-ld", []string{"-mfloat-abi=soft"}, nil},
+	{"powerpc64le", "powerpc64le-linux-gnu-as", "powerpc64le-linux-gnu-ld", nil, nil},
+	{"s390x", "s390x-linux-gnu-as", "s390x-linux-gnu-ld", nil, nil},
+	{"riscv64", "riscv64-linux-gnu-as", "riscv64-linux-gnu-ld", nil, nil},
+}
+
+// dataRefs references the stub's symbols through address-sized data
+// words, which every target can assemble the same way.
+const dataRefs = `
+	.data
+	.globl ptrs
+ptrs:
+	.dc.a foo
+	.dc.a bar
+	.dc.a baz
+`
+
+// TestLinkCrossArches links a shared library for each arch against that
+// arch's stub with GNU ld, checking the bindings and that a compat-only
+// symbol is rejected.
+func TestLinkCrossArches(t *testing.T) {
+	covered := map[string]bool{}
+	for _, ct := range crossTools {
+		covered[ct.arch] = true
+		t.Run(ct.arch, func(t *testing.T) {
+			needTool(t, ct.as)
+			needTool(t, ct.ld)
+			dir := t.TempDir()
+			lib := fooLib()
+			lib.Needed = nil // no target libc for ld's DT_NEEDED search
+			writeStub(t, dir, mustArch(t, ct.arch), lib)
+			writeFile(t, filepath.Join(dir, "use.s"), dataRefs)
+			mustRun(t, dir, ct.as, append(slices.Clone(ct.asFlags), "-o", "use.o", "use.s")...)
+			ld := func(out, lib string) (string, error) {
+				return run(dir, ct.ld, append(slices.Clone(ct.ldFlags), "-shared", "-z", "defs", "-o", out, "use.o", lib)...)
+			}
+			if out, err := ld("libuse.so", "libfoo.so.1"); err != nil || strings.TrimSpace(out) != "" {
+				t.Fatalf("%s: %v\n%s", ct.ld, err, out)
+			}
+			f := openELF(t, filepath.Join(dir, "libuse.so"))
+			if f.Machine != mustArch(t, ct.arch).Machine {
+				t.Fatalf("linked %v, want %v", f.Machine, mustArch(t, ct.arch).Machine)
+			}
+			checkImport(t, f, "foo", "FOO_2", "libfoo.so.1")
+			checkImport(t, f, "bar", "FOO_1", "libfoo.so.1")
+			checkImport(t, f, "baz", "FOO_1", "libfoo.so.1")
+
+			sub := filepath.Join(dir, "hidden")
+			if err := os.Mkdir(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			h := hiddenLib()
+			h.Symbols = append(h.Symbols, Symbol{Name: "bar", Version: "FOO_2", Default: true}, Symbol{Name: "baz", Version: "FOO_2", Default: true, Kind: Object, Size: 8})
+			writeStub(t, sub, mustArch(t, ct.arch), h)
+			out, err := ld("libuse2.so", filepath.Join("hidden", "libfoo.so.1"))
+			if err == nil || !strings.Contains(out, "foo") {
+				t.Errorf("linking against compat-only foo@FOO_1: err %v\n%s", err, out)
+			}
+		})
+	}
+	for _, n := range ArchNames() {
+		if !covered[n] {
+			t.Errorf("no cross tools entry for %s", n)
+		}
+	}
+}

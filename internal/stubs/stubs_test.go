@@ -102,6 +102,13 @@ func checkELF(t *testing.T, arch Arch, lib Library, b []byte) {
 			t.Errorf("%s: %v = %#x does not match section %s", arch.Name, c.tag, v, c.sec)
 		}
 	}
+	dynstr, dynsym := f.Section(".dynstr"), f.Section(".dynsym")
+	if v, _ := f.DynValue(elf.DT_STRSZ); dynstr == nil || len(v) != 1 || v[0] != dynstr.Size {
+		t.Errorf("%s: DT_STRSZ = %v, want the .dynstr size", arch.Name, v)
+	}
+	if v, _ := f.DynValue(elf.DT_SYMENT); dynsym == nil || len(v) != 1 || v[0] != dynsym.Entsize || f.Sections[dynsym.Link] != dynstr || dynsym.Info != 1 {
+		t.Errorf("%s: DT_SYMENT = %v or .dynsym link/info wrong", arch.Name, v)
+	}
 	if v, _ := f.DynValue(elf.DT_VERDEFNUM); len(v) != 1 || v[0] != uint64(len(lib.Versions)+1) {
 		t.Errorf("%s: DT_VERDEFNUM = %v, want %d", arch.Name, v, len(lib.Versions)+1)
 	}
