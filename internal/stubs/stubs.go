@@ -16,7 +16,6 @@
 package stubs
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -123,7 +122,7 @@ func Write(w io.Writer, arch Arch, lib Library) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(w, bytes.NewReader(b))
+	_, err = w.Write(b)
 	return err
 }
 

@@ -754,6 +754,16 @@ func TestErrors(t *testing.T) {
 			}
 			return l
 		}, "32-bit"},
+		{"TLS too big for 32-bit", mustArch(t, "arm"), func() Library {
+			l := good()
+			l.Symbols = append(l.Symbols, Symbol{Name: "hugetls", Kind: TLS, Size: 1 << 33})
+			return l
+		}, "32-bit"},
+		{"func too big for 32-bit", mustArch(t, "i386"), func() Library {
+			l := good()
+			l.Symbols = append(l.Symbols, Symbol{Name: "hugefn", Size: 1 << 33})
+			return l
+		}, "too large"},
 		{"zero arch", Arch{}, good, "no ELF machine"},
 		{"bad page size", func() Arch { a := x86; a.PageSize = 3000; return a }(), good, "page size"},
 		{"bad class", func() Arch { a := x86; a.Class = 9; return a }(), good, "ELF class"},

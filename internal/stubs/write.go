@@ -256,8 +256,15 @@ func build(arch Arch, lib *Library) ([]byte, error) {
 	shoff := alignUp(off, wordSize)
 	fileSize := shoff + uint64(len(secs))*shentSize
 
-	if !is64 && rwMemEnd > 0xffffffff {
-		return nil, fmt.Errorf("image size %#x does not fit a 32-bit address space", rwMemEnd)
+	if !is64 {
+		if rwMemEnd > 0xffffffff || tlsSize > 0xffffffff {
+			return nil, fmt.Errorf("image size %#x (TLS %#x) does not fit a 32-bit address space", rwMemEnd, tlsSize)
+		}
+		for _, p := range syms {
+			if p.sym.Size > 0xffffffff {
+				return nil, fmt.Errorf("symbol %s: size %d does not fit a 32-bit ELF", symName{p.sym.Name, p.sym.Version}, p.sym.Size)
+			}
+		}
 	}
 
 	// Final symbol values.
