@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"compatbuild/internal/demo"
 )
 
 // Exit codes shared by all commands.
@@ -28,6 +30,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"check", "report the glibc (and libstdc++/libgcc) floor of ELF files and what forces it", runCheck},
+		{"demo", "build a built-in example plugin and show its glibc floor and why", runDemo},
 		{"explain", "show a glibc symbol's history: libraries, versions, releases", runExplain},
 	}
 }
@@ -98,4 +101,20 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (stop bool, c
 func fail(stderr io.Writer, format string, args ...any) int {
 	fmt.Fprintf(stderr, "compatbuild: "+format+"\n", args...)
 	return ExitUsage
+}
+
+const demoHelp = `
+Builds a small built-in example plugin (pthreads, stat, fcntl) with your C
+compiler ($CC or cc) and shows what compatbuild says about it: which glibc it
+needs, which symbols force that, and which distros it therefore cannot load on.`
+
+func runDemo(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("demo", "", demoHelp, stderr)
+	if stop, code := parseFlags(fs, args, stdout); stop {
+		return code
+	}
+	if err := demo.Run(stdout); err != nil {
+		return fail(stderr, "demo: %v", err)
+	}
+	return ExitOK
 }

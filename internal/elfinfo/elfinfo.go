@@ -125,13 +125,20 @@ func Read(path string, r io.ReaderAt, size int64) (info *File, err error) {
 		return info, nil
 	case ef.Type == elf.ET_EXEC:
 		info.Kind = Executable
-	case hasInterp:
-		info.Kind = PIEExecutable
 	default:
 		info.Kind = SharedLibrary
 	}
 	if err := info.readDynamic(ef); err != nil {
 		return nil, fmt.Errorf("%s: malformed ELF file: %v", path, err)
+	}
+	// A PIE is an ET_DYN with an interpreter. libc.so.6 has one too (it can
+	// be run to print its version) but is a library: DF_1_PIE settles it,
+	// and for older linkers that did not set it, a soname does.
+	if info.Kind == SharedLibrary && hasInterp {
+		flags, _ := ef.DynValue(elf.DT_FLAGS_1)
+		if (len(flags) > 0 && flags[0]&uint64(elf.DF_1_PIE) != 0) || info.Soname == "" {
+			info.Kind = PIEExecutable
+		}
 	}
 	return info, nil
 }

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = Main(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrorsAreOneLineWithExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", "--glibc", "2.x", "/usr/bin/ls"},
+		{"check", "--glibc", "2.99", "/usr/bin/ls"},
+		{"check"},
+		{"no-such-command"},
+		{"explain", "--arch", "mips", "memcpy"},
+		{"explain"},
+	} {
+		code, _, stderr := run(args...)
+		if code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+		}
+		if lines := strings.Count(strings.TrimSpace(stderr), "\n"); lines != 0 || !strings.HasPrefix(stderr, "compatbuild: ") {
+			t.Errorf("%v: want one 'compatbuild: ...' line, got %q", args, stderr)
+		}
+	}
+	_, _, stderr := run("check", "--glibc", "2.99", "x")
+	if !strings.Contains(stderr, "2.17 to 2.44") {
+		t.Errorf("unknown version error does not say what is accepted: %q", stderr)
+	}
+}
+
+func TestCheckExitCodes(t *testing.T) {
+	if code, out, _ := run("check", "--glibc", "2.17", "/usr/bin/ls"); code != ExitFail || !strings.HasPrefix(out, "ABOVE  /usr/bin/ls: needs glibc 2.34") {
+		t.Errorf("ls above 2.17: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run("check", "--glibc", "2.36", "/usr/bin/ls"); code != ExitOK || !strings.HasPrefix(out, "OK ") {
+		t.Errorf("ls within 2.36: exit %d\n%s", code, out)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bad.so"), []byte("\x7fELF\x02\x01\x01"), 0o644)
+	if code, out, _ := run("check", "--glibc", "2.36", dir, "/usr/bin/ls"); code != ExitUsage || !strings.Contains(out, "ERROR  "+filepath.Join(dir, "bad.so")) || !strings.Contains(out, "OK     /usr/bin/ls") {
+		t.Errorf("broken file: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run("check", "--json", "/usr/bin/ls"); code != ExitOK || !strings.Contains(out, `"schema": "compatbuild.check/v1"`) {
+		t.Errorf("json: exit %d\n%s", code, out)
+	}
+}
+
+func TestHelpTeaches(t *testing.T) {
+	code, out, _ := run("check", "--help")
+	if code != ExitOK || !strings.Contains(out, "Examples:") || !strings.Contains(out, "-glibc") {
+		t.Errorf("check --help: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run("--help"); code != ExitOK || !strings.Contains(out, "explain") {
+		t.Errorf("--help: exit %d\n%s", code, out)
+	}
+}
+
+func TestExplain(t *testing.T) {
+	code, out, _ := run("explain", "stat")
+	if code != ExitOK || !strings.Contains(out, "GLIBC_2.33") || !strings.Contains(out, "__xstat") {
+		t.Errorf("explain stat: exit %d\n%s", code, out)
+	}
+	code, out, _ = run("explain", "pthread_create")
+	if !strings.Contains(out, "libpthread.so.0  GLIBC_2.2.5") || !strings.Contains(out, "2.17–2.33") || !strings.Contains(out, "at 2.34: pthread_create@GLIBC_2.34 from libc.so.6") {
+		t.Errorf("explain pthread_create: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := run("explain", "no_such_symbol_xyz"); code != ExitFail || !strings.Contains(stderr, "check the spelling") {
+		t.Errorf("unknown symbol: exit %d %q", code, stderr)
+	}
+}

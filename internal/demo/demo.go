@@ -1,0 +1,57 @@
+// Package demo runs compatbuild's main job on a built-in example, so a
+// newcomer sees the problem and the answer with one command.
+package demo
+
+import (
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/check"
+)
+
+//go:embed plugin.c.txt
+var pluginSource []byte
+
+// Compiler returns the C compiler the user chose ($CC) or cc.
+func Compiler() string {
+	if cc := os.Getenv("CC"); cc != "" {
+		return cc
+	}
+	return "cc"
+}
+
+// Run builds the example plugin with the host compiler in a temporary
+// directory and checks it against glibc 2.17 (CentOS 7 / RHEL 7).
+func Run(w io.Writer) error {
+	dir, err := os.MkdirTemp("", "compatbuild-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	src := filepath.Join(dir, "plugin.c")
+	if err := os.WriteFile(src, pluginSource, 0o644); err != nil {
+		return err
+	}
+	cc := Compiler()
+	so := filepath.Join(dir, "libplugin.so")
+	fmt.Fprintf(w, "== 1. Build the example plugin with the host compiler: %s -shared -fPIC plugin.c -o libplugin.so\n", cc)
+	cmd := exec.Command(cc, "-shared", "-fPIC", "-O2", "-o", so, src)
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("compiling the example with %s failed (%v): install gcc or clang, or set CC", cc, err)
+	}
+	fmt.Fprintf(w, "\n== 2. compatbuild check --glibc 2.17 libplugin.so  (will it load on CentOS 7 / RHEL 7?)\n")
+	rep := check.Paths([]string{so}, abidb.MustParseVersion("2.17"))
+	rep.WriteText(w)
+	if rep.Totals.Errors > 0 {
+		return fmt.Errorf("checking the example failed")
+	}
+	fmt.Fprintf(w, "\nThe host's glibc binds every call to its newest symbol version, so the plugin\n"+
+		"needs the glibc listed above. `compatbuild explain SYMBOL` tells each symbol's story.\n")
+	return nil
+}
