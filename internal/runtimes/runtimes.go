@@ -16,6 +16,28 @@
 // that the runtime does not have still fall back to the loader's built-in
 // default directories (/lib/<triplet>, /usr/lib/<triplet>) of the host; use
 // [Runtime.Libraries] to see where each one resolved.
+//
+// # Fetching
+//
+// The Debian mirror is the first "deb" source with a plain Debian suite and
+// the main component in /etc/apt/sources.list or /etc/apt/sources.list.d
+// (*.list, *.sources), or $COMPATBUILD_DEBIAN_MIRROR. A private sources.list
+// names only the wanted suite, with Debian's archive keyring as signed-by;
+// apt-get update and apt-get download run with their own Dir::State,
+// Dir::Cache and APT::Architecture, so the system's apt state is untouched.
+//
+// # Cache layout
+//
+//	$XDG_CACHE_HOME/compatbuild/runtimes/       (0700; ~/.cache if unset)
+//	  debian-11-amd64/                          extracted root, default packages
+//	    .compatbuild-runtime.json               written last: marks it complete
+//	    lib/x86_64-linux-gnu/ld-2.31.so ...
+//	  debian-11-arm64-<hash>/                   another package set
+//	  .debian-11-amd64.lock                     flock held while fetching
+//	  .tmp-debian-11-amd64-*/                   a fetch in progress (apt state,
+//	                                            .debs, root), renamed into place
+//
+// Absolute symlinks in a fetched root are rewritten to relative ones.
 package runtimes
 
 import (

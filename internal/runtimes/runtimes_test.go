@@ -21,11 +21,11 @@ import (
 // run for real every time.
 
 var (
-	sharedDebs   string // where the shared downloads live
-	memoMu       sync.Mutex
-	memoKeys     = map[string]*sync.Mutex{}
-	memoDone     = map[string]string{}
-	buildsByDir  sync.Map // cache dir -> *atomic.Int32: downloads asked for
+	sharedDebs   string                     // where the shared downloads live
+	memoMu       sync.Mutex                 // guards memoKeys and memoDone
+	memoKeys     = map[string]*sync.Mutex{} // one download at a time per key
+	memoDone     = map[string]string{}      // key -> directory of .deb files
+	buildsByDir  sync.Map                   // cache dir -> *atomic.Int32: downloads asked for
 	aptDownloads atomic.Int32
 )
 
@@ -63,7 +63,9 @@ func memoDownload(ctx context.Context, req fetchRequest, workDir, outDir string)
 	memoMu.Unlock()
 	mu.Lock()
 	defer mu.Unlock()
+	memoMu.Lock()
 	src, ok := memoDone[key]
+	memoMu.Unlock()
 	if !ok {
 		dir, err := os.MkdirTemp(sharedDebs, req.rel.suite+"-")
 		if err != nil {
@@ -73,13 +75,14 @@ func memoDownload(ctx context.Context, req fetchRequest, workDir, outDir string)
 		os.Mkdir(work, 0o755)
 		os.Mkdir(debs, 0o755)
 		start := time.Now()
-		aptDownloads.Add(1)
 		if err := aptDownload(ctx, req, work, debs); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "apt update+download of %s/%s took %v\n", req.rel.suite, req.arch, time.Since(start).Round(time.Millisecond))
 		src = debs
+		memoMu.Lock()
 		memoDone[key] = src
+		memoMu.Unlock()
 	}
 	files, _ := filepath.Glob(filepath.Join(src, "*.deb"))
 	for _, f := range files {
