@@ -60,6 +60,8 @@ var arches = []Arch{
 	{Name: "powerpc64le", Machine: elf.EM_PPC64, Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB, Flags: efPPC64ABIv2, PageSize: 0x10000, FuncAlign: 4, HashEntSize: 4},
 	{Name: "s390x", Machine: elf.EM_S390, Class: elf.ELFCLASS64, Data: elf.ELFDATA2MSB, PageSize: 0x1000, FuncAlign: 8, HashEntSize: 8},
 	// riscv64 is the lp64d ABI with compressed instructions (the Linux default).
+	// GNU ld checks the float ABI in e_flags even for shared-library inputs
+	// ("can't link double-float modules with soft-float modules").
 	{Name: "riscv64", Machine: elf.EM_RISCV, Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB, Flags: efRISCVRVC | efRISCVFloatDbl, PageSize: 0x1000, FuncAlign: 4, HashEntSize: 4},
 }
 
