@@ -283,3 +283,12 @@ func compatShim(versions map[string]string) string {
 	b.WriteString("\t.section .note.GNU-stack,\"\",@progbits\n")
 	return b.String()
 }
+
+func readFileT(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
