@@ -5,6 +5,7 @@ import (
 	"context"
 	"debug/elf"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -287,4 +288,43 @@ func TestEmptyPolyfillArchive(t *testing.T) {
 	writeFile(t, dir, "m.c", "int main(void){return 0;}\n")
 	run(t, dir, "gcc", "m.c", f.Polyfill, f.Nonshared, "-o", "m")
 	run(t, dir, "./m")
+}
+
+// The sources compile without warnings under -Wall -Wextra.
+func TestSourcesWarningFree(t *testing.T) {
+	needTools(t)
+	_, err := build(context.Background(), []string{"gcc"}, target217, t.TempDir(), buildOptions{extraCFlags: []string{"-Wall", "-Wextra", "-Werror"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = build(context.Background(), []string{"gcc"}, Target{Arch: "x86_64", Glibc: Version{2, 34}, Has: func(string) bool { return true }}, t.TempDir(), buildOptions{extraCFlags: []string{"-Wall", "-Wextra", "-Werror"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A compiler that fails is reported with the object, source and command.
+func TestCompilerFailure(t *testing.T) {
+	if _, err := exec.LookPath("false"); err != nil {
+		t.Skip("no false(1)")
+	}
+	_, err := Build(context.Background(), []string{"false"}, target217, t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), `"false"`) || !strings.Contains(err.Error(), "failed") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// Without Has, IntroducedIn decides; for 2.17 that matches the hand-written list.
+func TestDefaultHas(t *testing.T) {
+	_, want := selectObjects(Version{2, 17}, has217)
+	_, got := selectObjects(Version{2, 17}, func(s string) bool {
+		v, ok := IntroducedIn(s)
+		return !ok || (Version{2, 17}).AtLeast(v)
+	})
+	if !reflect.DeepEqual(symbolsOf(got), symbolsOf(want)) {
+		t.Errorf("IntroducedIn-based selection %v, hand-written %v", symbolsOf(got), symbolsOf(want))
+	}
+	if len(PolyfillSymbols()) != len(polyfills) {
+		t.Error("PolyfillSymbols incomplete")
+	}
 }

@@ -15,6 +15,21 @@
 // Every definition in the two archives has hidden visibility (a shared
 // library linking them keeps its own copy), nothing uses thread-local
 // storage, and the sources only call functions glibc 2.17 exports.
+//
+// Each symbol is defined in one archive only: the stat family is in
+// libc_nonshared.a for targets < 2.33 (as in glibc) and the target libc
+// exports it from 2.33 on, so the polyfill archive never carries it.
+//
+// Link order matters for the polyfill archive: an archive member is only
+// pulled in for symbols that are undefined when the archive is scanned.
+// References from libgcc_eh.a (_dl_find_object) or libstdc++.a appear late
+// on a compiler driver's command line, so the archive belongs where libc is
+// scanned, e.g. GROUP(libc.so.6 libc_nonshared.a libcompat_polyfill.a) in
+// the stub sysroot's libc.so linker script; the stub libc.so.6 must not
+// export the polyfilled symbols.
+//
+// Not provided: gcrt1.o (profiling), rcrt1.o/grcrt1.o (static PIE), and
+// polyfills for _FORTIFY_SOURCE's __*_chk functions.
 package libcompat
 
 import (
