@@ -10,7 +10,9 @@ package abidb
 import (
 	"bufio"
 	"compress/gzip"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -508,4 +510,15 @@ func nodeLess(a, b string) bool {
 		return oka
 	}
 	return a < b
+}
+
+// Fingerprint identifies the embedded data for abi, so caches built from
+// it can be keyed by content.
+func Fingerprint(abi string) (string, error) {
+	data, err := dataFS.ReadFile("data/" + abi + ".abidb.gz")
+	if err != nil {
+		return "", fmt.Errorf("unsupported ABI %q: compatbuild knows %s", abi, strings.Join(ABIs, ", "))
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
 }

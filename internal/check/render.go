@@ -23,9 +23,7 @@ const maxSymbols = 6
 // WriteText writes the report for a person at a terminal: per file the
 // verdict first, then why, then a one-line summary.
 func (rep *Report) WriteText(w io.Writer) {
-	for _, r := range rep.Files {
-		rep.writeFile(w, r)
-	}
+	rep.WriteFiles(w)
 	t := rep.Totals
 	var parts []string
 	if rep.Target != "" {
@@ -35,6 +33,13 @@ func (rep *Report) WriteText(w io.Writer) {
 	}
 	parts = append(parts, plural(t.Errors, "error"))
 	fmt.Fprintf(w, "%s: %s\n", plural(t.Files, "file"), strings.Join(parts, ", "))
+}
+
+// WriteFiles writes the per-file part of WriteText, without the summary.
+func (rep *Report) WriteFiles(w io.Writer) {
+	for _, r := range rep.Files {
+		rep.writeFile(w, r)
+	}
 }
 
 func (rep *Report) writeFile(w io.Writer, r *FileReport) {

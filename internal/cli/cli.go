@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"compatbuild/internal/demo"
@@ -30,6 +31,9 @@ var commands []command
 func init() {
 	commands = []command{
 		{"check", "report the glibc (and libstdc++/libgcc) floor of ELF files and what forces it", runCheck},
+		{"cc", "compile and link C for a target glibc with your own compiler", runCC},
+		{"c++", "the same for C++", runCXX},
+		{"sysroot", "build and print the cached stub sysroot for a target glibc", runSysroot},
 		{"demo", "build a built-in example plugin and show its glibc floor and why", runDemo},
 		{"explain", "show a glibc symbol's history: libraries, versions, releases", runExplain},
 	}
@@ -49,6 +53,18 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, "\nRun 'compatbuild <command> --help' for a command's options and examples.\n")
+}
+
+// MainAs runs compatbuild as invoked through argv0: a link named
+// compatbuild-cc or compatbuild-c++ behaves as 'compatbuild cc'/'c++'.
+func MainAs(argv0 string, args []string, stdout, stderr io.Writer) int {
+	switch filepath.Base(argv0) {
+	case "compatbuild-cc", "compatbuild-gcc", "compatbuild-clang":
+		return runCC(args, stdout, stderr)
+	case "compatbuild-c++", "compatbuild-g++", "compatbuild-clang++":
+		return runCXX(args, stdout, stderr)
+	}
+	return Main(args, stdout, stderr)
 }
 
 // Main runs compatbuild with args (without the program name) and returns

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/driver"
+	"compatbuild/internal/sysroot"
+)
+
+const ccHelp = `
+Runs your C compiler ($CC, or gcc) so that what it links loads on the target
+glibc: links go against a cached stub sysroot for that glibc (libc and
+friends, start files, libc_nonshared.a and a polyfill archive), and every
+linked output is checked afterwards; a link whose output needs a newer glibc
+fails and names the symbols. Compile-only calls (-c, -S, -E) go straight to
+the compiler. 'compatbuild c++' does the same with $CXX, or g++.
+
+The floor comes from --glibc (first argument), else COMPATBUILD_GLIBC. The
+same commands run when compatbuild is invoked as compatbuild-cc or
+compatbuild-c++ (a symlink), which is how build systems use it as CC/CXX.
+
+Refused: -static (glibc cannot be linked statically into an old-glibc
+build). Dropped with a note below 2.36: -z pack-relative-relocs.
+
+Examples:
+  compatbuild cc --glibc 2.17 -O2 -shared -fPIC plugin.c -o libplugin.so
+  COMPATBUILD_GLIBC=2.28 compatbuild c++ -static-libstdc++ -static-libgcc app.cc -o app
+  ln -s $(command -v compatbuild) ~/bin/compatbuild-cc; CC=compatbuild-cc make`
+
+// floorFrom takes a leading --glibc X.Y / --glibc=X.Y from args, else
+// COMPATBUILD_GLIBC, and refuses to guess when neither is there.
+func floorFrom(args []string) (abidb.Version, []string, error) {
+	value, rest := "", args
+	switch {
+	case len(args) >= 2 && args[0] == "--glibc":
+		value, rest = args[1], args[2:]
+	case len(args) >= 1 && strings.HasPrefix(args[0], "--glibc="):
+		value, rest = strings.TrimPrefix(args[0], "--glibc="), args[1:]
+	case len(args) == 1 && args[0] == "--glibc":
+		return abidb.Version{}, nil, errors.New("--glibc needs a version, e.g. --glibc 2.17")
+	default:
+		value = os.Getenv("COMPATBUILD_GLIBC")
+		if value == "" {
+			return abidb.Version{}, nil, errors.New("no glibc floor given: pass --glibc X.Y (e.g. 2.17 for CentOS 7) as the first argument or set COMPATBUILD_GLIBC; compatbuild will not guess and build for the host")
+		}
+	}
+	v, err := abidb.CheckTarget(value)
+	if err != nil {
+		return abidb.Version{}, nil, err
+	}
+	if v.Less(abidb.MustParseVersion("2.17")) {
+		return abidb.Version{}, nil, fmt.Errorf("glibc %s: compatbuild links for glibc 2.17 to 2.44", v)
+	}
+	return v, rest, nil
+}
+
+func runCC(args []string, stdout, stderr io.Writer) int {
+	return runCompiler(false, args, stdout, stderr)
+}
+func runCXX(args []string, stdout, stderr io.Writer) int {
+	return runCompiler(true, args, stdout, stderr)
+}
+
+func runCompiler(cxx bool, args []string, stdout, stderr io.Writer) int {
+	name := "cc"
+	if cxx {
+		name = "c++"
+	}
+	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
+		fmt.Fprintf(stdout, "Usage: compatbuild %s [--glibc X.Y] COMPILER-ARGS...\n\n%s\n", name, strings.TrimSpace(ccHelp))
+		return ExitOK
+	}
+	glibc, rest, err := floorFrom(args)
+	if err != nil {
+		return fail(stderr, "%s: %v", name, err)
+	}
+	code, err := driver.Run(context.Background(), driver.Options{
+		Glibc: glibc, Compiler: driver.DefaultCompiler(cxx), Stdout: stdout, Stderr: stderr,
+	}, rest)
+	if err != nil {
+		fmt.Fprintf(stderr, "compatbuild: %v\n", err)
+	}
+	return code
+}
+
+const sysrootHelp = `
+Builds (once) and prints the path of the cached stub sysroot for a target
+glibc: stub libc.so.6 and the other glibc libraries of that release, linker
+scripts (libc.so, libm.so, ...), start files, libc_nonshared.a and
+libcompat_polyfill.a, compiled with $CC (or gcc). It lives under
+$XDG_CACHE_HOME/compatbuild/sysroot (default ~/.cache), private to you, and
+is named by a hash of everything that decides its content.
+
+Examples:
+  compatbuild sysroot --glibc 2.17
+  ls "$(compatbuild sysroot --glibc 2.28)"`
+
+func runSysroot(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("sysroot", "--glibc X.Y [--arch x86_64]", sysrootHelp, stderr)
+	glibc := fs.String("glibc", "", "target glibc release, 2.17 to 2.44")
+	arch := fs.String("arch", "x86_64", "target ABI (x86_64 for now)")
+	if stop, code := parseFlags(fs, args, stdout); stop {
+		return code
+	}
+	if *glibc == "" {
+		*glibc = os.Getenv("COMPATBUILD_GLIBC")
+	}
+	if *glibc == "" {
+		return fail(stderr, "sysroot: --glibc X.Y is required (e.g. 2.17)")
+	}
+	v, rest, err := floorFrom([]string{"--glibc", *glibc})
+	if err != nil || len(rest) != 0 {
+		return fail(stderr, "sysroot: %v", err)
+	}
+	if *arch != "x86_64" {
+		return fail(stderr, "sysroot: --arch %s: only x86_64 sysroots can be built so far", *arch)
+	}
+	sr, err := sysroot.Ensure(context.Background(), sysroot.Spec{Arch: *arch, Glibc: v, CC: driver.SysrootCompiler()})
+	if err != nil {
+		return fail(stderr, "sysroot: %v", err)
+	}
+	fmt.Fprintln(stdout, sr.Dir)
+	return ExitOK
+}

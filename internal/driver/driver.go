@@ -1,0 +1,225 @@
+// Package driver wraps the user's C/C++ compiler so that links bind only to
+// the symbol versions of a target glibc: it puts a stub sysroot in front of
+// the host's libraries, then reads every output it links and fails the link
+// if the result needs a newer glibc than the target.
+//
+// Compile-only invocations (-c, -S, -E) are handed to the compiler
+// unchanged: the driver replaces itself with the compiler process.
+package driver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/check"
+	"compatbuild/internal/elfinfo"
+	"compatbuild/internal/sysroot"
+)
+
+// Options configure one compiler invocation.
+type Options struct {
+	Glibc    abidb.Version
+	Compiler []string // the real compiler command, e.g. ["gcc"]
+	Stdout   io.Writer
+	Stderr   io.Writer
+}
+
+// Error is a driver failure that is not the compiler's own: it carries a
+// one-line message and the exit code to use.
+type Error struct {
+	Msg  string
+	Code int
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func errorf(format string, args ...any) error {
+	return &Error{Msg: fmt.Sprintf(format, args...), Code: 2}
+}
+
+// DefaultCompiler returns the compiler command for C or C++: $CC / $CXX
+// (which may carry arguments, e.g. "ccache gcc") or gcc / g++.
+func DefaultCompiler(cxx bool) []string {
+	env, def := "CC", "gcc"
+	if cxx {
+		env, def = "CXX", "g++"
+	}
+	if v := strings.Fields(os.Getenv(env)); len(v) > 0 {
+		return v
+	}
+	return []string{def}
+}
+
+// SysrootCompiler is the C compiler that builds the sysroot's start files
+// and archives: $CC, else the first of gcc, cc, clang that exists. C++
+// links use it too, so c++ and cc share one cached sysroot.
+func SysrootCompiler() []string {
+	if v := strings.Fields(os.Getenv("CC")); len(v) > 0 {
+		return v
+	}
+	for _, c := range []string{"gcc", "cc", "clang"} {
+		if _, err := exec.LookPath(c); err == nil {
+			return []string{c}
+		}
+	}
+	return []string{"gcc"}
+}
+
+var v236 = abidb.MustParseVersion("2.36")
+
+// Run executes one compiler invocation and returns the exit code.
+func Run(ctx context.Context, opt Options, args []string) (int, error) {
+	if len(opt.Compiler) == 0 {
+		return 2, errorf("no compiler given: set CC (or CXX) to gcc or clang")
+	}
+	compiler, err := exec.LookPath(opt.Compiler[0])
+	if err != nil {
+		return 2, errorf("compiler %q not found: install gcc or clang, or set CC/CXX to one", opt.Compiler[0])
+	}
+	inv := parseArgs(args)
+	if inv.compileOnly || !inv.hasInputs {
+		// Nothing is linked: be the compiler, with no overhead after exec.
+		return 0, execCompiler(compiler, append(opt.Compiler[1:], args...))
+	}
+	if inv.static != "" {
+		return 2, errorf("%s is not supported: a static program carries the host's glibc %s code inside (and its dlopen/NSS still need that exact glibc at run time), so it is no old-glibc build. Drop %s: compatbuild's dynamic link loads on glibc %s; add -static-libgcc -static-libstdc++ to embed the compiler runtimes, or use musl for a fully static binary", inv.static, "2.36", inv.static, opt.Glibc)
+	}
+	if inv.m32 {
+		return 2, errorf("-m32/-mx32: compatbuild cc links x86_64 only for now; build 32-bit code on a 32-bit toolchain")
+	}
+	if opt.Glibc.Less(v236) {
+		var dropped bool
+		if args, dropped = dropPackRelativeRelocs(args); dropped {
+			fmt.Fprintf(opt.Stderr, "compatbuild: note: dropped -z pack-relative-relocs: DT_RELR needs glibc 2.36's ld.so, the target is %s\n", opt.Glibc)
+		}
+	}
+	sr, err := sysroot.Ensure(ctx, sysroot.Spec{Arch: "x86_64", Glibc: opt.Glibc, CC: SysrootCompiler()})
+	if err != nil {
+		return 2, errorf("preparing the glibc %s sysroot: %v", opt.Glibc, err)
+	}
+	full := append(slices.Clip(opt.Compiler[1:]), linkFlags(sr.Dir)...)
+	full = append(full, args...)
+	var captured bytes.Buffer
+	cmd := exec.CommandContext(ctx, compiler, full...)
+	cmd.Stdin, cmd.Stdout = os.Stdin, opt.Stdout
+	cmd.Stderr = io.MultiWriter(opt.Stderr, &captured)
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			return 2, errorf("running %s: %v", compiler, err)
+		}
+		explainUndefined(opt.Stderr, captured.String(), opt.Glibc)
+		return exit.ExitCode(), nil
+	}
+	out := inv.output
+	if out == "" {
+		out = "a.out"
+	}
+	return verify(ctx, opt, compiler, full, out)
+}
+
+// linkFlags put the sysroot in front of the host's libraries: -B makes the
+// compiler take crt1.o/crti.o/crtn.o from it, -L makes -lc, -lm, -lpthread
+// resolve to its stubs and scripts.
+func linkFlags(dir string) []string {
+	return []string{"-B" + dir + string(filepath.Separator), "-L" + dir, "-Wl,-rpath-link," + dir}
+}
+
+func execCompiler(path string, args []string) error {
+	argv := append([]string{path}, args...)
+	err := syscall.Exec(path, argv, os.Environ())
+	return errorf("running %s: %v", path, err)
+}
+
+var undefinedRef = regexp.MustCompile("undefined reference to `([^'@]+)(?:@[^']*)?'")
+
+// explainUndefined adds, for each undefined symbol that a newer glibc has,
+// which release introduced it. The linker's own message above already says
+// which object referenced it.
+func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version) {
+	db, err := abidb.Load("x86_64")
+	if err != nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, m := range undefinedRef.FindAllStringSubmatch(linkerOutput, -1) {
+		sym := m[1]
+		if seen[sym] {
+			continue
+		}
+		seen[sym] = true
+		if lib, sv, ok := db.LibraryOf(sym, db.Last()); ok {
+			rel, _ := db.NodeRelease(sv.Node)
+			for _, r := range db.Releases() {
+				if _, _, ok := db.LibraryOf(sym, r); ok {
+					rel = r
+					break
+				}
+			}
+			fmt.Fprintf(w, "compatbuild: %s is in glibc %s and later (%s, %s@%s), not in the target %s, and compatbuild has no polyfill for it: raise --glibc to %s or avoid the call\n",
+				sym, rel, db.Soname(lib), sym, sv.Node, target, rel)
+		}
+	}
+}
+
+// verify reads the linked output and fails the link (removing the output)
+// if it needs a newer glibc than the target.
+func verify(ctx context.Context, opt Options, compiler string, linkArgs []string, out string) (int, error) {
+	info, err := elfinfo.ReadFile(out)
+	if err != nil {
+		return 2, errorf("verifying %s after the link: %v", out, err)
+	}
+	rep, err := check.Analyze(info, opt.Glibc)
+	if err != nil {
+		return 2, errorf("verifying %s after the link: %v", out, err)
+	}
+	if rep.Status == check.StatusAbove {
+		fmt.Fprintf(opt.Stderr, "compatbuild: %s needs glibc %s, above the target %s; removed it. Why:\n", out, rep.Glibc.Floor, opt.Glibc)
+		(&check.Report{Target: opt.Glibc.String(), Files: []*check.FileReport{rep}}).WriteFiles(opt.Stderr)
+		traceReferences(ctx, opt.Stderr, compiler, linkArgs, rep)
+		os.Remove(out)
+		return 1, nil
+	}
+	if rep.GLIBCXX != nil {
+		fmt.Fprintf(opt.Stderr, "compatbuild: note: %s needs %s (libstdc++ of GCC %s) from the target's libstdc++.so.6; link with -static-libstdc++ to carry it instead\n", out, rep.GLIBCXX.Version, rep.GLIBCXX.GCC)
+	}
+	return 0, nil
+}
+
+// traceReferences relinks with --trace-symbol for the forcing symbols so
+// the user learns which input brought each in.
+func traceReferences(ctx context.Context, w io.Writer, compiler string, linkArgs []string, rep *check.FileReport) {
+	var trace []string
+	for _, req := range rep.Glibc.Forcing {
+		for _, s := range req.Symbols {
+			trace = append(trace, "-Wl,--trace-symbol="+s)
+		}
+	}
+	if len(trace) == 0 {
+		return
+	}
+	tmp, err := os.CreateTemp("", "compatbuild-trace-")
+	if err != nil {
+		return
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	args := append(append(slices.Clip(linkArgs), trace...), "-o", tmp.Name())
+	outb, _ := exec.CommandContext(ctx, compiler, args...).CombinedOutput()
+	for _, line := range strings.Split(string(outb), "\n") {
+		if strings.Contains(line, ": reference to ") || strings.Contains(line, ": definition of ") {
+			fmt.Fprintf(w, "compatbuild: linker: %s\n", strings.TrimSpace(line))
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package driver
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/check"
+	"compatbuild/internal/elfinfo"
+	"compatbuild/internal/runtimes"
+)
+
+// Each test links with a private cache so cold and warm paths are real.
+func TestMain(m *testing.M) {
+	cache, err := os.MkdirTemp("", "compatbuild-driver-test-")
+	if err != nil {
+		panic(err)
+	}
+	// Runtimes are fetched once into the user's cache (fetching is tested
+	// in internal/runtimes); sysroots go to a fresh directory.
+	runtimeCache, _ := runtimes.DefaultCacheDir()
+	os.Setenv("COMPATBUILD_TEST_RUNTIMES", runtimeCache)
+	os.Setenv("XDG_CACHE_HOME", cache)
+	code := m.Run()
+	os.RemoveAll(cache)
+	os.Exit(code)
+}
+
+var (
+	bullseyeOnce sync.Once
+	bullseye     *runtimes.Runtime
+	bullseyeErr  error
+)
+
+// debian11 is Debian bullseye's glibc 2.31, the real old glibc every
+// artifact must run on.
+func debian11(t *testing.T) *runtimes.Runtime {
+	t.Helper()
+	bullseyeOnce.Do(func() {
+		bullseye, bullseyeErr = runtimes.GetWithOptions(context.Background(), "debian:11",
+			runtimes.Options{CacheDir: os.Getenv("COMPATBUILD_TEST_RUNTIMES")})
+	})
+	if bullseyeErr != nil {
+		t.Fatalf("getting the glibc 2.31 runtime: %v", bullseyeErr)
+	}
+	return bullseye
+}
+
+// link runs the driver like `compatbuild cc --glibc target args...`.
+func link(t *testing.T, cxx bool, target string, args ...string) (stderr string, code int) {
+	t.Helper()
+	var errb bytes.Buffer
+	code, err := Run(context.Background(), Options{
+		Glibc: abidb.MustParseVersion(target), Compiler: DefaultCompiler(cxx),
+		Stdout: &errb, Stderr: &errb,
+	}, args)
+	if err != nil {
+		t.Fatalf("driver: %v", err)
+	}
+	return errb.String(), code
+}
+
+func mustLink(t *testing.T, cxx bool, target string, args ...string) {
+	t.Helper()
+	if out, code := link(t, cxx, target, args...); code != 0 {
+		t.Fatalf("link %v for %s failed (%d):\n%s", args, target, code, out)
+	}
+}
+
+// floorByReadelf derives the glibc floor from binutils, independently of
+// compatbuild's own reader.
+func floorByReadelf(t *testing.T, path string) abidb.Version {
+	t.Helper()
+	out, err := exec.Command("readelf", "-V", "-W", path).Output()
+	if err != nil {
+		t.Fatalf("readelf %s: %v", path, err)
+	}
+	var floor abidb.Version
+	for _, f := range strings.Fields(string(out)) {
+		if v, err := abidb.ParseVersion(strings.TrimPrefix(f, "GLIBC_")); err == nil && strings.HasPrefix(f, "GLIBC_") && floor.Less(v) {
+			floor = v
+		}
+	}
+	return floor
+}
+
+func run(t *testing.T, rt *runtimes.Runtime, prog string, args ...string) (string, error) {
+	t.Helper()
+	out, err := rt.Command(context.Background(), prog, args...).CombinedOutput()
+	return string(out), err
+}
+
+func buildProgramAndPlugin(t *testing.T, target string) (prog, plugin string) {
+	dir := t.TempDir()
+	prog, plugin = filepath.Join(dir, "program"), filepath.Join(dir, "libplugin.so")
+	mustLink(t, false, target, "-O2", "-D_FILE_OFFSET_BITS=64", "-shared", "-fPIC", "testdata/plugin.c", "-o", plugin)
+	mustLink(t, false, target, "-O2", "-D_FILE_OFFSET_BITS=64", "testdata/program.c", "-o", prog)
+	return prog, plugin
+}
+
+const wantProgramOutput = `constructor ran: yes
+thread-local: main 1, thread 42
+stat: ok
+fcntl: ok
+plugin: constructor yes, thread-local main 0 thread 5, fcntl ok
+plugin returned 42
+atexit ran
+destructor ran
+`
+
+func TestProgramAndPluginRunOnGlibc231(t *testing.T) {
+	rt := debian11(t)
+	for _, target := range []string{"2.17", "2.28", "2.31"} {
+		t.Run(target, func(t *testing.T) {
+			prog, plugin := buildProgramAndPlugin(t, target)
+			for _, f := range []string{prog, plugin} {
+				if floor := floorByReadelf(t, f); abidb.MustParseVersion(target).Less(floor) {
+					t.Errorf("%s: readelf floor %s above target %s", filepath.Base(f), floor, target)
+				}
+			}
+			out, err := run(t, rt, prog, plugin)
+			if err != nil || out != wantProgramOutput {
+				t.Errorf("under glibc 2.31: %v\n%s\nwant:\n%s", err, out, wantProgramOutput)
+			}
+		})
+	}
+}
+
+// The same program linked by the plain host compiler must fail under 2.31:
+// proof that the test above can fail.
+func TestPlainHostBuildFailsOnGlibc231(t *testing.T) {
+	rt := debian11(t)
+	prog := filepath.Join(t.TempDir(), "program")
+	if out, err := exec.Command("gcc", "-O2", "-D_FILE_OFFSET_BITS=64", "testdata/program.c", "-o", prog).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	out, err := run(t, rt, prog)
+	if err == nil || !strings.Contains(out, "GLIBC_2.34' not found") {
+		t.Errorf("plain build under 2.31: err %v, output:\n%s", err, out)
+	}
+}
+
+func TestCXXExceptionsWithStaticLibstdcxx(t *testing.T) {
+	rt := debian11(t)
+	prog := filepath.Join(t.TempDir(), "throw")
+	mustLink(t, true, "2.17", "-O2", "-static-libstdc++", "-static-libgcc", "testdata/throw.cc", "-o", prog)
+	if floor := floorByReadelf(t, prog); abidb.MustParseVersion("2.17").Less(floor) {
+		t.Errorf("floor %s above 2.17", floor)
+	}
+	info, err := elfinfo.ReadFile(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := check.Analyze(info, abidb.MustParseVersion("2.17"))
+	if rep.GLIBCXX != nil {
+		t.Errorf("-static-libstdc++ output still needs %s", rep.GLIBCXX.Version)
+	}
+	if out, err := run(t, rt, prog); err != nil || out != "caught: deep\n" {
+		t.Errorf("under 2.31: %v\n%s", err, out)
+	}
+}
+
+func TestRefusesStatic(t *testing.T) {
+	var errb bytes.Buffer
+	code, err := Run(context.Background(), Options{Glibc: abidb.MustParseVersion("2.17"), Compiler: []string{"gcc"}, Stdout: &errb, Stderr: &errb},
+		[]string{"-static", "testdata/program.c", "-o", filepath.Join(t.TempDir(), "p")})
+	if err == nil || code != 2 || !strings.Contains(err.Error(), "-static is not supported") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("code %d err %v", code, err)
+	}
+}
+
+func TestMissingCompiler(t *testing.T) {
+	_, err := Run(context.Background(), Options{Glibc: abidb.MustParseVersion("2.17"), Compiler: []string{"no-such-cc-xyz"}}, []string{"x.c"})
+	if err == nil || !strings.Contains(err.Error(), `compiler "no-such-cc-xyz" not found`) {
+		t.Errorf("err = %v", err)
+	}
+}

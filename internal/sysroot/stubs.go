@@ -1,0 +1,37 @@
+package sysroot
+
+import (
+	"fmt"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/stubs"
+)
+
+// StubLibrary describes the stub of one glibc library at target: every
+// symbol the release exports, all its versions up to the target, the newest
+// as the default (@@), data objects with their real sizes.
+func StubLibrary(db *abidb.DB, lib string, target abidb.Version) (stubs.Library, error) {
+	nodes, err := db.Nodes(lib, target)
+	if err != nil {
+		return stubs.Library{}, err
+	}
+	exports, err := db.Exports(lib, target)
+	if err != nil {
+		return stubs.Library{}, err
+	}
+	out := stubs.Library{Soname: db.Soname(lib), Versions: stubs.ChainedVersions(nodes...)}
+	if out.Soname == "" {
+		return stubs.Library{}, fmt.Errorf("no soname known for %s", lib)
+	}
+	for i, sv := range exports {
+		// Exports lists each name's versions oldest first; the last is the
+		// one a new link binds to.
+		isDefault := i == len(exports)-1 || exports[i+1].Name != sv.Name
+		sym := stubs.Symbol{Name: sv.Name, Version: sv.Node, Default: isDefault, Kind: stubs.Func, Size: sv.Size}
+		if sv.Kind == abidb.Object {
+			sym.Kind = stubs.Object
+		}
+		out.Symbols = append(out.Symbols, sym)
+	}
+	return out, nil
+}

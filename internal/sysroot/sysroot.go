@@ -1,0 +1,316 @@
+// Package sysroot builds and caches the directory a compat link runs
+// against: stub shared objects for every glibc library of the target
+// release, linker scripts like glibc's own (libc.so, libm.so, ...), start
+// files, libc_nonshared.a and the polyfill archive.
+//
+// A sysroot is content-addressed: its directory name is a hash of
+// everything that determines its bytes (the ABI data, the target, the
+// libcompat sources and the compiler that built the objects). Creating one
+// is atomic: it is assembled in a temporary directory, every file is
+// fsynced, and the directory is renamed into place; a process that loses
+// the race uses the winner's copy. Many concurrent links on a cold cache
+// therefore all succeed and see identical bytes.
+package sysroot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/libcompat"
+	"compatbuild/internal/stubs"
+)
+
+// formatVersion changes whenever the layout or content rules change, so
+// old cache entries are never reused by a newer compatbuild.
+const formatVersion = "sysroot-1"
+
+// Spec says which sysroot to build.
+type Spec struct {
+	Arch  string        // ABI name, e.g. x86_64
+	Glibc abidb.Version // target release
+	CC    []string      // compiler that builds the start files and archives
+}
+
+// Sysroot is a ready directory.
+type Sysroot struct {
+	Spec
+	Dir string // holds the libraries, scripts, start files and archives
+	// Polyfills lists the symbols libcompat_polyfill.a defines.
+	Polyfills []string
+	// Libraries lists the glibc libraries (short names) present.
+	Libraries []string
+}
+
+// manifestName is written last; its presence marks a complete sysroot.
+const manifestName = "compatbuild-sysroot.json"
+
+// mergedIn234 are the libraries whose contents moved into libc.so.6 in 2.34.
+var mergedIn234 = []string{"libpthread", "libdl", "librt", "libutil", "libanl"}
+
+var v234 = abidb.MustParseVersion("2.34")
+
+// CacheRoot is where sysroots live: $XDG_CACHE_HOME/compatbuild/sysroot.
+func CacheRoot() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory (%v): set XDG_CACHE_HOME or HOME", err)
+	}
+	return filepath.Join(base, "compatbuild", "sysroot"), nil
+}
+
+// Key is the content address of the sysroot spec would produce.
+func Key(spec Spec) (string, error) {
+	dataHash, err := abidb.Fingerprint(spec.Arch)
+	if err != nil {
+		return "", err
+	}
+	cc, err := compilerIdentity(spec.CC)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, part := range []string{formatVersion, spec.Arch, spec.Glibc.String(), dataHash, libcompat.Fingerprint(), cc} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:20], nil
+}
+
+// compilerIdentity names the compiler cheaply but precisely enough that an
+// upgraded compiler gets a new sysroot: resolved path, size, modification
+// time, and the extra arguments of the compiler command.
+func compilerIdentity(cc []string) (string, error) {
+	if len(cc) == 0 || cc[0] == "" {
+		return "", errors.New("no C compiler: set CC to gcc or clang")
+	}
+	path, err := exec.LookPath(cc[0])
+	if err != nil {
+		return "", fmt.Errorf("C compiler %q not found: install gcc or clang, or set CC/CXX", cc[0])
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s %d %d %q", path, st.Size(), st.ModTime().UnixNano(), cc[1:]), nil
+}
+
+// Ensure returns the sysroot for spec, building it into the cache if it is
+// not there yet.
+func Ensure(ctx context.Context, spec Spec) (*Sysroot, error) {
+	root, err := CacheRoot()
+	if err != nil {
+		return nil, err
+	}
+	return EnsureIn(ctx, root, spec)
+}
+
+// EnsureIn is Ensure with an explicit cache root.
+func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
+	key, err := Key(spec)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(root, fmt.Sprintf("%s-glibc%s-%s", spec.Arch, spec.Glibc, key))
+	if s, err := load(dir, spec); err == nil {
+		return s, nil
+	}
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		return nil, fmt.Errorf("creating sysroot cache: %v", err)
+	}
+	tmp, err := os.MkdirTemp(root, ".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("creating sysroot cache: %v", err)
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		return nil, err
+	}
+	s, err := build(ctx, tmp, dir, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := syncDir(tmp); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		// Lost the race to another process: use its complete copy.
+		if s, lerr := load(dir, spec); lerr == nil {
+			return s, nil
+		}
+		return nil, fmt.Errorf("installing sysroot %s: %v", dir, err)
+	}
+	if err := syncDir(root); err != nil {
+		return nil, err
+	}
+	s.Dir = dir
+	return s, nil
+}
+
+type manifest struct {
+	Format    string   `json:"format"`
+	Arch      string   `json:"arch"`
+	Glibc     string   `json:"glibc"`
+	Libraries []string `json:"libraries"`
+	Polyfills []string `json:"polyfills"`
+}
+
+func load(dir string, spec Spec) (*Sysroot, error) {
+	data, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil {
+		return nil, err
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil || m.Format != formatVersion {
+		return nil, fmt.Errorf("sysroot %s: bad manifest", dir)
+	}
+	return &Sysroot{Spec: spec, Dir: dir, Polyfills: m.Polyfills, Libraries: m.Libraries}, nil
+}
+
+// build writes the sysroot into tmp; scripts refer to files by their final
+// path in dir, because linker scripts resolve names relative to the
+// working directory of the link, not to the script.
+func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
+	db, err := abidb.Load(spec.Arch)
+	if err != nil {
+		return nil, err
+	}
+	target := spec.Glibc
+	libs, err := db.Libraries(target)
+	if err != nil {
+		return nil, err
+	}
+	arch, err := stubs.ArchByName(spec.Arch)
+	if err != nil {
+		return nil, err
+	}
+	for _, lib := range libs {
+		desc, err := StubLibrary(db, lib, target)
+		if err != nil {
+			return nil, err
+		}
+		data, err := stubs.Build(arch, desc)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeFile(filepath.Join(tmp, desc.Soname), data); err != nil {
+			return nil, err
+		}
+	}
+	has := func(sym string) bool { _, _, ok := db.LibraryOf(sym, target); return ok }
+	files, err := libcompat.Build(ctx, spec.CC, libcompat.Target{
+		Arch:  spec.Arch,
+		Glibc: libcompat.Version{Major: target.Major, Minor: target.Minor},
+		Has:   has,
+	}, tmp)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range files.Paths() {
+		if err := syncFile(p); err != nil {
+			return nil, err
+		}
+	}
+	for name, script := range linkerScripts(db, libs, target, dir) {
+		if err := writeFile(filepath.Join(tmp, name), []byte(script)); err != nil {
+			return nil, err
+		}
+	}
+	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Libraries: libs, Polyfills: files.PolyfillSymbols}
+	data, _ := json.MarshalIndent(m, "", "  ")
+	if err := writeFile(filepath.Join(tmp, manifestName), append(data, '\n')); err != nil {
+		return nil, err
+	}
+	return &Sysroot{Spec: spec, Polyfills: m.Polyfills, Libraries: libs}, nil
+}
+
+// emptyArchive is an ar archive with no members: what glibc ≥ 2.34 installs
+// as libpthread.a & co. so that -lpthread still links.
+const emptyArchive = "!<arch>\n"
+
+// linkerScripts returns the development files (lib*.so, lib*.a) that make
+// -lc, -lm, -lpthread, -ldl, -lrt ... resolve inside the sysroot.
+func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string) map[string]string {
+	path := func(name string) string { return filepath.Join(dir, name) }
+	out := map[string]string{}
+	asNeeded := []string{path(db.Soname("ld"))}
+	if target.Less(v234) {
+		// Programs written for glibc ≥ 2.34 call pthread_create, dlopen,
+		// timer_create ... without -lpthread/-ldl/-lrt. Offer those
+		// libraries as-needed behind -lc, so such links still work and
+		// get DT_NEEDED only for what they use.
+		for _, lib := range mergedIn234 {
+			if slices.Contains(libs, lib) {
+				asNeeded = append(asNeeded, path(db.Soname(lib)))
+			}
+		}
+	}
+	out["libc.so"] = fmt.Sprintf("/* compatbuild: glibc %s libc for %s */\nOUTPUT_FORMAT(%s)\nGROUP ( %s %s %s AS_NEEDED ( %s ) )\n",
+		target, db.ABI(), outputFormat[db.ABI()], path("libc.so.6"), path(libcompat.NonsharedName), path(libcompat.PolyfillName), strings.Join(asNeeded, " "))
+	for _, lib := range libs {
+		if lib == "libc" || lib == "ld" {
+			continue
+		}
+		name := lib + ".so"
+		if !target.Less(v234) && slices.Contains(mergedIn234, lib) {
+			out[lib+".a"] = emptyArchive
+			continue
+		}
+		body := path(db.Soname(lib))
+		if lib == "libm" && slices.Contains(libs, "libmvec") {
+			body += " AS_NEEDED ( " + path(db.Soname("libmvec")) + " )"
+		}
+		out[name] = fmt.Sprintf("/* compatbuild: glibc %s %s */\nGROUP ( %s )\n", target, lib, body)
+	}
+	return out
+}
+
+// outputFormat is the BFD target name each ABI's linker scripts declare.
+var outputFormat = map[string]string{
+	"x86_64":      "elf64-x86-64",
+	"i386":        "elf32-i386",
+	"aarch64":     "elf64-littleaarch64",
+	"arm":         "elf32-littlearm",
+	"powerpc64le": "elf64-powerpcle",
+	"s390x":       "elf64-s390",
+	"riscv64":     "elf64-littleriscv",
+}
+
+func writeFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+func syncDir(path string) error { return syncFile(path) }
