@@ -48,25 +48,31 @@ func errorf(format string, args ...any) error {
 	return &Error{Msg: fmt.Sprintf(format, args...), Code: 2}
 }
 
-// DefaultCompiler returns the compiler command for C or C++: $CC / $CXX
-// (which may carry arguments, e.g. "ccache gcc") or gcc / g++.
+// DefaultCompiler returns the compiler command for C or C++:
+// $COMPATBUILD_CC / $COMPATBUILD_CXX (set by 'compatbuild env' and friends,
+// which point CC at the wrappers), else $CC / $CXX (which may carry
+// arguments, e.g. "ccache gcc"), else gcc / g++. A value naming a
+// compatbuild wrapper is skipped, so the driver never calls itself.
 func DefaultCompiler(cxx bool) []string {
-	env, def := "CC", "gcc"
+	own, user, def := "COMPATBUILD_CC", "CC", "gcc"
 	if cxx {
-		env, def = "CXX", "g++"
+		own, user, def = "COMPATBUILD_CXX", "CXX", "g++"
 	}
-	if v := strings.Fields(os.Getenv(env)); len(v) > 0 {
-		return v
+	for _, env := range []string{own, user} {
+		if v := strings.Fields(os.Getenv(env)); len(v) > 0 && !isWrapper(v[0]) {
+			return v
+		}
 	}
 	return []string{def}
 }
 
 // SysrootCompiler is the C compiler that builds the sysroot's start files
-// and archives: $CC, else the first of gcc, cc, clang that exists. C++
-// links use it too, so c++ and cc share one cached sysroot.
+// and archives: the C compiler DefaultCompiler picks, else the first of
+// gcc, cc, clang that exists. C++ links use it too, so c++ and cc share one
+// cached sysroot.
 func SysrootCompiler() []string {
-	if v := strings.Fields(os.Getenv("CC")); len(v) > 0 {
-		return v
+	if cc := DefaultCompiler(false); cc[0] != "gcc" {
+		return cc
 	}
 	for _, c := range []string{"gcc", "cc", "clang"} {
 		if _, err := exec.LookPath(c); err == nil {
@@ -74,6 +80,11 @@ func SysrootCompiler() []string {
 		}
 	}
 	return []string{"gcc"}
+}
+
+func isWrapper(cmd string) bool {
+	base := filepath.Base(cmd)
+	return strings.HasPrefix(base, "compatbuild-") || base == "compatbuild"
 }
 
 var v236 = abidb.MustParseVersion("2.36")

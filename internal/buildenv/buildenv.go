@@ -1,0 +1,171 @@
+// Package buildenv is the environment that makes any build system compile
+// and link through compatbuild: CC and CXX point at compatbuild-cc and
+// compatbuild-c++ (links to the compatbuild executable), the real
+// compilers are kept in COMPATBUILD_CC/COMPATBUILD_CXX, the floor in
+// COMPATBUILD_GLIBC, and cargo and cgo get their own spellings of the same.
+package buildenv
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"compatbuild/internal/abidb"
+)
+
+// Var is one environment variable.
+type Var struct {
+	Name, Value string
+}
+
+// Wrapper names: invoked under these names, compatbuild acts as
+// 'compatbuild cc' / 'compatbuild c++'.
+const (
+	CCName  = "compatbuild-cc"
+	CXXName = "compatbuild-c++"
+)
+
+// RustTarget is the Rust target triple compat builds are for (x86_64 for now).
+const RustTarget = "x86_64-unknown-linux-gnu"
+
+// Self returns the path of the running compatbuild executable.
+func Self() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("finding the compatbuild executable: %v", err)
+	}
+	if real, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = real
+	}
+	return exe, nil
+}
+
+// Wrappers returns a directory holding compatbuild-cc and compatbuild-c++
+// symlinks to exe, creating it in the user cache on first use. The
+// directory name depends on exe, so two compatbuild builds never share one.
+func Wrappers(exe string) (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory (%v): set XDG_CACHE_HOME or HOME", err)
+	}
+	sum := sha256.Sum256([]byte(exe))
+	dir := filepath.Join(base, "compatbuild", "bin", hex.EncodeToString(sum[:])[:16])
+	if ok(dir, exe) {
+		return dir, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	for _, name := range []string{CCName, CXXName} {
+		if err := os.Symlink(exe, filepath.Join(tmp, name)); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil && !ok(dir, exe) {
+		return "", fmt.Errorf("installing compiler wrappers in %s: %v", dir, err)
+	}
+	return dir, nil
+}
+
+func ok(dir, exe string) bool {
+	for _, name := range []string{CCName, CXXName} {
+		if target, err := os.Readlink(filepath.Join(dir, name)); err != nil || target != exe {
+			return false
+		}
+	}
+	return true
+}
+
+// realCompiler is the compiler the wrappers call: what the user had in
+// COMPATBUILD_CC or CC (unless CC already is a wrapper), else def.
+func realCompiler(ownVar, userVar, def string) (string, error) {
+	for _, v := range []string{os.Getenv(ownVar), os.Getenv(userVar)} {
+		if v == "" || isWrapper(v) {
+			continue
+		}
+		return v, nil
+	}
+	if _, err := exec.LookPath(def); err != nil {
+		return "", fmt.Errorf("no %s compiler: %s not found; install it or set %s", strings.TrimPrefix(userVar, "C"), def, userVar)
+	}
+	return def, nil
+}
+
+func isWrapper(cmd string) bool {
+	f := strings.Fields(cmd)
+	if len(f) == 0 {
+		return false
+	}
+	base := filepath.Base(f[0])
+	return base == CCName || base == CXXName
+}
+
+// Vars returns the environment for a compat build for glibc: for make,
+// autotools, meson and CMake (CC, CXX), cargo (the Rust target's linker
+// and the cc crate's CC_/CXX_ variables) and cgo (CC, CXX, CGO_ENABLED).
+func Vars(glibc abidb.Version) ([]Var, error) {
+	exe, err := Self()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := Wrappers(exe)
+	if err != nil {
+		return nil, err
+	}
+	cc, err := realCompiler("COMPATBUILD_CC", "CC", "gcc")
+	if err != nil {
+		return nil, err
+	}
+	cxx, err := realCompiler("COMPATBUILD_CXX", "CXX", "g++")
+	if err != nil {
+		cxx = "g++" // a C-only build needs no C++ compiler
+	}
+	ccw, cxxw := filepath.Join(dir, CCName), filepath.Join(dir, CXXName)
+	triple := strings.ReplaceAll(RustTarget, "-", "_")
+	return []Var{
+		{"COMPATBUILD_GLIBC", glibc.String()},
+		{"COMPATBUILD_CC", cc},
+		{"COMPATBUILD_CXX", cxx},
+		{"CC", ccw},
+		{"CXX", cxxw},
+		{"CC_" + triple, ccw},
+		{"CXX_" + triple, cxxw},
+		{"CARGO_TARGET_" + strings.ToUpper(triple) + "_LINKER", ccw},
+		{"CGO_ENABLED", "1"},
+	}, nil
+}
+
+// Apply returns environ with vars set (replacing earlier values).
+func Apply(environ []string, vars []Var) []string {
+	set := map[string]bool{}
+	for _, v := range vars {
+		set[v.Name] = true
+	}
+	out := make([]string, 0, len(environ)+len(vars))
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !set[name] {
+			out = append(out, kv)
+		}
+	}
+	for _, v := range vars {
+		out = append(out, v.Name+"="+v.Value)
+	}
+	return out
+}
+
+// ErrNoFloor is returned when no glibc floor was declared anywhere.
+var ErrNoFloor = errors.New("no glibc floor given: pass --glibc X.Y (e.g. 2.17 for CentOS 7) or set COMPATBUILD_GLIBC; compatbuild will not guess and build for the host")
