@@ -24,11 +24,31 @@ type Var struct {
 }
 
 // Wrapper names: invoked under these names, compatbuild acts as
-// 'compatbuild cc' / 'compatbuild c++'.
+// 'compatbuild cc' / 'compatbuild c++'. The wrappers Wrappers creates carry
+// the floor in their name (compatbuild-cc-2.17), so a build that loses the
+// environment on the way (CMake's generated makefiles, ninja) still links
+// for the right glibc.
 const (
 	CCName  = "compatbuild-cc"
 	CXXName = "compatbuild-c++"
 )
+
+// ParseWrapperName recognises compatbuild-cc, compatbuild-c++ and their
+// versioned forms; glibc is "" for the plain names.
+func ParseWrapperName(name string) (cxx bool, glibc string, ok bool) {
+	for _, w := range []struct {
+		prefix string
+		cxx    bool
+	}{{CCName, false}, {"compatbuild-gcc", false}, {"compatbuild-clang", false}, {CXXName, true}, {"compatbuild-g++", true}, {"compatbuild-clang++", true}} {
+		if name == w.prefix {
+			return w.cxx, "", true
+		}
+		if v, found := strings.CutPrefix(name, w.prefix+"-"); found && v != "" && (v[0] >= '0' && v[0] <= '9') {
+			return w.cxx, v, true
+		}
+	}
+	return false, "", false
+}
 
 // RustTarget is the Rust target triple compat builds are for (x86_64 for now).
 const RustTarget = "x86_64-unknown-linux-gnu"
@@ -45,43 +65,43 @@ func Self() (string, error) {
 	return exe, nil
 }
 
-// Wrappers returns a directory holding compatbuild-cc and compatbuild-c++
-// symlinks to exe, creating it in the user cache on first use. The
-// directory name depends on exe, so two compatbuild builds never share one.
-func Wrappers(exe string) (string, error) {
+// Wrappers returns a directory holding compatbuild-cc-<glibc> and
+// compatbuild-c++-<glibc> symlinks to exe, creating it in the user cache on
+// first use (atomically: built aside, then renamed). The directory name
+// depends on exe, so two compatbuild builds never share one.
+func Wrappers(exe string, glibc abidb.Version) (cc, cxx string, err error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("no cache directory (%v): set XDG_CACHE_HOME or HOME", err)
+		return "", "", fmt.Errorf("no cache directory (%v): set XDG_CACHE_HOME or HOME", err)
 	}
 	sum := sha256.Sum256([]byte(exe))
-	dir := filepath.Join(base, "compatbuild", "bin", hex.EncodeToString(sum[:])[:16])
-	if ok(dir, exe) {
-		return dir, nil
+	dir := filepath.Join(base, "compatbuild", "bin", hex.EncodeToString(sum[:])[:16]+"-glibc"+glibc.String())
+	names := []string{CCName + "-" + glibc.String(), CXXName + "-" + glibc.String()}
+	cc, cxx = filepath.Join(dir, names[0]), filepath.Join(dir, names[1])
+	if linksTo(dir, names, exe) {
+		return cc, cxx, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
-		return "", err
+		return "", "", err
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer os.RemoveAll(tmp)
-	for _, name := range []string{CCName, CXXName} {
+	for _, name := range names {
 		if err := os.Symlink(exe, filepath.Join(tmp, name)); err != nil {
-			return "", err
+			return "", "", err
 		}
 	}
-	if err := os.Chmod(tmp, 0o700); err != nil {
-		return "", err
+	if err := os.Rename(tmp, dir); err != nil && !linksTo(dir, names, exe) {
+		return "", "", fmt.Errorf("installing compiler wrappers in %s: %v", dir, err)
 	}
-	if err := os.Rename(tmp, dir); err != nil && !ok(dir, exe) {
-		return "", fmt.Errorf("installing compiler wrappers in %s: %v", dir, err)
-	}
-	return dir, nil
+	return cc, cxx, nil
 }
 
-func ok(dir, exe string) bool {
-	for _, name := range []string{CCName, CXXName} {
+func linksTo(dir string, names []string, exe string) bool {
+	for _, name := range names {
 		if target, err := os.Readlink(filepath.Join(dir, name)); err != nil || target != exe {
 			return false
 		}
@@ -109,8 +129,8 @@ func isWrapper(cmd string) bool {
 	if len(f) == 0 {
 		return false
 	}
-	base := filepath.Base(f[0])
-	return base == CCName || base == CXXName
+	_, _, ok := ParseWrapperName(filepath.Base(f[0]))
+	return ok
 }
 
 // Vars returns the environment for a compat build for glibc: for make,
@@ -121,7 +141,7 @@ func Vars(glibc abidb.Version) ([]Var, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := Wrappers(exe)
+	ccw, cxxw, err := Wrappers(exe, glibc)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +153,6 @@ func Vars(glibc abidb.Version) ([]Var, error) {
 	if err != nil {
 		cxx = "g++" // a C-only build needs no C++ compiler
 	}
-	ccw, cxxw := filepath.Join(dir, CCName), filepath.Join(dir, CXXName)
 	triple := strings.ReplaceAll(RustTarget, "-", "_")
 	return []Var{
 		{"COMPATBUILD_GLIBC", glibc.String()},

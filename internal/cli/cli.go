@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"compatbuild/internal/buildenv"
 	"compatbuild/internal/demo"
 )
 
@@ -34,6 +35,10 @@ func init() {
 		{"cc", "compile and link C for a target glibc with your own compiler", runCC},
 		{"c++", "the same for C++", runCXX},
 		{"sysroot", "build and print the cached stub sysroot for a target glibc", runSysroot},
+		{"env", "print the environment for compat builds (eval in a shell, or --json)", runEnv},
+		{"exec", "run any build command (make, meson, ...) in that environment", runExec},
+		{"cmake-toolchain", "write a CMake toolchain file for a target glibc", runCMakeToolchain},
+		{"go", "run the go command with cgo building for a target glibc", runGo},
 		{"demo", "build a built-in example plugin and show its glibc floor and why", runDemo},
 		{"explain", "show a glibc symbol's history: libraries, versions, releases", runExplain},
 	}
@@ -50,7 +55,7 @@ Commands:
 func usage(w io.Writer) {
 	fmt.Fprint(w, usageHead)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, "\nRun 'compatbuild <command> --help' for a command's options and examples.\n")
 }
@@ -58,13 +63,18 @@ func usage(w io.Writer) {
 // MainAs runs compatbuild as invoked through argv0: a link named
 // compatbuild-cc or compatbuild-c++ behaves as 'compatbuild cc'/'c++'.
 func MainAs(argv0 string, args []string, stdout, stderr io.Writer) int {
-	switch filepath.Base(argv0) {
-	case "compatbuild-cc", "compatbuild-gcc", "compatbuild-clang":
-		return runCC(args, stdout, stderr)
-	case "compatbuild-c++", "compatbuild-g++", "compatbuild-clang++":
-		return runCXX(args, stdout, stderr)
+	if cxx, glibc, ok := buildenv.ParseWrapperName(filepath.Base(argv0)); ok {
+		if glibc != "" && !hasLeadingFloor(args) {
+			// compatbuild-cc-2.17: the floor is part of the name.
+			args = append([]string{"--glibc", glibc}, args...)
+		}
+		return runCompiler(cxx, args, stdout, stderr)
 	}
 	return Main(args, stdout, stderr)
+}
+
+func hasLeadingFloor(args []string) bool {
+	return len(args) > 0 && (args[0] == "--glibc" || strings.HasPrefix(args[0], "--glibc="))
 }
 
 // Main runs compatbuild with args (without the program name) and returns

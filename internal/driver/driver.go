@@ -153,7 +153,10 @@ func execCompiler(path string, args []string) error {
 	return errorf("running %s: %v", path, err)
 }
 
-var undefinedRef = regexp.MustCompile("undefined reference to `([^'@]+)(?:@[^']*)?'")
+// undefinedRef matches the linker's complaint about an object's reference;
+// references with a version ("x@GLIBC_PRIVATE") come from shared libraries
+// given to the link, not from the user's code, and are not explained.
+var undefinedRef = regexp.MustCompile("undefined reference to `([^'@]+)'")
 
 // explainUndefined adds, for each undefined symbol that a newer glibc has,
 // which release introduced it. The linker's own message above already says

@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/buildenv"
+)
+
+// floorFlag reads --glibc or COMPATBUILD_GLIBC for commands with flags.
+func floorFlag(value string) (abidb.Version, error) {
+	if value == "" {
+		value = os.Getenv("COMPATBUILD_GLIBC")
+	}
+	if value == "" {
+		return abidb.Version{}, buildenv.ErrNoFloor
+	}
+	v, _, err := floorFrom([]string{"--glibc", value})
+	return v, err
+}
+
+const envHelp = `
+Prints the environment that makes a build compile and link through
+compatbuild for the given glibc: CC and CXX point at compatbuild-cc-X.Y and
+compatbuild-c++-X.Y (links to this compatbuild), COMPATBUILD_CC/CXX keep your
+real compilers, and cargo (CC_x86_64_unknown_linux_gnu, the target linker)
+and cgo (CGO_ENABLED=1) get theirs. Every link checks its own output.
+
+Examples:
+  eval "$(compatbuild env --glibc 2.17)" && make
+  compatbuild env --glibc 2.28 --json`
+
+func runEnv(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("env", "[--glibc X.Y] [--json]", envHelp, stderr)
+	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	asJSON := fs.Bool("json", false, "print a JSON object instead of shell exports")
+	if stop, code := parseFlags(fs, args, stdout); stop {
+		return code
+	}
+	if fs.NArg() != 0 {
+		return fail(stderr, "env takes no arguments; see 'compatbuild env --help'")
+	}
+	v, err := floorFlag(*glibc)
+	if err != nil {
+		return fail(stderr, "env: %v", err)
+	}
+	vars, err := buildenv.Vars(v)
+	if err != nil {
+		return fail(stderr, "env: %v", err)
+	}
+	if *asJSON {
+		obj := map[string]string{}
+		for _, kv := range vars {
+			obj[kv.Name] = kv.Value
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(obj)
+		return ExitOK
+	}
+	for _, kv := range vars {
+		fmt.Fprintf(stdout, "export %s=%s\n", kv.Name, shellQuote(kv.Value))
+	}
+	return ExitOK
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+const execHelp = `
+Runs any build command (make, autotools, meson, ninja, a script) with the
+environment of 'compatbuild env', so every C/C++ compile and link goes
+through compatbuild for the given glibc. Its exit status is the command's.
+
+Examples:
+  compatbuild exec --glibc 2.17 -- make -j8
+  compatbuild exec --glibc 2.17 -- sh -c './configure && make'`
+
+func runExec(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("exec", "[--glibc X.Y] -- COMMAND [ARGS...]", execHelp, stderr)
+	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	if stop, code := parseFlags(fs, args, stdout); stop {
+		return code
+	}
+	if fs.NArg() == 0 {
+		return fail(stderr, "exec needs a command: compatbuild exec --glibc 2.17 -- make")
+	}
+	v, err := floorFlag(*glibc)
+	if err != nil {
+		return fail(stderr, "exec: %v", err)
+	}
+	return runWithEnv(v, fs.Args(), nil, stdout, stderr)
+}
+
+// runWithEnv runs argv with the compat environment plus extra variables.
+func runWithEnv(v abidb.Version, argv []string, extra []buildenv.Var, stdout, stderr io.Writer) int {
+	vars, err := buildenv.Vars(v)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return fail(stderr, "%s: command not found", argv[0])
+	}
+	cmd := exec.Command(path, argv[1:]...)
+	cmd.Env = buildenv.Apply(os.Environ(), append(vars, extra...))
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		return fail(stderr, "running %s: %v", argv[0], err)
+	}
+	return ExitOK
+}
+
+const cmakeHelp = `
+Writes a CMake toolchain file that compiles and links with compatbuild for
+the given glibc. The compiler wrappers carry the floor in their names
+(compatbuild-cc-2.17), so builds driven by the generated makefiles or ninja
+files link for the right glibc without any environment. The real compilers
+are gcc/g++ unless COMPATBUILD_CC/COMPATBUILD_CXX are set when building.
+
+Examples:
+  compatbuild cmake-toolchain --glibc 2.17 -o compat.cmake
+  cmake -S . -B build -DCMAKE_TOOLCHAIN_FILE=$PWD/compat.cmake && cmake --build build`
+
+func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("cmake-toolchain", "[--glibc X.Y] [-o FILE]", cmakeHelp, stderr)
+	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	out := fs.String("o", "", "write the toolchain file here instead of standard output")
+	if stop, code := parseFlags(fs, args, stdout); stop {
+		return code
+	}
+	if fs.NArg() != 0 {
+		return fail(stderr, "cmake-toolchain takes no arguments; see 'compatbuild cmake-toolchain --help'")
+	}
+	v, err := floorFlag(*glibc)
+	if err != nil {
+		return fail(stderr, "cmake-toolchain: %v", err)
+	}
+	exe, err := buildenv.Self()
+	if err != nil {
+		return fail(stderr, "cmake-toolchain: %v", err)
+	}
+	cc, cxx, err := buildenv.Wrappers(exe, v)
+	if err != nil {
+		return fail(stderr, "cmake-toolchain: %v", err)
+	}
+	text := fmt.Sprintf(`# CMake toolchain file written by compatbuild: output loads on glibc %[1]s and later.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR x86_64)
+set(CMAKE_C_COMPILER %[2]q)
+set(CMAKE_CXX_COMPILER %[3]q)
+# Headers and host libraries stay the host's; glibc itself comes from the
+# compatbuild sysroot the wrappers add to every link.
+`, v, cc, cxx)
+	if *out == "" {
+		fmt.Fprint(stdout, text)
+		return ExitOK
+	}
+	if err := os.WriteFile(*out, []byte(text), 0o644); err != nil {
+		return fail(stderr, "cmake-toolchain: %v", err)
+	}
+	return ExitOK
+}
+
+const goHelp = `
+Runs the go command with cgo compiling and linking through compatbuild for
+the given glibc (CC, CXX, CGO_ENABLED=1), and with external linking, so the
+final link goes through compatbuild too and is checked.
+
+Examples:
+  compatbuild go build --glibc 2.17 -o app ./cmd/app
+  COMPATBUILD_GLIBC=2.28 compatbuild go test ./...`
+
+func runGo(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
+		fmt.Fprintf(stdout, "Usage: compatbuild go [--glibc X.Y] GO-ARGS...\n\n%s\n", strings.TrimSpace(goHelp))
+		return ExitOK
+	}
+	// --glibc may come first or right after the go subcommand
+	// ("compatbuild go build --glibc 2.17 ./...").
+	var value string
+	rest := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		switch {
+		case args[i] == "--glibc" && i+1 < len(args) && value == "":
+			value = args[i+1]
+			i++
+		case strings.HasPrefix(args[i], "--glibc=") && value == "":
+			value = strings.TrimPrefix(args[i], "--glibc=")
+		default:
+			rest = append(rest, args[i])
+		}
+	}
+	v, err := floorFlag(value)
+	if err != nil {
+		return fail(stderr, "go: %v", err)
+	}
+	if len(rest) == 0 {
+		return fail(stderr, "go: give a go command, e.g. compatbuild go build --glibc 2.17 ./...")
+	}
+	extra := []buildenv.Var{{Name: "GOFLAGS", Value: strings.TrimSpace(os.Getenv("GOFLAGS") + " -ldflags=-linkmode=external")}}
+	return runWithEnv(v, append([]string{"go"}, rest...), extra, stdout, stderr)
+}
