@@ -97,12 +97,24 @@ var wheelArch = map[string]string{
 	"powerpc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64",
 }
 
+// oldestTag is the oldest manylinux tag in use per wheel architecture:
+// manylinux1 (glibc 2.5) for x86, manylinux2014 (2.17) for the ports it
+// introduced, and riscv64 from its first glibc, 2.27. A lower floor still
+// gets this tag: a wheel that runs on glibc 2.2.5 runs on 2.5.
+var oldestTag = map[string]abidb.Version{
+	"x86_64": {2, 5, 0}, "i686": {2, 5, 0}, "aarch64": {2, 17, 0}, "armv7l": {2, 17, 0},
+	"ppc64le": {2, 17, 0}, "s390x": {2, 17, 0}, "riscv64": {2, 27, 0},
+}
+
 // ManylinuxTag is the PEP 600 platform tag for a glibc floor on an ABI,
 // e.g. manylinux_2_17_x86_64.
 func ManylinuxTag(floor abidb.Version, abi string) string {
 	arch, ok := wheelArch[abi]
 	if !ok {
 		return ""
+	}
+	if floor.Less(oldestTag[arch]) {
+		floor = oldestTag[arch]
 	}
 	return fmt.Sprintf("manylinux_%d_%d_%s", floor.Major, floor.Minor, arch)
 }
@@ -111,6 +123,9 @@ func ManylinuxTag(floor abidb.Version, abi string) string {
 // (manylinux_2_17_x86_64 is also manylinux2014_x86_64).
 func LegacyManylinuxAlias(floor abidb.Version, abi string) string {
 	arch := wheelArch[abi]
+	if min, ok := oldestTag[arch]; ok && floor.Less(min) {
+		floor = min
+	}
 	switch {
 	case floor.Major != 2:
 	case floor.Minor == 5 && (arch == "x86_64" || arch == "i686"):

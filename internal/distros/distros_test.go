@@ -45,6 +45,12 @@ func TestManylinuxTags(t *testing.T) {
 	if got := ManylinuxTag(abidb.MustParseVersion("2.28"), "powerpc64le"); got != "manylinux_2_28_ppc64le" {
 		t.Errorf("tag = %s", got)
 	}
+	if got := ManylinuxTag(abidb.MustParseVersion("2.2.5"), "x86_64"); got != "manylinux_2_5_x86_64" {
+		t.Errorf("tag for a 2.2.5 floor = %s, want the oldest tag manylinux_2_5_x86_64", got)
+	}
+	if got := LegacyManylinuxAlias(abidb.MustParseVersion("2.2.5"), "x86_64"); got != "manylinux1_x86_64" {
+		t.Errorf("alias for 2.2.5 = %s", got)
+	}
 	if got := LegacyManylinuxAlias(v, "aarch64"); got != "manylinux2014_aarch64" {
 		t.Errorf("alias = %s", got)
 	}
