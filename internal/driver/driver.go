@@ -143,8 +143,15 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 // linkFlags put the sysroot in front of the host's libraries: -B makes the
 // compiler take crt1.o/crti.o/crtn.o from it, -L makes -lc, -lm, -lpthread
 // resolve to its stubs and scripts.
+//
+// --allow-shlib-undefined: host shared libraries in the link (the shared
+// libstdc++.so.6, libgcc_s.so.1, the user's -lfoo) were built against the
+// host glibc and reference its newer versions, which the stubs rightly
+// lack. Their needs are not the output's: at run time the target system's
+// copies of those libraries are loaded. The output's own needs are checked
+// after the link.
 func linkFlags(dir string) []string {
-	return []string{"-B" + dir + string(filepath.Separator), "-L" + dir, "-Wl,-rpath-link," + dir}
+	return []string{"-B" + dir + string(filepath.Separator), "-L" + dir, "-Wl,-rpath-link," + dir, "-Wl,--allow-shlib-undefined"}
 }
 
 func execCompiler(path string, args []string) error {

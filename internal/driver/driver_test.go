@@ -148,21 +148,41 @@ func TestPlainHostBuildFailsOnGlibc231(t *testing.T) {
 
 func TestCXXExceptionsWithStaticLibstdcxx(t *testing.T) {
 	rt := debian11(t)
+	for _, target := range []string{"2.17", "2.28", "2.31"} {
+		t.Run(target, func(t *testing.T) {
+			prog := filepath.Join(t.TempDir(), "throw")
+			mustLink(t, true, target, "-O2", "-static-libstdc++", "-static-libgcc", "testdata/throw.cc", "-o", prog)
+			if floor := floorByReadelf(t, prog); abidb.MustParseVersion(target).Less(floor) {
+				t.Errorf("floor %s above %s", floor, target)
+			}
+			info, err := elfinfo.ReadFile(prog)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, _ := check.Analyze(info, abidb.MustParseVersion(target))
+			if rep.GLIBCXX != nil {
+				t.Errorf("-static-libstdc++ output still needs %s", rep.GLIBCXX.Version)
+			}
+			if out, err := run(t, rt, prog); err != nil || out != "caught: deep\n" {
+				t.Errorf("under 2.31: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// Linked against the host's shared libstdc++, the glibc floor is still
+// the target's, and the driver reports the libstdc++ floor it cannot fix.
+func TestCXXWithSharedLibstdcxxReportsGLIBCXX(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "throw")
-	mustLink(t, true, "2.17", "-O2", "-static-libstdc++", "-static-libgcc", "testdata/throw.cc", "-o", prog)
+	out, code := link(t, true, "2.17", "-O2", "testdata/throw.cc", "-o", prog)
+	if code != 0 {
+		t.Fatalf("link failed:\n%s", out)
+	}
+	if !strings.Contains(out, "needs GLIBCXX_3.4") || !strings.Contains(out, "-static-libstdc++") {
+		t.Errorf("no GLIBCXX note:\n%s", out)
+	}
 	if floor := floorByReadelf(t, prog); abidb.MustParseVersion("2.17").Less(floor) {
-		t.Errorf("floor %s above 2.17", floor)
-	}
-	info, err := elfinfo.ReadFile(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, _ := check.Analyze(info, abidb.MustParseVersion("2.17"))
-	if rep.GLIBCXX != nil {
-		t.Errorf("-static-libstdc++ output still needs %s", rep.GLIBCXX.Version)
-	}
-	if out, err := run(t, rt, prog); err != nil || out != "caught: deep\n" {
-		t.Errorf("under 2.31: %v\n%s", err, out)
+		t.Errorf("glibc floor %s above 2.17", floor)
 	}
 }
 
