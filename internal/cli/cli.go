@@ -41,6 +41,7 @@ func init() {
 		{"go", "run the go command with cgo building for a target glibc", runGo},
 		{"demo", "build a built-in example plugin and show its glibc floor and why", runDemo},
 		{"explain", "show a glibc symbol's history: libraries, versions, releases", runExplain},
+		{"verify", "prove artifacts load and run under real old glibc runtimes, no container", runVerify},
 	}
 }
 

@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"compatbuild/internal/runtimes"
+	"compatbuild/internal/verify"
+)
+
+const verifyHelp = `
+Proves that shared libraries and executables load and run under a real
+glibc, with no container: each ARTIFACT is tried on each runtime and the
+result is a matrix of PASS/FAIL with the reason for every cell.
+
+  shared library   loaded with dlopen(RTLD_NOW) by a small host program that
+                   compatbuild builds for the runtime's glibc; a failure
+                   shows the loader's exact error, e.g.
+                   version ` + "`GLIBC_2.34'" + ` not found (required by ./libplugin.so)
+                   --call NAME then calls NAME, a function with no arguments.
+  executable       run under the runtime's loader with the ARGS after --;
+                   it passes when it exits with --expect-exit (default 0).
+  static program   run directly: it carries its own C library.
+
+Runtimes (--on, repeatable or comma-separated; default debian:11, the oldest):
+  debian:11  glibc 2.31    debian:12  glibc 2.36    debian:13  glibc 2.41
+  all        all three
+  DIR        an extracted root filesystem, e.g. from
+             'docker export $(docker create centos:7) | tar -x -C DIR'
+Named runtimes are downloaded once through this machine's apt sources
+(Debian packages libc6, libgcc-s1, libstdc++6, plus --package ones) and
+cached under $XDG_CACHE_HOME/compatbuild/runtimes (default ~/.cache).
+
+A run also FAILS when the artifact needs a library the runtime lacks and the
+loader took the host's copy from /lib or /usr/lib: that proves nothing about
+the target. Add the library's Debian package with --package, or the directory
+of the artifact's own libraries with --lib-path.
+
+Exit status: 0 when every cell passes, 1 when any fails, 2 on usage errors,
+unreadable artifacts, unknown runtimes or failed downloads.
+
+Examples:
+  compatbuild verify target/release/libplugin.so
+  compatbuild verify --on all --call plugin_init build/libplugin.so
+  compatbuild verify --on debian:11,debian:13 ./app -- --version
+  compatbuild verify --on ./centos7-root --lib-path build/lib build/app
+  compatbuild verify --on all --package zlib1g --json dist/*.so > verify.json`
+
+// listFlag is a repeatable flag whose values may also be separated by sep.
+type listFlag struct {
+	values *[]string
+	sep    string
+}
+
+func (l listFlag) String() string {
+	if l.values == nil {
+		return ""
+	}
+	return strings.Join(*l.values, l.sep)
+}
+
+func (l listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, l.sep) {
+		if v = strings.TrimSpace(v); v != "" {
+			*l.values = append(*l.values, v)
+		}
+	}
+	return nil
+}
+
+// optionalInt is an int flag that knows whether it was given.
+type optionalInt struct{ v *int }
+
+func (o *optionalInt) String() string {
+	if o == nil || o.v == nil {
+		return ""
+	}
+	return strconv.Itoa(*o.v)
+}
+
+func (o *optionalInt) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("want an integer, e.g. 0")
+	}
+	o.v = &n
+	return nil
+}
+
+func runVerify(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("verify", "[options] ARTIFACT... [-- ARGS for executables]", verifyHelp, stderr)
+	var opts verify.Options
+	fs.Var(listFlag{&opts.Runtimes, ","}, "on", "`RUNTIME` to verify on: "+strings.Join(runtimes.Names(), ", ")+", all, or a root filesystem folder (repeatable; default "+verify.DefaultRuntime+")")
+	fs.StringVar(&opts.Call, "call", "", "after loading each shared library, call this exported function `NAME` (void NAME(void))")
+	var expectReturn optionalInt
+	fs.Var(&expectReturn, "expect-return", "with --call: call it as int NAME(void) and require this `value`")
+	fs.IntVar(&opts.ExpectExit, "expect-exit", 0, "exit `status` executables must end with")
+	fs.Var(listFlag{&opts.LibPath, ":"}, "lib-path", "`DIR` with the artifacts' own libraries, searched before the runtime's (repeatable)")
+	fs.Var(listFlag{&opts.Packages, ","}, "package", "extra Debian `package` for named runtimes, e.g. zlib1g (repeatable)")
+	fs.DurationVar(&opts.Timeout, "timeout", verify.DefaultTimeout, "time limit of each run")
+	asJSON := fs.Bool("json", false, "write one JSON document (schema "+verify.Schema+", see docs/verify-json.md)")
+
+	// Flags may come after artifacts; everything after the first "--" is
+	// the executables' arguments.
+	mine, execArgs := args, []string(nil)
+	for i, a := range args {
+		if a == "--" {
+			mine, execArgs = args[:i], args[i+1:]
+			break
+		}
+	}
+	for _, a := range mine {
+		if a == "-h" || a == "-help" || a == "--help" {
+			// Print the help once, to stdout (parseFlags would also
+			// print it to stderr).
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return ExitOK
+		}
+	}
+	var paths []string
+	for rest := mine; ; {
+		if stop, code := parseFlags(fs, rest, stdout); stop {
+			return code
+		}
+		rest = fs.Args()
+		for len(rest) > 0 && !isFlag(rest[0]) {
+			paths = append(paths, rest[0])
+			rest = rest[1:]
+		}
+		if len(rest) == 0 {
+			break
+		}
+	}
+	opts.ExpectReturn = expectReturn.v
+	opts.Args = execArgs
+	if len(paths) == 0 {
+		return fail(stderr, "verify needs at least one shared library or executable; see 'compatbuild verify --help'")
+	}
+	if opts.Timeout <= 0 {
+		return fail(stderr, "verify: --timeout must be positive, e.g. 30s")
+	}
+	rep, err := verify.Run(context.Background(), paths, opts)
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "compatbuild: verify: %s\n", line)
+		}
+		return ExitUsage
+	}
+	if *asJSON {
+		err = rep.WriteJSON(stdout)
+	} else {
+		err = rep.WriteText(stdout)
+	}
+	if err != nil {
+		return fail(stderr, "verify: writing the report: %v", err)
+	}
+	if rep.Failed() {
+		return ExitFail
+	}
+	return ExitOK
+}
+
+func isFlag(s string) bool { return len(s) > 1 && s[0] == '-' }
+
+var _ flag.Value = listFlag{}

@@ -1,0 +1,674 @@
+// Package verify proves that ELF artifacts load and run under real glibc
+// runtimes, without containers.
+//
+// Each artifact is tried on each runtime (see internal/runtimes: Debian's
+// glibc fetched through apt and cached, or an extracted root filesystem):
+//
+//   - a shared library is loaded with dlopen(RTLD_NOW) by a small host
+//     program that compatbuild builds, with its own driver, for the
+//     runtime's glibc; the host runs under the runtime's loader, so the
+//     library's needs resolve against that glibc and the loader's exact
+//     error is reported. Optionally a named function with no arguments is
+//     called.
+//   - a dynamically linked executable is run with the given arguments under
+//     the runtime's loader; its exit status and output are reported.
+//   - a statically linked executable is run directly (it carries its own C
+//     library, so the runtime does not matter, and the result says so).
+//
+// A run also fails when one of the artifact's libraries was not found in
+// the runtime (or the --lib-path directories) and the loader fell back to
+// the host's own /lib or /usr/lib: such a run proves nothing about the
+// target system.
+package verify
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"compatbuild/internal/elfinfo"
+	"compatbuild/internal/runtimes"
+)
+
+// DefaultRuntime is the runtime used when none is named: the oldest glibc
+// compatbuild can fetch, because what loads there loads on the newer ones
+// far more often than the other way round.
+const DefaultRuntime = "debian:11"
+
+// AllRuntimes is the runtime name that stands for every named runtime.
+const AllRuntimes = "all"
+
+// DefaultTimeout bounds one run of one artifact on one runtime.
+const DefaultTimeout = 60 * time.Second
+
+// MaxOutput is how many bytes of an artifact's output a result keeps.
+const MaxOutput = 64 << 10
+
+// Options say where and how to verify.
+type Options struct {
+	// Runtimes are runtime names ("debian:11", see runtimes.Names), "all",
+	// or paths of extracted root filesystems. Empty means DefaultRuntime.
+	Runtimes []string
+	// Packages are Debian packages added to named runtimes besides
+	// runtimes.DefaultPackages() (e.g. "zlib1g" for libz.so.1).
+	Packages []string
+	// LibPath are directories searched for the artifacts' libraries
+	// before the runtime's own (a plugin's sibling libraries).
+	LibPath []string
+
+	// Call names a function `void f(void)` that each shared library must
+	// export; it is called after dlopen.
+	Call string
+	// ExpectReturn, with Call, makes the function `int f(void)` and
+	// requires it to return this value.
+	ExpectReturn *int
+
+	// Args are the arguments executables are run with.
+	Args []string
+	// ExpectExit is the exit status an executable must end with.
+	ExpectExit int
+
+	// Timeout bounds each run; zero means DefaultTimeout.
+	Timeout time.Duration
+
+	// RuntimeCacheDir is where named runtimes are cached; empty means
+	// runtimes.DefaultCacheDir().
+	RuntimeCacheDir string
+	// HostCacheDir is where dlopen hosts are cached; empty means
+	// HostCacheRoot().
+	HostCacheDir string
+}
+
+// Status is a cell's verdict.
+type Status string
+
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+)
+
+// Artifact is one file to verify.
+type Artifact struct {
+	Path string `json:"path"` // as given
+	Kind string `json:"kind"` // shared-library, executable, pie-executable, static-executable, static-pie-executable
+	ABI  string `json:"abi"`  // x86_64, ...
+	abs  string
+}
+
+// Runtime is one runtime artifacts were tried on.
+type Runtime struct {
+	Name   string `json:"name"`   // as given: "debian:11" or the folder path
+	Glibc  string `json:"glibc"`  // "2.31"
+	Arch   string `json:"arch"`   // Debian architecture, "amd64"
+	Root   string `json:"root"`   // absolute path of the root filesystem
+	Folder bool   `json:"folder"` // true for a user-given root filesystem
+	rt     *runtimes.Runtime
+}
+
+// Library is a library an artifact loaded from outside the runtime.
+type Library struct {
+	Name string `json:"name"` // DT_NEEDED name, "libz.so.1"
+	Path string `json:"path"` // where the loader found it on the host
+}
+
+// Call is what happened to the --call function.
+type Call struct {
+	Name     string `json:"name"`
+	Called   bool   `json:"called"`   // the function was entered
+	Returned bool   `json:"returned"` // and returned to the host
+	Value    *int   `json:"value"`    // its return value (int mode only)
+}
+
+// Result is one cell of the matrix: one artifact on one runtime.
+type Result struct {
+	Artifact string `json:"artifact"`
+	Runtime  string `json:"runtime"`
+	Glibc    string `json:"glibc"`
+	Status   Status `json:"status"`
+	// Reason is one line: why it failed, or what passed.
+	Reason string `json:"reason"`
+	// LoaderError is the dynamic loader's message (dlerror() for shared
+	// libraries, the loader's line for executables), "" if none.
+	LoaderError string `json:"loader_error"`
+	// ExitCode is the process's exit status (-1 if killed by a signal or
+	// never started). For shared libraries it is the host's: 0 unless the
+	// load failed or the library's code exited or crashed the host.
+	ExitCode int    `json:"exit_code"`
+	Signal   string `json:"signal"` // "SIGSEGV" when killed by a signal
+	TimedOut bool   `json:"timed_out"`
+	// Output is the combined stdout and stderr of the run, at most
+	// MaxOutput bytes; OutputTruncated says whether more was cut.
+	Output          string `json:"output"`
+	OutputTruncated bool   `json:"output_truncated"`
+	Call            *Call  `json:"call"`
+	// HostLibraries are libraries the runtime did not have, which the
+	// loader took from the host's default directories instead.
+	HostLibraries []Library `json:"host_libraries"`
+	// Command is the command line that was run.
+	Command []string `json:"command"`
+}
+
+// Report is the whole matrix.
+type Report struct {
+	Artifacts []Artifact `json:"artifacts"`
+	Runtimes  []Runtime  `json:"runtimes"`
+	// Results are in artifact order, then runtime order.
+	Results []Result `json:"results"`
+}
+
+// Failed reports whether any cell failed.
+func (r *Report) Failed() bool {
+	return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status != Pass })
+}
+
+// Run verifies every artifact on every runtime. An error means nothing
+// was verified: bad artifacts, unknown runtimes, a failed fetch or a host
+// that could not be built. It may hold several lines, one per problem.
+func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no artifact given: name the shared libraries or executables to verify")
+	}
+	if opts.ExpectReturn != nil && opts.Call == "" {
+		return nil, errors.New("an expected return value needs a function to call: add --call NAME")
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	arts, err := readArtifacts(paths)
+	if err != nil {
+		return nil, err
+	}
+	libPath, err := checkLibPath(opts.LibPath)
+	if err != nil {
+		return nil, err
+	}
+	rts, err := getRuntimes(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkArches(arts, rts); err != nil {
+		return nil, err
+	}
+	hosts := map[string]string{} // runtime name -> dlopen host
+	if slices.ContainsFunc(arts, func(a Artifact) bool { return a.Kind == string(elfinfo.SharedLibrary) }) {
+		for _, rt := range rts {
+			v, err := HostGlibc(rt.Glibc)
+			if err != nil {
+				return nil, fmt.Errorf("runtime %s: %v", rt.Name, err)
+			}
+			host, err := EnsureHost(ctx, opts.HostCacheDir, v)
+			if err != nil {
+				return nil, err
+			}
+			hosts[rt.Name] = host
+		}
+	}
+	rep := &Report{Artifacts: arts, Runtimes: rts}
+	for _, a := range arts {
+		for _, rt := range rts {
+			rep.Results = append(rep.Results, runOne(ctx, a, rt, hosts[rt.Name], libPath, opts))
+		}
+	}
+	return rep, nil
+}
+
+// readArtifacts reads every path and reports all bad ones at once.
+func readArtifacts(paths []string) ([]Artifact, error) {
+	var arts []Artifact
+	var errs []error
+	seen := map[string]bool{}
+	for _, p := range paths {
+		a, err := readArtifact(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if seen[a.abs] {
+			continue
+		}
+		seen[a.abs] = true
+		arts = append(arts, a)
+	}
+	return arts, errors.Join(errs...)
+}
+
+func readArtifact(p string) (Artifact, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return Artifact{}, fmt.Errorf("%s: %v", p, err)
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return Artifact{}, fmt.Errorf("%s: no such file; give the path of a shared library or executable", p)
+	case err != nil:
+		return Artifact{}, fmt.Errorf("%s: %v", p, err)
+	case fi.IsDir():
+		return Artifact{}, fmt.Errorf("%s is a directory; name the shared libraries or executables in it", p)
+	}
+	info, err := elfinfo.ReadFile(abs)
+	if errors.Is(err, elfinfo.ErrNotELF) {
+		return Artifact{}, fmt.Errorf("%s is not an ELF file; verify takes shared libraries and executables", p)
+	}
+	if err != nil {
+		return Artifact{}, fmt.Errorf("%s: %v", p, strings.TrimPrefix(err.Error(), abs+": "))
+	}
+	a := Artifact{Path: p, ABI: info.ABI, Kind: string(info.Kind), abs: abs}
+	switch info.Kind {
+	case elfinfo.SharedLibrary:
+		if staticPIE(abs) {
+			a.Kind = "static-pie-executable"
+		}
+	case elfinfo.Executable, elfinfo.PIEExecutable, elfinfo.StaticExecutable:
+	case elfinfo.Relocatable:
+		return Artifact{}, fmt.Errorf("%s is an object file, not linked yet; link it into a shared library or executable first", p)
+	default:
+		return Artifact{}, fmt.Errorf("%s is an ELF file of another kind (core dump?); verify takes shared libraries and executables", p)
+	}
+	if a.Kind == string(elfinfo.SharedLibrary) && a.ABI != "x86_64" {
+		return Artifact{}, fmt.Errorf("%s is an %s shared library; verify loads x86_64 shared libraries only so far (its dlopen host is built by compatbuild cc)", p, a.ABI)
+	}
+	if fi.Mode()&0o111 == 0 && a.Kind != string(elfinfo.SharedLibrary) {
+		return Artifact{}, fmt.Errorf("%s is an executable without execute permission; chmod +x it", p)
+	}
+	return a, nil
+}
+
+// staticPIE reports whether an ET_DYN file without an interpreter is a
+// static-pie executable (DF_1_PIE set) rather than a shared library.
+func staticPIE(path string) bool {
+	f, err := elf.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	defer func() { recover() }()
+	flags, err := f.DynValue(elf.DT_FLAGS_1)
+	return err == nil && len(flags) > 0 && flags[0]&uint64(elf.DF_1_PIE) != 0
+}
+
+// checkLibPath makes the --lib-path directories absolute and refuses any
+// that holds a C library: it would replace the runtime's glibc.
+func checkLibPath(dirs []string) ([]string, error) {
+	var out []string
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return nil, fmt.Errorf("--lib-path %s: %v", d, err)
+		}
+		fi, err := os.Stat(abs)
+		if err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("--lib-path %s is not a directory; give the directory that holds the artifact's own libraries", d)
+		}
+		for _, libc := range []string{"libc.so.6", "ld-linux-x86-64.so.2", "libpthread.so.0", "libdl.so.2"} {
+			if _, err := os.Stat(filepath.Join(abs, libc)); err == nil {
+				return nil, fmt.Errorf("--lib-path %s holds %s, which would replace the runtime's glibc; give a directory with only the artifact's own libraries", d, libc)
+			}
+		}
+		if !slices.Contains(out, abs) {
+			out = append(out, abs)
+		}
+	}
+	return out, nil
+}
+
+// runtimeNames expands "all" and comma-separated lists, keeps the first
+// of duplicates and defaults to DefaultRuntime.
+func runtimeNames(given []string) []string {
+	var names []string
+	add := func(n string) {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	for _, g := range given {
+		for _, n := range strings.Split(g, ",") {
+			n = strings.TrimSpace(n)
+			switch n {
+			case "":
+			case AllRuntimes:
+				for _, r := range runtimes.Names() {
+					add(r)
+				}
+			default:
+				add(n)
+			}
+		}
+	}
+	if len(names) == 0 {
+		names = []string{DefaultRuntime}
+	}
+	return names
+}
+
+// getRuntimes resolves the runtimes: folders and unknown names first (they
+// are cheap and fail fast), named ones after (they may be fetched).
+func getRuntimes(ctx context.Context, opts Options) ([]Runtime, error) {
+	names := runtimeNames(opts.Runtimes)
+	ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir}
+	if len(opts.Packages) > 0 {
+		ropts.Packages = append(runtimes.DefaultPackages(), opts.Packages...)
+	}
+	got := make([]*runtimes.Runtime, len(names))
+	var errs []error
+	for pass := 0; pass < 2; pass++ {
+		for i, n := range names {
+			named := strings.HasPrefix(n, "debian:") && !strings.Contains(n, "/")
+			if named != (pass == 1) || (pass == 1 && len(errs) > 0) {
+				continue
+			}
+			rt, err := runtimes.GetWithOptions(ctx, n, ropts)
+			if err != nil {
+				errs = append(errs, oneLine(err))
+				continue
+			}
+			got[i] = rt
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	var out []Runtime
+	seen := map[string]bool{}
+	for i, rt := range got {
+		// rt.Name is the canonical name ("debian:bullseye" is "debian:11")
+		// or the folder's resolved path.
+		if seen[rt.Name] {
+			continue
+		}
+		seen[rt.Name] = true
+		folder := !slices.Contains(runtimes.Names(), rt.Name)
+		out = append(out, Runtime{Name: names[i], Glibc: rt.Glibc, Arch: rt.Arch, Root: rt.Root, Folder: folder, rt: rt})
+	}
+	return out, nil
+}
+
+func oneLine(err error) error {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	return errors.New(msg)
+}
+
+// abiOfArch maps Debian architectures to compatbuild ABI names.
+var abiOfArch = map[string]string{
+	"amd64": "x86_64", "i386": "i386", "arm64": "aarch64", "armhf": "arm", "armel": "arm",
+	"ppc64el": "powerpc64le", "s390x": "s390x", "riscv64": "riscv64",
+}
+
+func checkArches(arts []Artifact, rts []Runtime) error {
+	var errs []error
+	for _, rt := range rts {
+		want := abiOfArch[rt.Arch]
+		if rt.Arch != "amd64" && slices.ContainsFunc(arts, func(a Artifact) bool { return a.Kind == string(elfinfo.SharedLibrary) }) {
+			errs = append(errs, fmt.Errorf("runtime %s is %s; verify loads shared libraries on amd64 runtimes only so far", rt.Name, rt.Arch))
+			continue
+		}
+		for _, a := range arts {
+			if a.ABI != want {
+				errs = append(errs, fmt.Errorf("%s is %s but runtime %s is %s (%s); verify it on a runtime of its own architecture", a.Path, a.ABI, rt.Name, rt.Arch, want))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// runOne verifies one artifact on one runtime.
+func runOne(ctx context.Context, a Artifact, rt Runtime, host string, libPath []string, opts Options) Result {
+	res := Result{Artifact: a.Path, Runtime: rt.Name, Glibc: rt.Glibc}
+	r := *rt.rt
+	r.LibraryPath = append(slices.Clip(libPath), rt.rt.LibraryPath...)
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+
+	var cmd *exec.Cmd
+	var report *os.File
+	switch a.Kind {
+	case string(elfinfo.SharedLibrary):
+		args := []string{a.abs}
+		if opts.Call != "" {
+			mode := "void"
+			if opts.ExpectReturn != nil {
+				mode = "int"
+			}
+			args = append(args, opts.Call, mode)
+			res.Call = &Call{Name: opts.Call}
+		}
+		cmd = r.Command(ctx, host, args...)
+		f, err := os.CreateTemp("", "compatbuild-verify-")
+		if err != nil {
+			return failed(res, fmt.Sprintf("creating a temporary file: %v", err))
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		report = f
+		cmd.ExtraFiles = []*os.File{f}
+	case "static-executable", "static-pie-executable":
+		cmd = exec.CommandContext(ctx, a.abs, opts.Args...)
+	default:
+		cmd = r.Command(ctx, a.abs, opts.Args...)
+	}
+	res.Command = cmd.Args
+	out := &capped{max: MaxOutput}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.WaitDelay = 2 * time.Second
+	runErr := cmd.Run()
+	res.Output, res.OutputTruncated = out.buf.String(), out.dropped > 0
+	res.ExitCode, res.Signal = exitStatus(cmd)
+	if ctx.Err() == context.DeadlineExceeded {
+		res.TimedOut = true
+		return failed(res, fmt.Sprintf("timed out after %v and was killed", opts.Timeout))
+	}
+	if res.ExitCode == -1 && res.Signal == "" {
+		return failed(res, fmt.Sprintf("could not run: %v", runErr))
+	}
+
+	if a.Kind == "static-executable" || a.Kind == "static-pie-executable" {
+		res = judgeExecutable(res, a.abs, opts.ExpectExit)
+		if res.Status == Pass {
+			res.Reason += " (statically linked: it carries its own C library, the runtime's glibc was not used)"
+		}
+		return res
+	}
+	if a.Kind == string(elfinfo.SharedLibrary) {
+		res = judgeLibrary(res, report, opts)
+	} else {
+		res = judgeExecutable(res, a.abs, opts.ExpectExit)
+	}
+	return checkHostLibraries(ctx, res, &r, a, libPath)
+}
+
+func failed(res Result, reason string) Result {
+	res.Status, res.Reason = Fail, reason
+	return res
+}
+
+func exitStatus(cmd *exec.Cmd) (code int, signal string) {
+	if cmd.ProcessState == nil {
+		return -1, ""
+	}
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return -1, signalName(ws.Signal())
+	}
+	return cmd.ProcessState.ExitCode(), ""
+}
+
+func signalName(s syscall.Signal) string {
+	names := map[syscall.Signal]string{
+		syscall.SIGSEGV: "SIGSEGV", syscall.SIGABRT: "SIGABRT", syscall.SIGBUS: "SIGBUS",
+		syscall.SIGILL: "SIGILL", syscall.SIGFPE: "SIGFPE", syscall.SIGKILL: "SIGKILL",
+		syscall.SIGTERM: "SIGTERM", syscall.SIGTRAP: "SIGTRAP", syscall.SIGPIPE: "SIGPIPE",
+		syscall.SIGSYS: "SIGSYS", syscall.SIGINT: "SIGINT", syscall.SIGQUIT: "SIGQUIT",
+	}
+	if n, ok := names[s]; ok {
+		return n
+	}
+	return "signal " + strconv.Itoa(int(s))
+}
+
+// judgeLibrary reads the host's report (see host/host.c).
+func judgeLibrary(res Result, report *os.File, opts Options) Result {
+	data, _ := os.ReadFile(report.Name())
+	steps := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" {
+			continue
+		}
+		key, val, _ := strings.Cut(line, " ")
+		steps[key] = val
+	}
+	_, loaded := steps["loaded"]
+	_, finished := steps["ok"]
+	if res.Call != nil {
+		_, res.Call.Called = steps["calling"]
+		res.Call.Returned = finished
+		if v, ok := steps["returned"]; ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				res.Call.Value = &n
+			}
+		}
+	}
+	died := func(during string) string {
+		if res.Signal != "" {
+			return fmt.Sprintf("killed by %s %s", res.Signal, during)
+		}
+		return fmt.Sprintf("the process exited with status %d %s", res.ExitCode, during)
+	}
+	switch {
+	case res.ExitCode == hostExitDlopenFailed && steps["dlopen-failed"] != "":
+		res.LoaderError = steps["dlopen-failed"]
+		return failed(res, res.LoaderError)
+	case !loaded:
+		if res.ExitCode == hostExitUsage {
+			return failed(res, "the dlopen host refused its arguments: "+lastLine(res.Output))
+		}
+		return failed(res, died("during dlopen (in a constructor of the library or of one it needs)"))
+	case res.ExitCode == hostExitDlsymFailed && steps["dlsym-failed"] != "":
+		res.LoaderError = steps["dlsym-failed"]
+		return failed(res, fmt.Sprintf("loaded, but %s was not found: %s", opts.Call, res.LoaderError))
+	case res.Call != nil && res.Call.Called && !res.Call.Returned:
+		if res.Signal == "" && res.ExitCode == 0 {
+			return failed(res, fmt.Sprintf("loaded; %s() called exit(0) instead of returning", opts.Call))
+		}
+		return failed(res, died(fmt.Sprintf("in %s()", opts.Call)))
+	case !finished:
+		return failed(res, died("after dlopen"))
+	case res.Signal != "" || res.ExitCode != 0:
+		return failed(res, died("at exit (in a destructor or atexit handler)"))
+	}
+	switch {
+	case res.Call == nil:
+		res.Status, res.Reason = Pass, "loaded with dlopen(RTLD_NOW)"
+	case opts.ExpectReturn == nil:
+		res.Status, res.Reason = Pass, fmt.Sprintf("loaded; %s() returned", opts.Call)
+	case res.Call.Value == nil:
+		return failed(res, fmt.Sprintf("loaded; %s() returned but the host did not report its value", opts.Call))
+	case *res.Call.Value != *opts.ExpectReturn:
+		return failed(res, fmt.Sprintf("loaded; %s() returned %d, want %d", opts.Call, *res.Call.Value, *opts.ExpectReturn))
+	default:
+		res.Status, res.Reason = Pass, fmt.Sprintf("loaded; %s() returned %d", opts.Call, *res.Call.Value)
+	}
+	return res
+}
+
+// loaderMessage returns the dynamic loader's own error if it refused to
+// start prog: the first line of the output, starting with the program's
+// path, in one of the loader's formats. Nothing of the program ran before
+// it, so a program cannot fake it by accident.
+func loaderMessage(prog, output string) string {
+	line, _, _ := strings.Cut(output, "\n")
+	line = strings.TrimSpace(line)
+	if !strings.HasPrefix(line, prog+": ") {
+		return ""
+	}
+	if strings.Contains(line, ": error while loading shared libraries: ") ||
+		(strings.Contains(line, ": version `") && strings.Contains(line, "' not found (required by ")) ||
+		strings.Contains(line, ": symbol lookup error: ") ||
+		strings.Contains(line, ": undefined symbol: ") {
+		return line
+	}
+	return ""
+}
+
+func judgeExecutable(res Result, prog string, expect int) Result {
+	if res.Signal == "" && res.ExitCode != 0 {
+		if m := loaderMessage(prog, res.Output); m != "" {
+			res.LoaderError = m
+			return failed(res, m)
+		}
+	}
+	switch {
+	case res.Signal != "":
+		return failed(res, "killed by "+res.Signal)
+	case res.ExitCode != expect:
+		reason := fmt.Sprintf("exit status %d, want %d", res.ExitCode, expect)
+		if l := lastLine(res.Output); l != "(no output)" {
+			reason += "; last output line: " + l
+		}
+		return failed(res, reason)
+	}
+	res.Status, res.Reason = Pass, fmt.Sprintf("exit status %d", res.ExitCode)
+	return res
+}
+
+// hostLibDirs are where a runtime's loader looks last, on the host's own
+// file system, for libraries the library path does not have.
+var hostLibDirs = []string{"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/local/lib/"}
+
+// checkHostLibraries fails a result whose artifact took libraries from the
+// host instead of the runtime.
+func checkHostLibraries(ctx context.Context, res Result, r *runtimes.Runtime, a Artifact, libPath []string) Result {
+	libs, _ := r.Libraries(ctx, a.abs)
+	for _, l := range libs {
+		if l.Path == "" || l.InRuntime(r) || !slices.ContainsFunc(hostLibDirs, func(d string) bool { return strings.HasPrefix(l.Path, d) }) {
+			continue
+		}
+		if slices.ContainsFunc(libPath, func(d string) bool { return strings.HasPrefix(l.Path, d+"/") }) {
+			continue
+		}
+		res.HostLibraries = append(res.HostLibraries, Library{Name: l.Name, Path: l.Path})
+	}
+	if len(res.HostLibraries) == 0 {
+		return res
+	}
+	var names []string
+	for _, l := range res.HostLibraries {
+		names = append(names, fmt.Sprintf("%s is not in the runtime and the loader took the host's %s", l.Name, l.Path))
+	}
+	msg := strings.Join(names, "; ") + " (add the Debian package with --package, or the directory with --lib-path)"
+	if res.Status == Pass {
+		return failed(res, res.Reason+", but "+msg)
+	}
+	res.Reason += "; also " + msg
+	return res
+}
+
+// capped keeps the first max bytes written and counts the rest.
+type capped struct {
+	max     int
+	buf     bytes.Buffer
+	dropped int64
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	room := c.max - c.buf.Len()
+	if room >= len(p) {
+		return c.buf.Write(p)
+	}
+	if room > 0 {
+		c.buf.Write(p[:room])
+	}
+	c.dropped += int64(len(p) - max(room, 0))
+	return len(p), nil
+}
+
+var _ io.Writer = (*capped)(nil)
