@@ -55,6 +55,10 @@ type SymbolVersion struct {
 	Node string // version node, e.g. GLIBC_2.14
 	Kind Kind
 	Size uint64 // object size in bytes; 0 for functions
+	// Default is set by Exports and Bind: a new link at the target binds
+	// this version (name@@node). False for older versions and for every
+	// version of a compat-only symbol (see DB.CompatOnly).
+	Default bool
 	// releases is the set of releases (bit i = DB.Releases()[i]) that export it.
 	releases uint64
 }
@@ -63,6 +67,7 @@ type library struct {
 	name    string
 	nodes   map[string]uint64
 	symbols map[string][]SymbolVersion // sorted oldest node first
+	compat  map[string]uint64          // releases in which a name has no default version
 }
 
 type marker struct {
@@ -132,7 +137,7 @@ func decode(sc *bufio.Scanner) (*DB, error) {
 		}
 		switch f[0] {
 		case "compatbuild-abidb":
-			if len(f) != 2 || f[1] != "1" {
+			if len(f) != 2 || (f[1] != "1" && f[1] != "2") {
 				return nil, fmt.Errorf("line %d: unsupported format %q", line, sc.Text())
 			}
 		case "abi":
@@ -152,7 +157,7 @@ func decode(sc *bufio.Scanner) (*DB, error) {
 			if len(f) != 2 {
 				return nil, bad()
 			}
-			cur = &library{name: f[1], nodes: map[string]uint64{}, symbols: map[string][]SymbolVersion{}}
+			cur = &library{name: f[1], nodes: map[string]uint64{}, symbols: map[string][]SymbolVersion{}, compat: map[string]uint64{}}
 			db.libs[cur.name] = cur
 			db.libNames = append(db.libNames, cur.name)
 		case "n":
@@ -189,6 +194,15 @@ func decode(sc *bufio.Scanner) (*DB, error) {
 			}
 			sv.releases = mask
 			cur.symbols[sv.Name] = append(cur.symbols[sv.Name], sv)
+		case "c":
+			if cur == nil || len(f) != 3 {
+				return nil, bad()
+			}
+			mask, err := strconv.ParseUint(f[2], 16, 64)
+			if err != nil {
+				return nil, bad()
+			}
+			cur.compat[f[1]] = mask
 		case "m":
 			if len(f) != 4 {
 				return nil, bad()
@@ -317,7 +331,8 @@ func (db *DB) Nodes(lib string, target Version) ([]string, error) {
 
 // Exports lists every symbol@node that lib exports at target, sorted by name
 // and then oldest node first. For each name, the last entry is the one a new
-// link binds to (the default version).
+// link binds to (Default is set), unless the symbol is compat-only at
+// target: then no entry is the default and new links cannot bind it.
 func (db *DB) Exports(lib string, target Version) ([]SymbolVersion, error) {
 	bit, err := db.releaseBit(target)
 	if err != nil {
@@ -334,13 +349,39 @@ func (db *DB) Exports(lib string, target Version) ([]SymbolVersion, error) {
 	sort.Strings(names)
 	var out []SymbolVersion
 	for _, n := range names {
+		first := len(out)
 		for _, sv := range l.symbols[n] {
 			if sv.releases&(1<<bit) != 0 && db.nodeAllowed(sv.Node, target) {
 				out = append(out, sv)
 			}
 		}
+		if len(out) > first && l.compat[n]&(1<<bit) == 0 {
+			out[len(out)-1].Default = true
+		}
 	}
 	return out, nil
+}
+
+// CompatOnly reports whether lib exports symbol at target only as
+// compatibility versions (name@node, no name@@node): binaries linked
+// against older releases still resolve it, new links cannot bind it
+// (sys_errlist from 2.32, the malloc hooks from 2.34). since is the first
+// release (within the database's range) where that holds.
+func (db *DB) CompatOnly(lib, symbol string, target Version) (since Version, ok bool) {
+	bit, err := db.releaseBit(target)
+	if err != nil {
+		return Version{}, false
+	}
+	l := db.libs[lib]
+	if l == nil || l.compat[symbol]&(1<<bit) == 0 {
+		return Version{}, false
+	}
+	for i, r := range db.releases {
+		if l.compat[symbol]&(1<<i) != 0 {
+			return r, true
+		}
+	}
+	return Version{}, false
 }
 
 // NotAvailableError says a symbol cannot be linked at the target release.
@@ -349,9 +390,16 @@ type NotAvailableError struct {
 	Target           Version
 	Since            Version // first release that has it in Lib; zero if none
 	Removed          bool    // Lib had it before Target but no longer does
+	// CompatOnly: Lib still exports it at Target, but only for binaries
+	// linked against older releases (no default version since CompatSince).
+	CompatOnly  bool
+	CompatSince Version
 }
 
 func (e *NotAvailableError) Error() string {
+	if e.CompatOnly {
+		return fmt.Sprintf("%s is only a compatibility symbol of %s since glibc %s (target %s, %s): old binaries still load, new links cannot use it", e.Symbol, e.Lib, e.CompatSince, e.Target, e.ABI)
+	}
 	if e.Removed {
 		return fmt.Sprintf("%s is no longer exported by %s at glibc %s (%s)", e.Symbol, e.Lib, e.Target, e.ABI)
 	}
@@ -382,10 +430,15 @@ func (db *DB) Bind(lib, symbol string, target Version) (SymbolVersion, error) {
 			best, found = sv, true
 		}
 	}
+	e := &NotAvailableError{ABI: db.abi, Lib: lib, Symbol: symbol, Target: target}
 	if found {
+		if since, compat := db.CompatOnly(lib, symbol, target); compat {
+			e.CompatOnly, e.CompatSince = true, since
+			return SymbolVersion{}, e
+		}
+		best.Default = true
 		return best, nil
 	}
-	e := &NotAvailableError{ABI: db.abi, Lib: lib, Symbol: symbol, Target: target}
 	for _, sv := range l.symbols[symbol] {
 		since := db.introduced(sv)
 		if target.Less(since) && (e.Since.IsZero() || since.Less(e.Since)) {

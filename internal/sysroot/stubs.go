@@ -9,7 +9,9 @@ import (
 
 // StubLibrary describes the stub of one glibc library at target: every
 // symbol the release exports, all its versions up to the target, the newest
-// as the default (@@), data objects with their real sizes.
+// as the default (@@) unless the release keeps the symbol only for old
+// binaries (then every version is hidden, as in the real library), data
+// objects with their real sizes.
 func StubLibrary(db *abidb.DB, lib string, target abidb.Version) (stubs.Library, error) {
 	nodes, err := db.Nodes(lib, target)
 	if err != nil {
@@ -23,11 +25,10 @@ func StubLibrary(db *abidb.DB, lib string, target abidb.Version) (stubs.Library,
 	if out.Soname == "" {
 		return stubs.Library{}, fmt.Errorf("no soname known for %s", lib)
 	}
-	for i, sv := range exports {
-		// Exports lists each name's versions oldest first; the last is the
-		// one a new link binds to.
-		isDefault := i == len(exports)-1 || exports[i+1].Name != sv.Name
-		sym := stubs.Symbol{Name: sv.Name, Version: sv.Node, Default: isDefault, Kind: stubs.Func, Size: sv.Size}
+	for _, sv := range exports {
+		// Exports marks the version a new link binds to; compat-only
+		// symbols (sys_errlist from 2.32) have none and stay hidden.
+		sym := stubs.Symbol{Name: sv.Name, Version: sv.Node, Default: sv.Default, Kind: stubs.Func, Size: sv.Size}
 		if sv.Kind == abidb.Object {
 			sym.Kind = stubs.Object
 		}
