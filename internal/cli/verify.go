@@ -100,7 +100,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&expectReturn, "expect-return", "with --call: call it as int NAME(void) and require this `value`")
 	fs.IntVar(&opts.ExpectExit, "expect-exit", 0, "exit `status` executables must end with")
 	fs.Var(listFlag{&opts.LibPath, ":"}, "lib-path", "`DIR` with the artifacts' own libraries, searched before the runtime's (repeatable)")
-	fs.Var(listFlag{&opts.Packages, ","}, "package", "extra Debian `package` for named runtimes, e.g. zlib1g (repeatable)")
+	fs.Var(listFlag{&opts.Packages, ","}, "package", "extra Debian `PKG` for named runtimes, e.g. zlib1g (repeatable)")
 	fs.DurationVar(&opts.Timeout, "timeout", verify.DefaultTimeout, "time limit of each run")
 	asJSON := fs.Bool("json", false, "write one JSON document (schema "+verify.Schema+", see docs/verify-json.md)")
 
@@ -115,17 +115,18 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, a := range mine {
 		if a == "-h" || a == "-help" || a == "--help" {
-			// Print the help once, to stdout (parseFlags would also
-			// print it to stderr).
 			fs.SetOutput(stdout)
 			fs.Usage()
 			return ExitOK
 		}
 	}
+	// A bad flag is one line, not the flag package's message plus the
+	// whole help text.
+	fs.SetOutput(io.Discard)
 	var paths []string
 	for rest := mine; ; {
-		if stop, code := parseFlags(fs, rest, stdout); stop {
-			return code
+		if err := fs.Parse(rest); err != nil {
+			return fail(stderr, "verify: %v; see 'compatbuild verify --help'", err)
 		}
 		rest = fs.Args()
 		for len(rest) > 0 && !isFlag(rest[0]) {
