@@ -17,15 +17,19 @@ package sysroot
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"debug/elf"
+	"encoding/hex"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/runtimes"
@@ -248,6 +252,13 @@ func TestRealSymbolSetsMatch(t *testing.T) {
 					if len(defaults) > 0 {
 						t.Errorf("%s %s: default (@@) versus compat (@) differs, %s", soname, target, listDiff(defaults))
 					}
+					hidden := 0
+					for _, e := range stub {
+						if e.hidden {
+							hidden++
+						}
+					}
+					t.Logf("%s %s: %d symbol versions compared, %d of them compat (@)", soname, target, len(real), hidden)
 				})
 			}
 		})
@@ -278,6 +289,9 @@ func TestRealLibrariesSatisfyStubs(t *testing.T) {
 			for _, lib := range libs {
 				t.Run(lib, func(t *testing.T) {
 					soname, real, stub := realAndStub(t, rt, db, lib, target)
+					if lib == "libcrypt" && !slices.Contains(real.nodes, "XCRYPT_2.0") {
+						t.Errorf("%s's libcrypt.so.1 is no longer libxcrypt (no XCRYPT_2.0 node): compare it for equality in TestRealSymbolSetsMatch", rt.Name)
+					}
 					var nodes, syms []string
 					for _, n := range stub.nodes {
 						if !slices.Contains(real.nodes, n) {
@@ -298,5 +312,369 @@ func TestRealLibrariesSatisfyStubs(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// hostCC is the compiler the sysroot tests build start files and archives
+// with; CI must install gcc.
+func hostCC(t *testing.T) []string {
+	t.Helper()
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Fatalf("gcc not found: the sysroot tests need a C compiler (apt-get install gcc)")
+	}
+	return []string{"gcc"}
+}
+
+// snapshot reads every regular file under dir (relative path -> bytes).
+func snapshot(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			if d.IsDir() {
+				return nil
+			}
+			return fmt.Errorf("%s is not a regular file", p)
+		}
+		rel, _ := filepath.Rel(dir, p)
+		data, err := os.ReadFile(p)
+		out[rel] = data
+		return err
+	})
+	if err != nil {
+		t.Fatalf("reading sysroot %s: %v", dir, err)
+	}
+	return out
+}
+
+// sysrootHash is a digest of every file's relative path and bytes, with
+// the sysroot's own path (which linker scripts name) replaced by a fixed
+// string, so sysroots in different cache roots compare equal.
+func sysrootHash(t *testing.T, dir string) string {
+	t.Helper()
+	snap := snapshot(t, dir)
+	names := make([]string, 0, len(snap))
+	for n := range snap {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(snap[n]))
+		h.Write(bytes.ReplaceAll(snap[n], []byte(dir), []byte("$SYSROOT")))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestDeterministicSysroot: two sysroots built into two different cache
+// roots hold the same files, and the stub libraries, archives, start files
+// and manifest are byte-identical; linker scripts differ only in the
+// absolute path of the sysroot they name.
+func TestDeterministicSysroot(t *testing.T) {
+	cc := hostCC(t)
+	for _, target := range []string{"2.17", "2.36"} {
+		t.Run(target, func(t *testing.T) {
+			spec := Spec{Arch: "x86_64", Glibc: abidb.MustParseVersion(target), CC: cc}
+			var snaps []map[string][]byte
+			var dirs []string
+			for range 2 {
+				s, err := EnsureIn(context.Background(), t.TempDir(), spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				dirs = append(dirs, s.Dir)
+				snaps = append(snaps, snapshot(t, s.Dir))
+			}
+			if filepath.Base(dirs[0]) != filepath.Base(dirs[1]) {
+				t.Errorf("content addresses differ: %s and %s", filepath.Base(dirs[0]), filepath.Base(dirs[1]))
+			}
+			var kinds = map[string]int{}
+			var differ []string
+			for name, a := range snaps[0] {
+				b, ok := snaps[1][name]
+				if !ok {
+					differ = append(differ, name+" (only in the first)")
+					continue
+				}
+				switch {
+				case strings.Contains(name, ".so.") || strings.HasSuffix(name, ".a") || strings.HasSuffix(name, ".o") || strings.HasSuffix(name, ".json"):
+					kinds["binary"]++
+					if !bytes.Equal(a, b) {
+						differ = append(differ, name)
+					}
+				default: // linker scripts name the sysroot's absolute path
+					kinds["script"]++
+					if !bytes.Equal(bytes.ReplaceAll(a, []byte(dirs[0]), nil), bytes.ReplaceAll(b, []byte(dirs[1]), nil)) {
+						differ = append(differ, name+" (beyond the sysroot path)")
+					}
+				}
+			}
+			for name := range snaps[1] {
+				if _, ok := snaps[0][name]; !ok {
+					differ = append(differ, name+" (only in the second)")
+				}
+			}
+			if len(differ) > 0 {
+				t.Errorf("sysroots for %s differ between cache roots, %s", target, listDiff(differ))
+			}
+			for _, want := range []string{"libc.so.6", "libm.so.6", "ld-linux-x86-64.so.2", "libc_nonshared.a", "libcompat_polyfill.a", "crt1.o", "libc.so"} {
+				if _, ok := snaps[0][want]; !ok {
+					t.Errorf("sysroot for %s has no %s", target, want)
+				}
+			}
+			t.Logf("%s: %d binary files, %d linker scripts compared", target, kinds["binary"], kinds["script"])
+		})
+	}
+}
+
+// markerReleases are the symbol-less version nodes and the releases that
+// introduced them (glibc's Versions files, see VERSION-MARKERS.tsv in the
+// ABI corpus), written out here so the test does not trust abidb.
+var markerReleases = map[string]string{
+	"GLIBC_ABI_DT_RELR":       "2.36",
+	"GLIBC_ABI_DT_X86_64_PLT": "2.43",
+	"GLIBC_ABI_GNU2_TLS":      "2.43",
+	"GLIBC_ABI_GNU_TLS":       "2.43",
+}
+
+// nodeTooNew says why a stub for target must not define node, or "".
+func nodeTooNew(node string, target abidb.Version) string {
+	if node == "GLIBC_PRIVATE" {
+		return "GLIBC_PRIVATE"
+	}
+	if rel, ok := markerReleases[node]; ok {
+		if target.Less(abidb.MustParseVersion(rel)) {
+			return fmt.Sprintf("%s (glibc %s)", node, rel)
+		}
+		return ""
+	}
+	if v, ok := strings.CutPrefix(node, "GLIBC_"); ok {
+		ver, err := abidb.ParseVersion(v)
+		if err != nil {
+			return node + " (not a glibc version)"
+		}
+		if target.Less(ver) {
+			return node
+		}
+		return ""
+	}
+	if strings.HasPrefix(node, "GCC_") {
+		return "" // libgcc unwinder nodes in old i386/s390x libc, not glibc releases
+	}
+	return node + " (unknown node)"
+}
+
+// checkNoNewerNodes fails if a stub defines a version node newer than
+// target, GLIBC_PRIVATE, or a symbol under such a node.
+func checkNoNewerNodes(t *testing.T, what string, data []byte, target abidb.Version) {
+	t.Helper()
+	ex, err := readExports(data)
+	if err != nil {
+		t.Fatalf("reading %s: %v", what, err)
+	}
+	var bad []string
+	for _, n := range ex.nodes {
+		if why := nodeTooNew(n, target); why != "" {
+			bad = append(bad, why)
+		}
+	}
+	for k, e := range ex.syms {
+		if why := nodeTooNew(e.version, target); why != "" || e.version == "" {
+			bad = append(bad, "symbol "+k)
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("%s for glibc %s defines versions newer than the target or private, %s", what, target, listDiff(bad))
+	}
+	if len(ex.nodes) == 0 {
+		t.Errorf("%s for glibc %s defines no version nodes", what, target)
+	}
+}
+
+// TestNoNewerVersionNodes: no stub defines a version node newer than its
+// target, or GLIBC_PRIVATE, for every ABI's stubs and for the stubs of
+// x86_64 sysroots built by EnsureIn.
+func TestNoNewerVersionNodes(t *testing.T) {
+	// The checker itself must tell newer nodes from allowed ones.
+	for _, c := range []struct {
+		node, target string
+		bad          bool
+	}{
+		{"GLIBC_2.28", "2.28", false}, {"GLIBC_2.29", "2.28", true}, {"GLIBC_2.2.5", "2.17", false},
+		{"GLIBC_PRIVATE", "2.44", true}, {"GLIBC_ABI_DT_RELR", "2.35", true}, {"GLIBC_ABI_DT_RELR", "2.36", false},
+		{"GLIBC_ABI_GNU2_TLS", "2.42", true}, {"GCC_3.0", "2.17", false}, {"XCRYPT_2.0", "2.17", true},
+	} {
+		if got := nodeTooNew(c.node, abidb.MustParseVersion(c.target)) != ""; got != c.bad {
+			t.Errorf("nodeTooNew(%s, %s) = %v, want %v", c.node, c.target, got, c.bad)
+		}
+	}
+	targets := []string{"2.17", "2.28", "2.34", "2.44"}
+	for _, abi := range abidb.ABIs {
+		db := abidb.MustLoad(abi)
+		for _, tv := range targets {
+			target := abidb.MustParseVersion(tv)
+			if target.Less(db.First()) {
+				continue // riscv64 starts at 2.27, ppc64le at 2.19: covered by the later targets
+			}
+			libs, err := db.Libraries(target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, lib := range libs {
+				desc, data := buildStub(t, db, lib, target)
+				checkNoNewerNodes(t, abi+" "+desc.Soname, data, target)
+			}
+		}
+	}
+	cc := hostCC(t)
+	root := t.TempDir()
+	for _, tv := range targets {
+		target := abidb.MustParseVersion(tv)
+		s, err := EnsureIn(context.Background(), root, Spec{Arch: "x86_64", Glibc: target, CC: cc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for name, data := range snapshot(t, s.Dir) {
+			if strings.Contains(name, ".so.") {
+				checkNoNewerNodes(t, "sysroot "+name, data, target)
+				n++
+			}
+		}
+		if n < 10 {
+			t.Errorf("sysroot for %s has only %d stub libraries", tv, n)
+		}
+	}
+}
+
+// ensureResult is what one participant of the concurrency test saw.
+type ensureResult struct {
+	who, dir, hash string
+	err            error
+}
+
+const helperRootEnv = "COMPATBUILD_TEST_ENSURE_ROOT"
+
+// TestConcurrentEnsureHelper is the body of the child processes that
+// TestConcurrentEnsure starts; run directly it has nothing to do.
+func TestConcurrentEnsureHelper(t *testing.T) {
+	root := os.Getenv(helperRootEnv)
+	if root == "" {
+		return
+	}
+	waitForStart(root + ".go")
+	s, err := EnsureIn(context.Background(), root, concurrencySpec(t))
+	if err != nil {
+		fmt.Printf("ENSURE-ERROR %v\n", err)
+		return
+	}
+	fmt.Printf("ENSURE-RESULT %s %s\n", s.Dir, sysrootHash(t, s.Dir))
+}
+
+func concurrencySpec(t *testing.T) Spec {
+	return Spec{Arch: "x86_64", Glibc: abidb.MustParseVersion("2.28"), CC: hostCC(t)}
+}
+
+// waitForStart blocks until path exists (bounded: 60 s), so that every
+// participant starts building at the same moment.
+func waitForStart(path string) {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// TestConcurrentEnsure: 8 goroutines and 3 separate processes call EnsureIn
+// on the same cold cache root at once; all succeed, get the same
+// directory with the same bytes, and no temporary directory is left.
+func TestConcurrentEnsure(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "cache")
+	start := root + ".go"
+	spec := concurrencySpec(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make(chan ensureResult, 11)
+	var wg sync.WaitGroup
+	for i := range 3 {
+		cmd := exec.Command(exe, "-test.run=^TestConcurrentEnsureHelper$", "-test.count=1")
+		cmd.Env = append(os.Environ(), helperRootEnv+"="+root)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			who := fmt.Sprintf("process %d", i)
+			err := cmd.Wait()
+			for _, line := range strings.Split(out.String(), "\n") {
+				if f := strings.Fields(line); len(f) == 3 && f[0] == "ENSURE-RESULT" {
+					results <- ensureResult{who: who, dir: f[1], hash: f[2]}
+					return
+				}
+			}
+			results <- ensureResult{who: who, err: fmt.Errorf("no result (exit: %v): %s", err, strings.TrimSpace(out.String()))}
+		}()
+	}
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			who := fmt.Sprintf("goroutine %d", i)
+			waitForStart(start)
+			s, err := EnsureIn(context.Background(), root, spec)
+			if err != nil {
+				results <- ensureResult{who: who, err: err}
+				return
+			}
+			results <- ensureResult{who: who, dir: s.Dir, hash: sysrootHash(t, s.Dir)}
+		}()
+	}
+	began := time.Now()
+	if err := os.WriteFile(start, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(results)
+	t.Logf("11 concurrent cold EnsureIn calls took %v", time.Since(began))
+	var first *ensureResult
+	n := 0
+	for r := range results {
+		n++
+		if r.err != nil {
+			t.Errorf("%s: %v", r.who, r.err)
+			continue
+		}
+		if first == nil {
+			first = &r
+			continue
+		}
+		if r.dir != first.dir || r.hash != first.hash {
+			t.Errorf("%s got %s (content %s), %s got %s (content %s)", r.who, r.dir, r.hash[:12], first.who, first.dir, first.hash[:12])
+		}
+	}
+	if n != 11 {
+		t.Errorf("%d results, want 11", n)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if first != nil && (len(names) != 1 || names[0] != filepath.Base(first.dir)) {
+		t.Errorf("cache root holds %v, want only %s (no temporary directories left)", names, filepath.Base(first.dir))
 	}
 }
