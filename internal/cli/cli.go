@@ -39,6 +39,7 @@ func init() {
 		{"exec", "run any build command (make, meson, ...) in that environment", runExec},
 		{"cmake-toolchain", "write a CMake toolchain file for a target glibc", runCMakeToolchain},
 		{"go", "run the go command with cgo building for a target glibc", runGo},
+		{"cargo", "run cargo so target artifacts link for a target glibc; build scripts stay host", runCargo},
 		{"demo", "build a built-in example plugin and show its glibc floor and why", runDemo},
 		{"explain", "show a glibc symbol's history: libraries, versions, releases", runExplain},
 		{"verify", "prove artifacts load and run under real old glibc runtimes, no container", runVerify},
