@@ -427,6 +427,7 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, host string, libPath []
 	res := Result{Artifact: a.Path, Runtime: rt.Name, Glibc: rt.Glibc}
 	r := *rt.rt
 	r.LibraryPath = append(slices.Clip(libPath), rt.rt.LibraryPath...)
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 
@@ -484,7 +485,7 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, host string, libPath []
 	} else {
 		res = judgeExecutable(res, a.abs, opts.ExpectExit)
 	}
-	return checkHostLibraries(ctx, res, &r, a, libPath)
+	return checkHostLibraries(parent, res, &r, a, libPath)
 }
 
 func failed(res Result, reason string) Result {
