@@ -40,7 +40,7 @@ func runEnv(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("env", "[--glibc X.Y] [--json]", envHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
 	asJSON := fs.Bool("json", false, "print a JSON object instead of shell exports")
-	if stop, code := parseFlags(fs, args, stdout); stop {
+	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
 	if fs.NArg() != 0 {
@@ -86,7 +86,7 @@ Examples:
 func runExec(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("exec", "[--glibc X.Y] -- COMMAND [ARGS...]", execHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
-	if stop, code := parseFlags(fs, args, stdout); stop {
+	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
 	if fs.NArg() == 0 {
@@ -137,7 +137,7 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("cmake-toolchain", "[--glibc X.Y] [-o FILE]", cmakeHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
 	out := fs.String("o", "", "write the toolchain file here instead of standard output")
-	if stop, code := parseFlags(fs, args, stdout); stop {
+	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
 	if fs.NArg() != 0 {

@@ -105,7 +105,7 @@ func runSysroot(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("sysroot", "--glibc X.Y [--arch x86_64]", sysrootHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc release, 2.17 to 2.44")
 	arch := fs.String("arch", "x86_64", "target ABI (x86_64 for now)")
-	if stop, code := parseFlags(fs, args, stdout); stop {
+	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
 	if *glibc == "" {

@@ -26,7 +26,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("check", "[--glibc X.Y] [--json] PATH...", checkHelp, stderr)
 	glibc := fs.String("glibc", "", "declared floor: fail (exit 1) if any file needs a newer glibc, e.g. 2.17")
 	asJSON := fs.Bool("json", false, "write one JSON document (schema compatbuild.check/v1, see docs/check-json.md)")
-	if stop, code := parseFlags(fs, args, stdout); stop {
+	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
 	var target abidb.Version

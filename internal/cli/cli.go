@@ -101,9 +101,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 }
 
 // newFlags makes a FlagSet whose --help prints help text and examples.
+// The flag package's own printing is silenced: parseFlags decides what is
+// shown, so a bad flag is one line and --help is printed once.
 func newFlags(name, synopsis, help string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		out := fs.Output()
 		fmt.Fprintf(out, "Usage: compatbuild %s %s\n\n%s\n\nOptions:\n", name, synopsis, strings.TrimSpace(help))
@@ -113,14 +115,16 @@ func newFlags(name, synopsis, help string, stderr io.Writer) *flag.FlagSet {
 }
 
 // parseFlags parses and reports whether the caller should stop, with the
-// exit code to use: help is success, a bad flag is a usage error.
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (stop bool, code int) {
+// exit code to use: help (on stdout) is success, a bad flag a one-line
+// usage error on stderr.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (stop bool, code int) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
 			fs.Usage()
 			return true, ExitOK
 		}
+		fmt.Fprintf(stderr, "compatbuild %s: %v; see 'compatbuild %s --help'\n", fs.Name(), err, fs.Name())
 		return true, ExitUsage
 	}
 	return false, ExitOK
@@ -138,7 +142,7 @@ needs, which symbols force that, and which distros it therefore cannot load on.`
 
 func runDemo(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("demo", "", demoHelp, stderr)
-	if stop, code := parseFlags(fs, args, stdout); stop {
+	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
 	if err := demo.Run(stdout); err != nil {

@@ -22,12 +22,14 @@ func TestUsageErrorsAreOneLineWithExit2(t *testing.T) {
 		{"no-such-command"},
 		{"explain", "--arch", "mips", "memcpy"},
 		{"explain"},
+		{"check", "--no-such-flag", "x"},
+		{"env", "--glibc"},
 	} {
 		code, _, stderr := run(args...)
 		if code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
 		}
-		if lines := strings.Count(strings.TrimSpace(stderr), "\n"); lines != 0 || !strings.HasPrefix(stderr, "compatbuild: ") {
+		if lines := strings.Count(strings.TrimSpace(stderr), "\n"); lines != 0 || !strings.HasPrefix(stderr, "compatbuild") {
 			t.Errorf("%v: want one 'compatbuild: ...' line, got %q", args, stderr)
 		}
 	}
@@ -55,7 +57,10 @@ func TestCheckExitCodes(t *testing.T) {
 }
 
 func TestHelpTeaches(t *testing.T) {
-	code, out, _ := run("check", "--help")
+	code, out, errOut := run("check", "--help")
+	if errOut != "" {
+		t.Errorf("--help wrote to stderr: %q", errOut)
+	}
 	if code != ExitOK || !strings.Contains(out, "Examples:") || !strings.Contains(out, "-glibc") {
 		t.Errorf("check --help: exit %d\n%s", code, out)
 	}

@@ -22,7 +22,7 @@ Examples:
 func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("explain", "[--arch ABI] SYMBOL", explainHelp, stderr)
 	arch := fs.String("arch", "x86_64", "ABI: "+strings.Join(abidb.ABIs, ", "))
-	if stop, code := parseFlags(fs, args, stdout); stop {
+	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
 	if fs.NArg() != 1 {
