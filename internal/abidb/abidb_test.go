@@ -226,3 +226,27 @@ func TestCheckTarget(t *testing.T) {
 		}
 	}
 }
+
+func TestCompatOnlySymbols(t *testing.T) {
+	db := MustLoad("x86_64")
+	if _, ok := db.CompatOnly("libc", "sys_errlist", MustParseVersion("2.31")); ok {
+		t.Error("sys_errlist compat-only at 2.31")
+	}
+	since, ok := db.CompatOnly("libc", "sys_errlist", MustParseVersion("2.32"))
+	if !ok || since != MustParseVersion("2.32") {
+		t.Errorf("sys_errlist at 2.32: since %v ok %v", since, ok)
+	}
+	var na *NotAvailableError
+	if _, err := db.Bind("libc", "sys_errlist", MustParseVersion("2.36")); !errors.As(err, &na) || !na.CompatOnly {
+		t.Errorf("Bind sys_errlist at 2.36: %v, want compat-only", err)
+	}
+	exports, _ := db.Exports("libc", MustParseVersion("2.36"))
+	for _, sv := range exports {
+		if sv.Name == "sys_errlist" && sv.Default {
+			t.Errorf("sys_errlist@%s exported as default at 2.36", sv.Node)
+		}
+		if sv.Name == "memcpy" && sv.Node == "GLIBC_2.14" && !sv.Default {
+			t.Error("memcpy@GLIBC_2.14 not the default at 2.36")
+		}
+	}
+}

@@ -78,6 +78,9 @@ func TestExplain(t *testing.T) {
 	if !strings.Contains(out, "libpthread.so.0  GLIBC_2.2.5") || !strings.Contains(out, "2.17–2.33") || !strings.Contains(out, "at 2.34: pthread_create@GLIBC_2.34 from libc.so.6") {
 		t.Errorf("explain pthread_create: exit %d\n%s", code, out)
 	}
+	if _, out, _ := run("explain", "sys_errlist"); !strings.Contains(out, "at 2.34: not linkable (compat-only in libc.so.6 since 2.32)") {
+		t.Errorf("explain sys_errlist:\n%s", out)
+	}
 	if code, _, stderr := run("explain", "no_such_symbol_xyz"); code != ExitFail || !strings.Contains(stderr, "check the spelling") {
 		t.Errorf("unknown symbol: exit %d %q", code, stderr)
 	}

@@ -58,6 +58,8 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		}
 		if lib, sv, ok := db.LibraryOf(sym, r); ok {
 			binds = append(binds, fmt.Sprintf("at %s: %s@%s from %s", r, sym, sv.Node, db.Soname(lib)))
+		} else if lib, since, ok := compatOnlyIn(db, sym, r); ok {
+			binds = append(binds, fmt.Sprintf("at %s: not linkable (compat-only in %s since %s)", r, db.Soname(lib), since))
 		} else {
 			binds = append(binds, fmt.Sprintf("at %s: not linkable", r))
 		}
@@ -69,6 +71,21 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "Note: %s\n", note)
 	}
 	return ExitOK
+}
+
+// compatOnlyIn finds a library that still exports sym at r, but only for
+// old binaries.
+func compatOnlyIn(db *abidb.DB, sym string, r abidb.Version) (string, abidb.Version, bool) {
+	libs, err := db.Libraries(r)
+	if err != nil {
+		return "", abidb.Version{}, false
+	}
+	for _, lib := range libs {
+		if since, ok := db.CompatOnly(lib, sym, r); ok {
+			return lib, since, true
+		}
+	}
+	return "", abidb.Version{}, false
 }
 
 // ranges writes a set of releases compactly: "2.17–2.33, 2.35".
