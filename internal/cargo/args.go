@@ -37,17 +37,17 @@ var subValueOptions = map[string]bool{"--target": true, "--manifest-path": true,
 // parseArgs splits args (everything after 'compatbuild cargo').
 func parseArgs(args []string) (*invocation, error) {
 	inv := &invocation{}
-	i := 0
-	if len(args) > 0 && strings.HasPrefix(args[0], "+") {
-		inv.toolchain = args[0]
-		i = 1
-	}
 	seenTarget := false
-	for ; i < len(args); i++ {
+	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
 			inv.tail = args[i:]
 			break
+		}
+		if inv.sub == "" && inv.toolchain == "" && strings.HasPrefix(a, "+") {
+			// rustup's toolchain override; cargo must get it first.
+			inv.toolchain = a
+			continue
 		}
 		name, value, hasValue := strings.Cut(a, "=")
 		if !strings.HasPrefix(a, "--") {
