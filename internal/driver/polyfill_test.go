@@ -1,0 +1,547 @@
+package driver
+
+// Behaviour tests for libcompat's polyfills, end to end: small C and C++
+// programs (testdata/polyfills) are linked by the driver for old targets,
+// must keep their readelf floor at or below the target, must define each
+// polyfilled symbol themselves exactly when the target's libc lacks it (and
+// import the real one otherwise), and must print exactly the expected
+// output under real glibc 2.31 (Debian 11). The same programs linked for
+// 2.38, where every symbol is glibc's own, run under real glibc 2.41
+// (Debian 13) with the same expected output: the polyfills behave like the
+// functions they stand in for.
+//
+// CI needs gcc, g++ (with libstdc++.a, i.e. the g++ package's
+// libstdc++-dev), readelf, and apt access for the Debian 11 and 13 runtimes.
+
+import (
+	"context"
+	"debug/elf"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/libcompat"
+	"compatbuild/internal/runtimes"
+)
+
+var (
+	trixieOnce sync.Once
+	trixie     *runtimes.Runtime
+	trixieErr  error
+)
+
+// debian13 is Debian trixie's glibc 2.41: it runs the builds that bind to
+// glibc's real functions, and shows the polyfilled builds keep working on a
+// new glibc.
+func debian13(t *testing.T) *runtimes.Runtime {
+	t.Helper()
+	trixieOnce.Do(func() {
+		trixie, trixieErr = runtimes.GetWithOptions(context.Background(), "debian:13",
+			runtimes.Options{CacheDir: os.Getenv("COMPATBUILD_TEST_RUNTIMES")})
+	})
+	if trixieErr != nil {
+		t.Fatalf("getting the glibc 2.41 runtime: %v", trixieErr)
+	}
+	return trixie
+}
+
+// statFamily are the names that were libc_nonshared.a wrappers around
+// __xstat & co. before glibc 2.33 and real libc symbols since.
+var statFamily = []string{"stat", "fstat", "lstat", "fstatat", "stat64", "fstat64", "lstat64", "fstatat64", "mknod", "mknodat"}
+
+// isoc23Strto lists the __isoc23_ conversion functions in the order
+// isoc23.c prints them, and whether each returns a signed type.
+var isoc23Strto = []struct {
+	name   string
+	signed bool
+}{
+	{"strtol", true}, {"strtoul", false}, {"strtoll", true}, {"strtoull", false},
+	{"strtoimax", true}, {"strtoumax", false},
+	{"strtol_l", true}, {"strtoul_l", false}, {"strtoll_l", true}, {"strtoull_l", false},
+	{"wcstol", true}, {"wcstoul", false}, {"wcstoll", true}, {"wcstoull", false},
+	{"wcstoimax", true}, {"wcstoumax", false},
+	{"wcstol_l", true}, {"wcstoul_l", false}, {"wcstoll_l", true}, {"wcstoull_l", false},
+}
+
+var isoc23Scanf = []string{"sscanf", "vsscanf", "fscanf", "vfscanf", "scanf", "vscanf",
+	"swscanf", "vswscanf", "fwscanf", "vfwscanf", "wscanf", "vwscanf"}
+
+// polyfillProgram is one test program and what it must print.
+type polyfillProgram struct {
+	name    string   // testdata/polyfills/<name>.c (or .cc for C++)
+	syms    []string // the libc symbols whose behaviour it checks
+	dirArg  bool     // takes a scratch directory as argv[1]
+	targets []string // targets to build for; nil: behaviourTargets
+	// want is the exact output for a build whose symbols bind as at target
+	// (polyfilled below their release, glibc's own from it on), run under
+	// glibc release rt.
+	want func(target, rt abidb.Version) string
+}
+
+// behaviourTargets: 2.17 polyfills everything; 2.28 and 2.31 are mixed;
+// at 2.38 every symbol is glibc's own.
+var behaviourTargets = []string{"2.17", "2.28", "2.31", "2.38"}
+
+var (
+	v231 = abidb.MustParseVersion("2.31")
+	v232 = abidb.MustParseVersion("2.32")
+	v238 = abidb.MustParseVersion("2.38")
+	v241 = abidb.MustParseVersion("2.41")
+)
+
+func fixed(s string) func(target, rt abidb.Version) string {
+	return func(target, rt abidb.Version) string { return s }
+}
+
+var polyfillPrograms = []polyfillProgram{
+	{name: "string", syms: []string{"strlcpy", "strlcat", "explicit_bzero", "reallocarray"}, want: fixed(`strlcpy truncating: returns 11, buffer "hello w"
+strlcpy fitting: returns 2, buffer "hi"
+strlcpy size 0: returns 3, buffer "xxxxxxx"
+strlcpy size 1: returns 3, buffer ""
+strlcat truncating: returns 10, buffer "abcdefg"
+strlcat fitting: returns 4, buffer "abcd"
+strlcat unterminated: returns 11, buffer untouched
+strlcat size 0: returns 3
+explicit_bzero: aaaa000000000000000000000000aaaa
+reallocarray grow: contents kept
+reallocarray overflow: NULL, errno ENOMEM, old block intact
+reallocarray(NULL, SIZE_MAX, SIZE_MAX): NULL, errno ENOMEM
+`)},
+	{name: "random", syms: []string{"getrandom", "getentropy", "arc4random", "arc4random_buf", "arc4random_uniform"}, want: fixed(`getrandom: returns 2048, bytes random
+getrandom GRND_NONBLOCK: returns 2048, different from the first call
+getrandom 0 bytes: returns 0
+getrandom bad flags: returns -1, errno EINVAL
+getentropy 256: returns 0, bytes random, rest untouched yes
+getentropy 257: returns -1, errno EIO
+getentropy 0: returns 0
+arc4random: varies
+arc4random_buf: bytes random, two calls differ
+arc4random_uniform(0): 0, (1): 0
+arc4random_uniform(10): 0 out of range, balanced
+arc4random_uniform(0xc0000000): 0 out of range, low third one third
+`)},
+	{name: "fd", dirArg: true, syms: []string{"fcntl64", "close_range", "memfd_create", "copy_file_range", "fstat64"}, want: fixed(`fcntl64 F_GETFL: O_RDWR|O_APPEND
+fcntl64 F_SETFD/F_GETFD: 0 FD_CLOEXEC
+fcntl64 F_DUPFD 90: 90
+fcntl64 bad fd: -1 EBADF
+fcntl64 F_SETLK at 5 GiB: 0; child F_GETLK: 0, F_WRLCK at 5368709120+100 by parent
+close_range(100, 102, 0): 0; open: 0 0 0 1
+close_range(103, 103, CLOEXEC): 0; open 1, FD_CLOEXEC
+close_range(5, 4, 0): -1 EINVAL
+close_range(103, ~0, 0): 0; open: 0 0
+memfd_create: fd valid, /memfd:polyfill-test (deleted), FD_CLOEXEC
+memfd write: 11, size 11, read back 11 "hello memfd"
+memfd seal: F_ADD_SEALS 0, F_GET_SEALS F_SEAL_WRITE, write -1 EPERM
+memfd_create bad flags: -1 EINVAL
+copy_file_range: copied 100000, positions 100000 100000, same bytes
+copy_file_range at offsets: 50, offsets now 150 200050, size 200050, same bytes, file positions 100000 100000
+copy_file_range bad flags: -1 EINVAL
+`)},
+	{name: "thread", syms: []string{"gettid", "__libc_single_threaded"}, want: func(target, rt abidb.Version) string {
+		// The polyfill is a constant 0 ("not known to be single
+		// threaded", always safe); glibc's own variable is 1 until the
+		// first thread starts.
+		before := "1"
+		if target.Less(v232) {
+			before = "0"
+		}
+		return `gettid in main: equals syscall(SYS_gettid), equals getpid()
+__libc_single_threaded before threads: ` + before + `
+gettid in a thread: equals syscall(SYS_gettid), differs from getpid()
+__libc_single_threaded after a thread: 0
+`
+	}},
+	{name: "stat", dirArg: true, syms: append([]string{"statx"}, statFamily...), want: fixed(`stat file: 0, file, size 12345, mode 640
+stat link: 0, file, size 12345, mode 640
+lstat link: 0, symlink, size 4, mode 777
+fstat: 0, file, size 12345, mode 640
+fstatat file: 0, file, size 12345, mode 640
+fstatat link nofollow: 0, symlink, size 4, mode 777
+stat64 file: 0, file, size 12345, mode 640
+lstat64 link: 0, symlink, size 4, mode 777
+fstat64: 0, file, size 12345, mode 640
+fstatat64 link nofollow: 0, symlink, size 4, mode 777
+stat missing: -1 ENOENT
+fstat64 bad fd: -1 EBADF
+statx file: 0, file, size 12345, mode 640, mask has size yes
+stat, stat64, statx agree on inode, device, links, uid, mtime: yes
+statx link nofollow: 0, symlink, size 4
+statx missing: -1 ENOENT
+mknod fifo: 0
+stat fifo: 0, fifo, size 0, mode 604
+mknodat fifo: 0
+lstat fifo2: 0, fifo, size 0, mode 620
+mknod existing: -1 EEXIST
+`)},
+	{name: "isoc23", dirArg: true, syms: isoc23Symbols(), want: wantIsoc23},
+	{
+		// Kernel-facing polyfills with their system calls failing with
+		// ENOSYS, as on CentOS 7's kernel. Only 2.17 polyfills all of them.
+		name: "oldkernel", dirArg: true, targets: []string{"2.17"},
+		syms: []string{"getrandom", "getentropy", "arc4random", "arc4random_buf", "arc4random_uniform",
+			"close_range", "memfd_create", "copy_file_range", "statx"},
+		want: fixed(`filter: raw getrandom -1 ENOSYS
+getrandom: -1 ENOSYS
+getentropy: -1 ENOSYS
+arc4random_buf from /dev/urandom: bytes random, two calls differ, errno 0
+arc4random_uniform(6): 0 out of range; arc4random varies
+close_range(100, 102, 0) by hand: 0; open: 0 0 0 1
+close_range(103, 103, CLOEXEC) by hand: 0; open 1, FD_CLOEXEC
+close_range(5, 4, 0): -1 EINVAL
+close_range UNSHARE: -1 ENOSYS; open 1
+close_range(103, ~0, 0) by hand: 0; open: 0 0; stdout open 1
+memfd_create: -1 ENOSYS
+copy_file_range: -1 ENOSYS
+statx: -1 ENOSYS
+`),
+	},
+}
+
+func isoc23Symbols() []string {
+	var out []string
+	for _, f := range isoc23Strto {
+		out = append(out, "__isoc23_"+f.name)
+	}
+	for _, f := range isoc23Scanf {
+		out = append(out, "__isoc23_"+f)
+	}
+	return out
+}
+
+// wantIsoc23 is what isoc23.c prints: the C23 reading of each input (see
+// the cases table there), identical for all twenty conversion functions.
+func wantIsoc23(target, rt abidb.Version) string {
+	const (
+		signed   = "5@5 3@4 -3@7 1@4 5@5 0@1 45313@5 0@1 0@1 0@2 2@2 31@4 63@3 0@0 9223372036854775807@66/ERANGE -9223372036854775808@67 9223372036854775807@67/ERANGE errno kept"
+		unsigned = "5@5 3@4 18446744073709551613@7 1@4 5@5 0@1 45313@5 0@1 0@1 0@2 2@2 31@4 63@3 0@0 18446744073709551615@66 9223372036854775808@67 18446744073709551615@67/ERANGE errno kept"
+	)
+	var b strings.Builder
+	for _, f := range isoc23Strto {
+		res := unsigned
+		if f.signed {
+			res = signed
+		}
+		fmt.Fprintf(&b, "__isoc23_%s: %s\n", f.name, res)
+	}
+	for _, f := range isoc23Scanf {
+		fmt.Fprintf(&b, "__isoc23_%s: 6: 42 abc 31 15 -5 2.5\n", f)
+		if f == "vfscanf" {
+			b.WriteString("__isoc23_fscanf at end: -1\n")
+		}
+	}
+	if target.Less(v238) {
+		// Known gap of the scanf polyfills (isoc23_scanf.c): they forward
+		// to the __isoc99_ functions, so %i does not take C23's "0b"
+		// prefix (it reads the "0" and stops), and %b works only where
+		// the running glibc's own scanf has it (2.38 and later).
+		b.WriteString("C23 sscanf %i \"0b101\": 1: 0, consumed 1\n")
+		if rt.Less(v238) {
+			b.WriteString("C23 sscanf %b \"101\": 0: 0, consumed -1\n")
+		} else {
+			b.WriteString("C23 sscanf %b \"101\": 1: 5, consumed 3\n")
+		}
+	} else {
+		b.WriteString("C23 sscanf %i \"0b101\": 1: 5, consumed 5\n")
+		b.WriteString("C23 sscanf %b \"101\": 1: 5, consumed 3\n")
+	}
+	return b.String()
+}
+
+const wantUnwind = `main: caught Boom 42 thrown 5 frames deep
+shared_ptr: use_count 2
+library: caught its own exception 1
+main: caught "from the library" thrown 6 frames deep in the library
+main: caught Boom 42 thrown through 4 library frames
+main: catch (...) after the library
+`
+
+// abiSince is the first release whose libc.so.6 exports sym, by the ABI
+// database (glibc's own abilists), independently of libcompat's catalog.
+func abiSince(t *testing.T, sym string) abidb.Version {
+	t.Helper()
+	db := abidb.MustLoad("x86_64")
+	for _, r := range db.Releases() {
+		if lib, _, ok := db.LibraryOf(sym, r); ok && lib == "libc" {
+			return r
+		}
+	}
+	t.Fatalf("%s: no glibc release exports it", sym)
+	return abidb.Version{}
+}
+
+// symbolUse is how one linked file gets its symbols.
+type symbolUse struct {
+	imports map[string]string // name -> "libc.so.6 GLIBC_2.25" (bound to a needed version)
+	exports map[string]bool   // defined and visible in the dynamic symbol table
+	locals  map[string]bool   // defined, hidden or local (a polyfill)
+}
+
+func readSymbolUse(t *testing.T, path string) symbolUse {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	u := symbolUse{imports: map[string]string{}, exports: map[string]bool{}, locals: map[string]bool{}}
+	dyn, err := f.DynamicSymbols()
+	if err != nil {
+		t.Fatalf("%s: dynamic symbols: %v", path, err)
+	}
+	for _, s := range dyn {
+		switch {
+		case s.Library != "":
+			// Undefined, or defined by a copy relocation of libc's
+			// variable: either way bound to libc's version.
+			u.imports[s.Name] = s.Library + " " + s.Version
+		case s.Section == elf.SHN_UNDEF:
+			u.imports[s.Name] = "unversioned"
+		default:
+			u.exports[s.Name] = true
+		}
+	}
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatalf("%s: symbol table: %v", path, err)
+	}
+	for _, s := range syms {
+		// Hidden definitions stay GLOBAL HIDDEN or become LOCAL,
+		// depending on the linker.
+		if s.Section != elf.SHN_UNDEF && (elf.ST_BIND(s.Info) == elf.STB_LOCAL || elf.ST_VISIBILITY(s.Other) == elf.STV_HIDDEN) {
+			u.locals[s.Name] = true
+		}
+	}
+	return u
+}
+
+// oldPath names, for some symbols, what the file must import from libc
+// instead when it carries its own definition: the stat family goes through
+// the __xstat entry points as before glibc 2.33, fcntl64 through fcntl.
+var oldPath = map[string]string{
+	"stat": "__xstat", "fstat": "__fxstat", "lstat": "__lxstat", "fstatat": "__fxstatat",
+	"stat64": "__xstat64", "fstat64": "__fxstat64", "lstat64": "__lxstat64", "fstatat64": "__fxstatat64",
+	"mknod": "__xmknod", "mknodat": "__xmknodat", "fcntl64": "fcntl",
+}
+
+// checkSymbolUse asserts that path imports each of syms from the target's
+// libc.so.6 at the version the ABI database gives, if the target has it,
+// and otherwise defines it itself, hidden: "each polyfill is used only when
+// the target lacks the real symbol".
+func checkSymbolUse(t *testing.T, path string, target abidb.Version, syms []string) {
+	t.Helper()
+	db := abidb.MustLoad("x86_64")
+	u := readSymbolUse(t, path)
+	for _, sym := range syms {
+		lib, sv, has := db.LibraryOf(sym, target)
+		switch {
+		case has && lib == "libc":
+			if want := "libc.so.6 " + sv.Node; u.imports[sym] != want || u.locals[sym] {
+				t.Errorf("%s for %s: %s: imports %q, defines it locally %v; want an import of %s only",
+					filepath.Base(path), target, sym, u.imports[sym], u.locals[sym], want)
+			}
+		case has:
+			t.Fatalf("%s: the ABI database puts it in %s at %s, not libc", sym, lib, target)
+		default:
+			if imp, ok := u.imports[sym]; ok || u.exports[sym] || !u.locals[sym] {
+				t.Errorf("%s for %s: %s: imported %v (%s), exported %v, defined locally %v; want a hidden local definition (the polyfill)",
+					filepath.Base(path), target, sym, ok, imp, u.exports[sym], u.locals[sym])
+			}
+			if old, ok := oldPath[sym]; ok {
+				// The library may be libc.so.6 or, before 2.34,
+				// libpthread.so.0, which also exports fcntl: with
+				// --as-needed (Debian's default) a shared library whose
+				// only libc use is the polyfill's fcntl call gets it from
+				// libpthread, the next library defining it. The loader
+				// matches name and version in any loaded object, so both
+				// work, on old and new glibc.
+				_, sv, _ := db.LibraryOf(old, target)
+				lib, node, _ := strings.Cut(u.imports[old], " ")
+				if node != sv.Node || !abidb.IsGlibcSoname(lib) {
+					t.Errorf("%s for %s: %s is defined locally but %s is imported as %q, want glibc's %s",
+						filepath.Base(path), target, sym, old, u.imports[old], sv.Node)
+				}
+			}
+		}
+	}
+}
+
+func checkFloor(t *testing.T, path string, target abidb.Version) {
+	t.Helper()
+	if floor := floorByReadelf(t, path); target.Less(floor) {
+		t.Errorf("%s: readelf floor %s above target %s", filepath.Base(path), floor, target)
+	}
+}
+
+// runUnder runs prog under rt and compares its output with want.
+func runUnder(t *testing.T, rt *runtimes.Runtime, label, want, prog string, args ...string) {
+	t.Helper()
+	out, err := run(t, rt, prog, args...)
+	if err != nil || out != want {
+		t.Errorf("%s under %s: %v\n%s", filepath.Base(prog), label, err, lineDiff(want, out))
+	}
+}
+
+// lineDiff shows the lines of got that differ from want.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n  got  %q\n  want %q\n", i+1, gl, wl)
+		}
+	}
+	return b.String()
+}
+
+// TestPolyfillBehaviour builds every program for each target and runs it
+// under glibc 2.31 (targets up to 2.31) and 2.41 (all targets).
+func TestPolyfillBehaviour(t *testing.T) {
+	old, cur := debian11(t), debian13(t)
+	for _, ts := range behaviourTargets {
+		t.Run(ts, func(t *testing.T) {
+			t.Parallel()
+			target := abidb.MustParseVersion(ts)
+			for _, p := range polyfillPrograms {
+				if p.targets != nil && !slices.Contains(p.targets, ts) {
+					continue
+				}
+				dir := t.TempDir()
+				prog := filepath.Join(dir, p.name)
+				mustLink(t, false, ts, "-O2", "-Wall", filepath.Join("testdata", "polyfills", p.name+".c"), "-o", prog)
+				checkFloor(t, prog, target)
+				checkSymbolUse(t, prog, target, p.syms)
+				for _, rt := range []struct {
+					rt      *runtimes.Runtime
+					release abidb.Version
+				}{{old, v231}, {cur, v241}} {
+					if rt.release.Less(target) {
+						continue
+					}
+					var args []string
+					if p.dirArg {
+						args = []string{t.TempDir()}
+					}
+					runUnder(t, rt.rt, "glibc "+rt.release.String(), p.want(target, rt.release), prog, args...)
+				}
+			}
+		})
+	}
+}
+
+// TestPolyfillDlFindObject: C++ exceptions thrown across frames, out of a
+// dlopen'ed library into the program and through the library's frames,
+// with static libstdc++ and libgcc, whose unwinder calls _dl_find_object
+// (glibc 2.35). Below 2.35 both files carry the polyfill.
+func TestPolyfillDlFindObject(t *testing.T) {
+	old, cur := debian11(t), debian13(t)
+	for _, ts := range behaviourTargets {
+		t.Run(ts, func(t *testing.T) {
+			t.Parallel()
+			target := abidb.MustParseVersion(ts)
+			dir := t.TempDir()
+			prog, lib := filepath.Join(dir, "unwind_main"), filepath.Join(dir, "libunwind_test.so")
+			src := filepath.Join("testdata", "polyfills")
+			mustLink(t, true, ts, "-O2", "-Wall", "-shared", "-fPIC", "-static-libstdc++", "-static-libgcc",
+				filepath.Join(src, "unwind_lib.cc"), "-o", lib)
+			mustLink(t, true, ts, "-O2", "-Wall", "-static-libstdc++", "-static-libgcc",
+				filepath.Join(src, "unwind_main.cc"), "-o", prog)
+			for _, f := range []string{prog, lib} {
+				checkFloor(t, f, target)
+				checkSymbolUse(t, f, target, []string{"_dl_find_object"})
+			}
+			if !v231.Less(target) {
+				runUnder(t, old, "glibc 2.31", wantUnwind, prog, lib)
+			}
+			runUnder(t, cur, "glibc 2.41", wantUnwind, prog, lib)
+		})
+	}
+}
+
+// allSymbolsSource references every polyfilled symbol and the stat family.
+func allSymbolsSource(syms []string) string {
+	var b strings.Builder
+	b.WriteString("/* Generated by polyfill_test.go: references only, never run. */\n")
+	var funcs []string
+	for _, s := range syms {
+		if s == "__libc_single_threaded" {
+			b.WriteString("extern char __libc_single_threaded;\n")
+			continue
+		}
+		fmt.Fprintf(&b, "extern void %s(void);\n", s)
+		funcs = append(funcs, s)
+	}
+	fmt.Fprintf(&b, "void (*volatile const refs[])(void) = {%s};\n", strings.Join(funcs, ", "))
+	b.WriteString("int touch(void) { return refs[0] != 0 && __libc_single_threaded; }\n")
+	b.WriteString("int main(void) { return touch(); }\n")
+	return b.String()
+}
+
+// TestPolyfillUsedOnlyWhenTargetLacksSymbol links a program referencing
+// every polyfilled symbol for 2.17 and for each release that introduced one
+// of them: at each, the symbols the target has must be imported from
+// libc.so.6 and all others defined by the program (hidden). A shared
+// library for 2.17 must define them all and export none.
+func TestPolyfillUsedOnlyWhenTargetLacksSymbol(t *testing.T) {
+	syms := append(libcompat.PolyfillSymbols(), statFamily...)
+	targets := []abidb.Version{abidb.MustParseVersion("2.17")}
+	for _, s := range syms {
+		since := abiSince(t, s)
+		// libcompat's catalog must agree with glibc's abilists, or it
+		// would polyfill a symbol the target has, or leave one out.
+		if got, ok := libcompat.IntroducedIn(s); !ok || got.String() != since.String() {
+			t.Errorf("%s: libcompat says introduced in %v (known %v), glibc's ABI lists say %s", s, got, ok, since)
+		}
+		if !slices.Contains(targets, since) {
+			targets = append(targets, since)
+		}
+	}
+	slices.SortFunc(targets, abidb.Version.Compare)
+	src := filepath.Join(t.TempDir(), "all.c")
+	if err := os.WriteFile(src, []byte(allSymbolsSource(syms)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range targets {
+		t.Run(target.String(), func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "all")
+			mustLink(t, false, target.String(), "-O2", "-fno-builtin", src, "-o", out)
+			checkFloor(t, out, target)
+			checkSymbolUse(t, out, target, syms)
+			if target.String() != "2.17" {
+				return
+			}
+			lib := filepath.Join(t.TempDir(), "liball.so")
+			mustLink(t, false, "2.17", "-O2", "-fno-builtin", "-shared", "-fPIC", src, "-o", lib)
+			checkFloor(t, lib, target)
+			checkSymbolUse(t, lib, target, syms)
+		})
+	}
+}
+
+// TestPolyfillEverySymbolHasABehaviourProgram keeps the programs above in
+// step with libcompat's catalog: a new polyfill needs a behaviour check.
+func TestPolyfillEverySymbolHasABehaviourProgram(t *testing.T) {
+	covered := map[string]bool{"_dl_find_object": true} // TestPolyfillDlFindObject
+	for _, p := range polyfillPrograms {
+		for _, s := range p.syms {
+			covered[s] = true
+		}
+	}
+	for _, s := range append(libcompat.PolyfillSymbols(), statFamily...) {
+		if !covered[s] {
+			t.Errorf("%s: no program in testdata/polyfills checks its behaviour; add one to polyfillPrograms", s)
+		}
+	}
+}
