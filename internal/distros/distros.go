@@ -102,8 +102,10 @@ var wheelArch = map[string]string{
 // introduced, and riscv64 from its first glibc, 2.27. A lower floor still
 // gets this tag: a wheel that runs on glibc 2.2.5 runs on 2.5.
 var oldestTag = map[string]abidb.Version{
-	"x86_64": {2, 5, 0}, "i686": {2, 5, 0}, "aarch64": {2, 17, 0}, "armv7l": {2, 17, 0},
-	"ppc64le": {2, 17, 0}, "s390x": {2, 17, 0}, "riscv64": {2, 27, 0},
+	"x86_64": {Major: 2, Minor: 5}, "i686": {Major: 2, Minor: 5},
+	"aarch64": {Major: 2, Minor: 17}, "armv7l": {Major: 2, Minor: 17},
+	"ppc64le": {Major: 2, Minor: 17}, "s390x": {Major: 2, Minor: 17},
+	"riscv64": {Major: 2, Minor: 27},
 }
 
 // ManylinuxTag is the PEP 600 platform tag for a glibc floor on an ABI,
