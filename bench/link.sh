@@ -39,6 +39,7 @@ command -v go > /dev/null || die "go not found: install Go >= 1.26"
 export CC=gcc CXX=g++
 unset COMPATBUILD_CC COMPATBUILD_CXX COMPATBUILD_GLIBC
 
+load_start=$(cut -d' ' -f1 /proc/loadavg 2> /dev/null || echo '?')
 (cd "$root" && go build -o "$work/compatbuild" ./cmd/compatbuild)
 cb=$work/compatbuild
 
@@ -154,7 +155,8 @@ zigwarm=$work/zig-warm
 # sysroot and the driver process itself.
 cat > "$work/logcc" << 'EOF'
 #!/bin/sh
-printf '%s\0' "$@" > "$LOGCC_FILE"
+# Log link commands only: the sysroot build compiles with -c.
+case " $* " in *" -c "*) ;; *) printf '%s\0' "$@" > "$LOGCC_FILE" ;; esac
 exec gcc "$@"
 EOF
 chmod +x "$work/logcc"
@@ -180,6 +182,7 @@ variant() {
   # output swapped per run.
   local -a raw dflags=()
   driver_args "$work/$name.argv" "$@" "$work/${obj}0.o" -o "$work/$out-drv"
+  [ -s "$work/$name.argv" ] || die "compatbuild cc did not run \$COMPATBUILD_CC for the link: update driver_args in bench/link.sh"
   mapfile -d '' raw < "$work/$name.argv"
   for a in "${raw[@]}"; do
     case $a in "$work/${obj}0.o" | "$work/$out-drv" | -o) ;; *) dflags+=("$a") ;; esac
@@ -238,6 +241,8 @@ diff_row() {
 }
 printf 'link benchmark: target glibc %s; %s; %s\n' "$glibc" "$(gcc --version | head -1)" "$(ld --version | head -1)"
 printf 'warm: %d runs each, cold: %d runs each (fresh cache per run); wall time\n' "$warm_runs" "$cold_runs"
+printf 'load average: %s at start, %s at end (%d CPUs); other work on the machine inflates and scatters the times\n' \
+  "$load_start" "$(cut -d' ' -f1 /proc/loadavg 2> /dev/null || echo '?')" "$(nproc 2> /dev/null || echo 0)"
 if [ -n "$zig" ]; then
   printf 'zig: %s (%s)\n' "$("$zig" version)" "$zig"
 else
