@@ -26,8 +26,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"compatbuild/internal/buildenv"
 	"compatbuild/internal/check"
@@ -150,16 +152,13 @@ func environment(floor Floor, exe string) ([]buildenv.Var, error) {
 	if err != nil {
 		return nil, err
 	}
-	if exe == "" {
-		if exe, err = buildenv.Self(); err != nil {
+	triple := strings.ReplaceAll(buildenv.RustTarget, "-", "_")
+	cc, cxx := varValue(vars, "CC"), varValue(vars, "CXX")
+	if exe != "" {
+		if cc, cxx, err = buildenv.Wrappers(exe, floor.Glibc); err != nil {
 			return nil, err
 		}
 	}
-	cc, cxx, err := buildenv.Wrappers(exe, floor.Glibc)
-	if err != nil {
-		return nil, err
-	}
-	triple := strings.ReplaceAll(buildenv.RustTarget, "-", "_")
 	linkerVar := "CARGO_TARGET_" + envTriple + "_LINKER"
 	out := vars[:0]
 	for _, v := range vars {
@@ -220,6 +219,11 @@ func runCargo(ctx context.Context, cargo, dir string, args, env []string, stdout
 	if err := cmd.Start(); err != nil {
 		return 2, &Error{Msg: fmt.Sprintf("running cargo: %v", err), Code: 2}
 	}
+	// An interrupt reaches cargo too (same process group); wait for it to
+	// stop instead of leaving it behind.
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupts)
 	var readErr error
 	if pipe != nil {
 		*artifacts, readErr = readMessages(pipe, stdout, mode == readTee)

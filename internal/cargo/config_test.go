@@ -212,3 +212,32 @@ func TestConfigLinkerAndTarget(t *testing.T) {
 		t.Errorf("linker %q: the environment must win over files", c.linker)
 	}
 }
+
+func TestEnvironment(t *testing.T) {
+	t.Setenv("CC_x86_64_unknown_linux_gnu", "my-cc --flag")
+	t.Setenv("CXX_x86_64_unknown_linux_gnu", "")
+	t.Setenv("CXX", "my-c++")
+	t.Setenv("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER", "my-linker")
+	vars, err := environment(Floor{Glibc: minGlibc}, compatbuildExe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, v := range vars {
+		got[v.Name] = v.Value
+	}
+	if got["COMPATBUILD_CC"] != "my-cc --flag" || got["COMPATBUILD_CXX"] != "my-c++" || got["COMPATBUILD_GLIBC"] != "2.17" {
+		t.Errorf("real compilers and floor: %q", got)
+	}
+	for _, name := range []string{"CC", "CC_x86_64_unknown_linux_gnu"} {
+		if target, err := os.Readlink(got[name]); err != nil || target != compatbuildExe || filepath.Base(got[name]) != "compatbuild-cc-2.17" {
+			t.Errorf("%s = %q (-> %q, %v): want the compatbuild-cc-2.17 link to %s", name, got[name], target, err, compatbuildExe)
+		}
+	}
+	if filepath.Base(got["CXX_x86_64_unknown_linux_gnu"]) != "compatbuild-c++-2.17" {
+		t.Errorf("CXX_x86_64_unknown_linux_gnu = %q", got["CXX_x86_64_unknown_linux_gnu"])
+	}
+	if _, ok := got["CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"]; ok {
+		t.Errorf("the target linker variable would make build scripts link through compatbuild too")
+	}
+}
