@@ -111,8 +111,11 @@ awk -v p="$plain_med" -v c="$compat_med" -v pm="$(col "$work/plain.t" 1 | minimu
   printf "  compatbuild cargo --glibc %s  wall %7.1f ms (min %.1f)   cpu %7.1f ms\n", g, c, cm, cc
   printf "  ratio                           wall %7.3fx                  cpu %7.3fx   (target <= 1.05x)\n", c/p, cc/pc
 }'
-awk -v a="$(median < cc.us)" -v b="$(median < wc.us)" -v c="$(median < cl.us)" -v d="$(median < wl.us)" -v n="$calls" 'BEGIN {
-  printf "per compiler call (%d calls each, median):\n", n
-  printf "  compile only: gcc -c %.2f ms, through the wrapper %.2f ms: +%.2f ms\n", a/1000, b/1000, (b-a)/1000
-  printf "  link (cache hit): gcc %.2f ms, through the wrapper %.2f ms: +%.2f ms\n", c/1000, d/1000, (d-c)/1000
-}'
+per_call() { # label baseline-file wrapper-file
+  awk -v l="$1" -v a="$(median < "$2")" -v b="$(median < "$3")" -v am="$(minimum < "$2")" -v bm="$(minimum < "$3")" 'BEGIN {
+    printf "  %-17s gcc %6.2f ms, wrapper %6.2f ms: +%.2f ms   (min: %.2f, %.2f: +%.2f ms)\n", l, a/1000, b/1000, (b-a)/1000, am/1000, bm/1000, (bm-am)/1000
+  }'
+}
+echo "per compiler call ($calls calls each, median):"
+per_call "compile only:" cc.us wc.us
+per_call "link, cache hit:" cl.us wl.us

@@ -28,6 +28,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -313,6 +314,8 @@ func report(w io.Writer, dir string, artifacts []string, floor Floor) int {
 		fmt.Fprintf(w, "compatbuild: cargo built no executable or shared library for %s; nothing to check\n", buildenv.RustTarget)
 		return 0
 	}
+	// cargo reports artifacts in the order its parallel jobs finish.
+	artifacts = slices.Sorted(slices.Values(artifacts))
 	shown := make([]string, len(artifacts))
 	for i, a := range artifacts {
 		shown[i] = a
