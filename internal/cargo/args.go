@@ -23,6 +23,7 @@ type invocation struct {
 	manifestPath string
 	packages     []string // -p/--package values
 	workspace    bool     // --workspace / --all
+	quiet        bool     // -q / --quiet
 	formats      []string // --message-format values
 	configs      []string // --config values, wherever they appear
 }
@@ -110,6 +111,8 @@ func parseArgs(args []string) (*invocation, error) {
 			inv.packages = append(inv.packages, value)
 		case (name == "--workspace" || name == "--all") && inv.sub != "":
 			inv.workspace = true
+		case name == "-q" || name == "--quiet":
+			inv.quiet = true
 		case name == "--message-format" && inv.sub != "":
 			inv.formats = append(inv.formats, value)
 			continue // put back by command()

@@ -13,9 +13,9 @@ func TestParseArgs(t *testing.T) {
 		cmd  []string // command(kind, nil)
 	}{
 		{
-			args: []string{"build", "--release", "--glibc", "2.17"},
-			want: invocation{sub: "build", args: []string{"--release"}, glibc: "2.17"},
-			cmd:  []string{"build", "--target", "x86_64-unknown-linux-gnu", "--message-format=json-render-diagnostics", "--release"},
+			args: []string{"build", "--release", "--glibc", "2.17", "-q"},
+			want: invocation{sub: "build", args: []string{"--release", "-q"}, glibc: "2.17", quiet: true},
+			cmd:  []string{"build", "--target", "x86_64-unknown-linux-gnu", "--message-format=json-render-diagnostics", "--release", "-q"},
 		},
 		{
 			args: []string{"--glibc=2.28", "+nightly", "build"},

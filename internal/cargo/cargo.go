@@ -112,7 +112,9 @@ func Run(ctx context.Context, opt Options) (int, error) {
 		return 2, usageError(err)
 	}
 	vars = append(vars, plan.env...)
-	fmt.Fprintf(opt.Stderr, "compatbuild: building for glibc %s (from %s): %s links through %s\n", floor.Glibc, floor.From, buildenv.RustTarget, filepath.Base(varValue(vars, "CC")))
+	if !inv.quiet {
+		fmt.Fprintf(opt.Stderr, "compatbuild: building for glibc %s (from %s): %s links through %s\n", floor.Glibc, floor.From, buildenv.RustTarget, filepath.Base(varValue(vars, "CC")))
+	}
 	if cfg.linker != "" && !isWrapper(cfg.linker) {
 		fmt.Fprintf(opt.Stderr, "compatbuild: note: the linker %s (%s) is not used for %s; compatbuild links with %s: set COMPATBUILD_CC=%s if it is a C compiler driver\n", cfg.linker, cfg.linkerFrom, buildenv.RustTarget, varValue(vars, "COMPATBUILD_CC"), cfg.linker)
 	}
