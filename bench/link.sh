@@ -39,10 +39,6 @@ command -v go > /dev/null || die "go not found: install Go >= 1.26"
 export CC=gcc CXX=g++
 unset COMPATBUILD_CC COMPATBUILD_CXX COMPATBUILD_GLIBC
 
-load_start=$(cut -d' ' -f1 /proc/loadavg 2> /dev/null || echo '?')
-(cd "$root" && go build -o "$work/compatbuild" ./cmd/compatbuild)
-cb=$work/compatbuild
-
 # --- zig ---------------------------------------------------------------
 zig=
 if [ -n "${ZIG:-}" ]; then
@@ -57,6 +53,10 @@ else
     if [ -x "$cand" ] && [ -f "$cand" ]; then zig=$cand; break; fi
   done
 fi
+
+load_start=$(cut -d' ' -f1 /proc/loadavg 2> /dev/null || echo '?')
+(cd "$root" && go build -o "$work/compatbuild" ./cmd/compatbuild)
+cb=$work/compatbuild
 
 # --- inputs ------------------------------------------------------------
 # Threads, stat and stdio: with the host's glibc this needs 2.34
