@@ -250,3 +250,15 @@ func TestCompatOnlySymbols(t *testing.T) {
 		}
 	}
 }
+
+func TestReleaseRangeConstantsMatchData(t *testing.T) {
+	for _, abi := range ABIs {
+		db := MustLoad(abi)
+		if db.Last() != NewestRelease || db.First().Less(OldestRelease) {
+			t.Errorf("%s covers %s..%s; constants say %s..%s", abi, db.First(), db.Last(), OldestRelease, NewestRelease)
+		}
+	}
+	if MustLoad("x86_64").First() != OldestRelease {
+		t.Errorf("x86_64 starts at %s, OldestRelease is %s", MustLoad("x86_64").First(), OldestRelease)
+	}
+}

@@ -93,6 +93,15 @@ func NodeVersion(node string) (family string, v Version, ok bool) {
 	return node[:i], Version{nums[0], nums[1], nums[2]}, true
 }
 
+// The releases the embedded data covers, known without decoding it:
+// every ABI's lists end at NewestRelease, and all but the younger ports
+// (powerpc64le 2.19, riscv64 2.27) start at OldestRelease. A test keeps
+// these in step with the data.
+var (
+	OldestRelease = Version{Major: 2, Minor: 17}
+	NewestRelease = Version{Major: 2, Minor: 44}
+)
+
 // CheckTarget accepts a glibc version a user can name as a floor: a release
 // the database covers (2.17–2.44), or any older version that is a GLIBC_
 // version node on some ABI (2.12, 2.3.4). Anything else is an error that
@@ -101,6 +110,11 @@ func CheckTarget(s string) (Version, error) {
 	v, err := ParseVersion(s)
 	if err != nil {
 		return Version{}, fmt.Errorf("%v (e.g. 2.17 for CentOS 7, 2.28 for RHEL 8, 2.31 for Ubuntu 20.04)", err)
+	}
+	// The common case, a release in range, needs no decoding: every
+	// compiler call through compatbuild checks its floor.
+	if v.Patch == 0 && !v.Less(OldestRelease) && !NewestRelease.Less(v) {
+		return v, nil
 	}
 	for _, abi := range ABIs {
 		db := MustLoad(abi)

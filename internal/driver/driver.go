@@ -163,7 +163,9 @@ func execCompiler(path string, args []string) error {
 // undefinedRef matches the linker's complaint about an object's reference;
 // references with a version ("x@GLIBC_PRIVATE") come from shared libraries
 // given to the link, not from the user's code, and are not explained.
-var undefinedRef = regexp.MustCompile("undefined reference to `([^'@]+)'")
+// GNU ld says "undefined reference to `x'", lld (rustc's default linker)
+// "undefined symbol: x".
+var undefinedRef = regexp.MustCompile("(?:undefined reference to `([^'@]+)'|undefined symbol: ([^\\s@]+)$)")
 
 // explainUndefined adds, for each undefined symbol that a newer glibc has,
 // which release introduced it. The linker's own message above already says
@@ -174,8 +176,12 @@ func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version) {
 		return
 	}
 	seen := map[string]bool{}
-	for _, m := range undefinedRef.FindAllStringSubmatch(linkerOutput, -1) {
-		sym := m[1]
+	for _, line := range strings.Split(linkerOutput, "\n") {
+		m := undefinedRef.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		sym := m[1] + m[2]
 		if seen[sym] {
 			continue
 		}

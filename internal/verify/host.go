@@ -34,8 +34,8 @@ const (
 )
 
 var (
-	minHostGlibc = abidb.MustParseVersion("2.17")
-	maxHostGlibc = abidb.MustLoad("x86_64").Last()
+	minHostGlibc = abidb.OldestRelease
+	maxHostGlibc = abidb.NewestRelease
 )
 
 // HostCacheRoot is where built dlopen hosts are kept:
