@@ -8,9 +8,9 @@ package driver
 // output under real glibc 2.31 (Debian 11). The same programs linked for
 // 2.38, where every symbol is glibc's own, run under real glibc 2.41
 // (Debian 13) and must print the same, except where a polyfill knowingly
-// differs (__libc_single_threaded is always 0; scanf has no C23 "0b"):
-// the polyfills behave like the functions they stand in for. The
-// polyfilled builds run under 2.41 too.
+// differs (__libc_single_threaded is always 0): the polyfills behave like
+// the functions they stand in for. The polyfilled builds run under 2.41
+// too.
 //
 // CI needs gcc, g++ (with libstdc++.a, i.e. the g++ package's
 // libstdc++-dev), readelf, and apt access for the Debian 11 and 13 runtimes.
@@ -92,7 +92,6 @@ var behaviourTargets = []string{"2.17", "2.28", "2.31", "2.38"}
 var (
 	v231 = abidb.MustParseVersion("2.31")
 	v232 = abidb.MustParseVersion("2.32")
-	v238 = abidb.MustParseVersion("2.38")
 	v241 = abidb.MustParseVersion("2.41")
 )
 
@@ -236,23 +235,135 @@ func wantIsoc23(target, rt abidb.Version) string {
 			b.WriteString("__isoc23_fscanf at end: -1\n")
 		}
 	}
-	if target.Less(v238) {
-		// Known gap of the scanf polyfills (isoc23_scanf.c): they forward
-		// to the __isoc99_ functions, so %i does not take C23's "0b"
-		// prefix (it reads the "0" and stops), and %b works only where
-		// the running glibc's own scanf has it (2.38 and later).
-		b.WriteString("C23 sscanf %i \"0b101\": 1: 0, consumed 1\n")
-		if rt.Less(v238) {
-			b.WriteString("C23 sscanf %b \"101\": 0: 0, consumed -1\n")
-		} else {
-			b.WriteString("C23 sscanf %b \"101\": 1: 5, consumed 3\n")
+	// C23 through each function: %i takes "0b", %b; the v* and second
+	// stream calls start after the first line's newline. The same as
+	// glibc's own functions (target 2.38), also where the polyfills run.
+	for _, f := range isoc23Scanf {
+		consumed := 20
+		if f == "vfscanf" || f == "vscanf" || f == "vfwscanf" || f == "vwscanf" {
+			consumed = 21
 		}
-	} else {
-		b.WriteString("C23 sscanf %i \"0b101\": 1: 5, consumed 5\n")
-		b.WriteString("C23 sscanf %b \"101\": 1: 5, consumed 3\n")
+		fmt.Fprintf(&b, "__isoc23_%s C23: 4: 5 3 -3 5, consumed %d\n", f, consumed)
 	}
+	b.WriteString(wantIsoc23ScanfCases)
 	return b.String()
 }
+
+// wantIsoc23ScanfCases is what isoc23.c prints for its table of C23 scanf
+// cases (c23cases): glibc 2.41's own __isoc23_ functions print exactly
+// this, and so must the polyfills, built for 2.17 and run under 2.31 and
+// 2.41. Per case: the return value, errno if set, the bytes written to
+// each pointer's slot (unwritten bytes stay a5), where fscanf left the
+// stream and what is left; swscanf and fwscanf are shown where they
+// differ (the wide functions write %s and %[ through wcrtomb, one NUL
+// more).
+const wantIsoc23ScanfCases = `"0b101" "%i": 1 [1:05000000a5a5a5a5]; stream at 5 rest ""
+"0B11" "%i": 1 [1:03000000a5a5a5a5]; stream at 4 rest ""
+"-0b1" "%i": 1 [1:ffffffffa5a5a5a5]; stream at 4 rest ""
+"+0b1" "%i": 1 [1:01000000a5a5a5a5]; stream at 4 rest ""
+"0x1f" "%i": 1 [1:1f000000a5a5a5a5]; stream at 4 rest ""
+"017" "%i": 1 [1:0f000000a5a5a5a5]; stream at 3 rest ""
+"-17" "%i": 1 [1:efffffffa5a5a5a5]; stream at 3 rest ""
+"0" "%i": 1 [1:00000000a5a5a5a5]; stream at 1 rest ""
+"-0" "%i": 1 [1:00000000a5a5a5a5]; stream at 2 rest ""
+"00b1" "%i": 1 [1:00000000a5a5a5a5]; stream at 2 rest "b1"
+"  \n\t0b11 7" "%i": 1 [1:03000000a5a5a5a5]; stream at 8 rest " 7"
+" 0b1 " "%i ": 1 [1:01000000a5a5a5a5]; stream at 5 rest ""
+" 0b1" " %i\n": 1 [1:01000000a5a5a5a5]; stream at 4 rest ""
+"0b" "%i": 1 [1:00000000a5a5a5a5]; stream at 2 rest ""
+"0b2" "%i": 1 [1:00000000a5a5a5a5]; stream at 2 rest "2"
+"0B" "%i": 1 [1:00000000a5a5a5a5]; stream at 2 rest ""
+"0bx" "%i": 1 [1:00000000a5a5a5a5]; stream at 2 rest "x"
+"0xg" "%i": 1 [1:00000000a5a5a5a5]; stream at 2 rest "g"
+"+" "%i": 0 []; stream at 1 rest ""
+"-x" "%i": 0 []; stream at 1 rest "x"
+"x" "%i": 0 []; stream at 0 rest "x"
+"" "%i": -1 []; stream at 0 rest ""
+"   " "%i": -1 []; stream at 3 rest ""
+"0b101" "%3i": 1 [1:01000000a5a5a5a5]; stream at 3 rest "01"
+"0b101" "%2i": 1 [1:00000000a5a5a5a5]; stream at 2 rest "101"
+"0b101" "%1i": 1 [1:00000000a5a5a5a5]; stream at 1 rest "b101"
+"-0b101" "%3i": 1 [1:00000000a5a5a5a5]; stream at 3 rest "101"
+"-0b101" "%4i": 1 [1:ffffffffa5a5a5a5]; stream at 4 rest "01"
+"0b101" "%0i": 1 [1:05000000a5a5a5a5]; stream at 5 rest ""
+"0b101" "%99999999999i": 1 [1:05000000a5a5a5a5]; stream at 5 rest ""
+"0b1111111111111111111111111111111111111111111111111111111111111111111111" "%i": 1 ERANGE [1:ffffffffa5a5a5a5]; stream at 72 rest ""
+"0b1111111111111111111111111111111111111111111111111111111111111111111111" "%li": 1 ERANGE [1:ffffffffffffff7f]; stream at 72 rest ""
+"-0b1000000000000000000000000000000000000000000000000000000000000000" "%li": 1 [1:0000000000000080]; stream at 67 rest ""
+"-0b10000000000000000000000000000000000000000000000000000000000000000" "%li": 1 ERANGE [1:0000000000000080]; stream at 68 rest ""
+"0b10000000" "%hhi": 1 [1:80a5a5a5a5a5a5a5]; stream at 10 rest ""
+"0b11111111111111111" "%hi": 1 [1:ffffa5a5a5a5a5a5]; stream at 19 rest ""
+"-0b1" "%lli": 1 [1:ffffffffffffffff]; stream at 4 rest ""
+"-0b1" "%ji": 1 [1:ffffffffffffffff]; stream at 4 rest ""
+"0b1" "%zi": 1 [1:0100000000000000]; stream at 3 rest ""
+"0b1" "%ti": 1 [1:0100000000000000]; stream at 3 rest ""
+"0b1" "%qi": 1 [1:0100000000000000]; stream at 3 rest ""
+"0b101" "%'i": 1 [1:05000000a5a5a5a5]; stream at 5 rest ""
+"0b101" "%Ii": 1 [1:05000000a5a5a5a5]; stream at 5 rest ""
+"0b101" "%I'3i": 1 [1:01000000a5a5a5a5]; stream at 3 rest "01"
+"101" "%b": 1 [1:05000000a5a5a5a5]; stream at 3 rest ""
+"0b101" "%b": 1 [1:05000000a5a5a5a5]; stream at 5 rest ""
+"0B101" "%b": 1 [1:05000000a5a5a5a5]; stream at 5 rest ""
+"2" "%b": 0 []; stream at 0 rest "2"
+"0x1" "%b": 1 [1:00000000a5a5a5a5]; stream at 1 rest "x1"
+"-101" "%b": 1 [1:fbffffffa5a5a5a5]; stream at 4 rest ""
+"+0b1" "%b": 1 [1:01000000a5a5a5a5]; stream at 4 rest ""
+"0b" "%b": 1 [1:00000000a5a5a5a5]; stream at 2 rest ""
+"0b2" "%b": 1 [1:00000000a5a5a5a5]; stream at 2 rest "2"
+"   11z" "%b": 1 [1:03000000a5a5a5a5]; stream at 5 rest "z"
+"0b101" "%3b": 1 [1:01000000a5a5a5a5]; stream at 3 rest "01"
+"0b101" "%2b": 1 [1:00000000a5a5a5a5]; stream at 2 rest "101"
+"111111111" "%hhb": 1 [1:ffa5a5a5a5a5a5a5]; stream at 9 rest ""
+"" "%b": -1 []; stream at 0 rest ""
+"+" "%b": 0 []; stream at 1 rest ""
+"0b1111111111111111111111111111111111111111111111111111111111111111111111" "%lb": 1 ERANGE [1:ffffffffffffffff]; stream at 72 rest ""
+"-0b1111111111111111111111111111111111111111111111111111111111111111111111" "%b": 1 ERANGE [1:ffffffffa5a5a5a5]; stream at 73 rest ""
+"0b1" "%Lb": 1 [1:0100000000000000]; stream at 3 rest ""
+"0b11 5" "%*i%d": 1 [1:05000000a5a5a5a5]; stream at 6 rest ""
+"101 7" "%*b%i": 1 [1:07000000a5a5a5a5]; stream at 5 rest ""
+"0b1 0b1" "%*i %*b": 0 []; stream at 7 rest ""
+"0b1 2" "%*hhi%n": 0 [1:03000000a5a5a5a5]; stream at 3 rest " 2"
+"0b101 7" "%i%n %hhn%d%ln": 2 [1:05000000a5a5a5a5 2:05000000a5a5a5a5 3:06a5a5a5a5a5a5a5 4:07000000a5a5a5a5 5:0700000000000000]; stream at 7 rest ""
+"0b1" "%n%i": 1 [1:00000000a5a5a5a5 2:01000000a5a5a5a5]; stream at 3 rest ""
+"0b1" "%*n%i": 1 [1:01000000a5a5a5a5]; stream at 3 rest ""
+"12 0b11 abc 101 rest" "%d %i %7s %b %n": 4 [1:0c000000a5a5a5a5 2:03000000a5a5a5a5 3:61626300a5a5a5a5 4:05000000a5a5a5a5 5:10000000a5a5a5a5]; swscanf 4 [1:0c000000a5a5a5a5 2:03000000a5a5a5a5 3:6162630000a5a5a5 4:05000000a5a5a5a5 5:10000000a5a5a5a5]; stream at 16 rest "rest"; fwscanf 4 [1:0c000000a5a5a5a5 2:03000000a5a5a5a5 3:6162630000a5a5a5 4:05000000a5a5a5a5 5:10000000a5a5a5a5]
+"0b1,0b1" "%i,%b": 2 [1:01000000a5a5a5a5 2:01000000a5a5a5a5]; stream at 7 rest ""
+"0b1%1" "%i%%%b": 2 [1:01000000a5a5a5a5 2:01000000a5a5a5a5]; stream at 5 rest ""
+"0b12" "%i%c": 2 [1:01000000a5a5a5a5 2:32a5a5a5a5a5a5a5]; stream at 4 rest ""
+"0b1ab11" "%i%[abc]%b": 3 [1:01000000a5a5a5a5 2:616200a5a5a5a5a5 3:03000000a5a5a5a5]; swscanf 3 [1:01000000a5a5a5a5 2:61620000a5a5a5a5 3:03000000a5a5a5a5]; stream at 7 rest ""; fwscanf 3 [1:01000000a5a5a5a5 2:61620000a5a5a5a5 3:03000000a5a5a5a5]
+"0b1]%x1" "%i%[]%x]%b": 3 [1:01000000a5a5a5a5 2:5d257800a5a5a5a5 3:01000000a5a5a5a5]; swscanf 3 [1:01000000a5a5a5a5 2:5d25780000a5a5a5 3:01000000a5a5a5a5]; stream at 7 rest ""; fwscanf 3 [1:01000000a5a5a5a5 2:5d25780000a5a5a5 3:01000000a5a5a5a5]
+"0b1ab]1" "%i%[^]]]%b": 3 [1:01000000a5a5a5a5 2:616200a5a5a5a5a5 3:01000000a5a5a5a5]; swscanf 3 [1:01000000a5a5a5a5 2:61620000a5a5a5a5 3:01000000a5a5a5a5]; stream at 7 rest ""; fwscanf 3 [1:01000000a5a5a5a5 2:61620000a5a5a5a5 3:01000000a5a5a5a5]
+"0b1 0x1p3" "%i %lf": 2 [1:01000000a5a5a5a5 2:0000000000002040]; stream at 9 rest ""
+"0b1 0x10" "%i %p": 2 [1:01000000a5a5a5a5 2:1000000000000000]; stream at 8 rest ""
+"0x10 0b1" "%x %i": 2 [1:10000000a5a5a5a5 2:01000000a5a5a5a5]; stream at 8 rest ""
+"0b1 x" "%i x": 1 [1:01000000a5a5a5a5]; stream at 5 rest ""
+"0b1\t\n101" "%i\n%b": 2 [1:01000000a5a5a5a5 2:05000000a5a5a5a5]; stream at 8 rest ""
+"5" "%d %i": 1 [1:05000000a5a5a5a5]; stream at 1 rest ""
+"5" "%*d%i": -1 []; stream at 1 rest ""
+"5" "%*d %b": -1 []; stream at 1 rest ""
+"abc" "abc%i": -1 []; stream at 3 rest ""
+"abc" "abc %b": -1 []; stream at 3 rest ""
+"0b1 " "%i x": 1 [1:01000000a5a5a5a5]; stream at 4 rest ""
+"0b1 2" "%i %y": 1 [1:01000000a5a5a5a5]; stream at 4 rest "2"
+"0b1 2" "%i %l": 1 [1:01000000a5a5a5a5]; stream at 3 rest " 2"
+"0b1 2" "%i %": 1 [1:01000000a5a5a5a5]; stream at 3 rest " 2"
+"0b1 2" "%i %[2": 1 [1:01000000a5a5a5a5]; stream at 4 rest "2"
+"0b11 101" "%2$i %1$b": 2 [1:05000000a5a5a5a5 2:03000000a5a5a5a5]; stream at 8 rest ""
+"0b11 101" "%2$i %3$n%1$b": 2 [1:05000000a5a5a5a5 2:03000000a5a5a5a5 3:05000000a5a5a5a5]; stream at 8 rest ""
+"0b1" "%0$i": 1 [1:01000000a5a5a5a5]; stream at 3 rest ""
+"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 0b1" "%1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %2$d %3$d %4$i": 36 [1:21000000a5a5a5a5 2:22000000a5a5a5a5 3:23000000a5a5a5a5 4:01000000a5a5a5a5]; stream at 99 rest ""
+"0b101" "%w32i": 1 [1:05000000a5a5a5a5]; stream at 5 rest ""
+"111111111" "%w8b": 1 [1:ffa5a5a5a5a5a5a5]; stream at 9 rest ""
+"0b11111111111111111" "%w16i": 1 [1:ffffa5a5a5a5a5a5]; stream at 19 rest ""
+"-0b1" "%wf16i": 1 [1:ffffffffffffffff]; stream at 4 rest ""
+"0b1" "%w64b": 1 [1:0100000000000000]; stream at 3 rest ""
+"0b1" "%wf8i": 1 [1:01a5a5a5a5a5a5a5]; stream at 3 rest ""
+"5" "%w32d": 1 [1:05000000a5a5a5a5]; stream at 1 rest ""
+"5 6" "%d %w64u": 2 [1:05000000a5a5a5a5 2:0600000000000000]; stream at 3 rest ""
+"0b1" "%w7i": 0 EINVAL []; stream at 0 rest "0b1"
+"0b1" "%wi": 0 EINVAL []; stream at 0 rest "0b1"
+"5 6" "%d %w7i": 1 EINVAL [1:05000000a5a5a5a5]; stream at 1 rest " 6"
+`
 
 const wantUnwind = `main: caught Boom 42 thrown 5 frames deep
 shared_ptr: use_count 2

@@ -217,14 +217,236 @@ static void test_scanf(const char *dir)
 	RESET(), r = __isoc23_wscanf(L"%d %3ls %i %i %i %lf", WIDE_ARGS), WSHOW("__isoc23_wscanf", r);
 	RESET(), r = v_wscanf(L"%d %3ls %i %i %i %lf", WIDE_ARGS), WSHOW("__isoc23_vwscanf", r);
 
-	/* C23's own scanf additions: "0b" for %i and the %b conversion. */
-	int n = -1;
-	RESET(), r = __isoc23_sscanf("0b101 7", "%i%n", &i1, &n);
-	printf("C23 sscanf %%i \"0b101\": %d: %d, consumed %d\n", r, i1, n);
-	unsigned u = 0;
-	n = -1;
-	r = __isoc23_sscanf("101 7", "%b%n", &u, &n);
-	printf("C23 sscanf %%b \"101\": %d: %u, consumed %d\n", r, u, n);
+}
+
+/* C23 through each of the twelve functions: %i with "0b", %b, and where
+ * the input stands afterwards. Each stream holds the line twice. */
+#define C23_LINE "0b101 0B11 -0b11 1012\n"
+#define C23_FMT "%i %b %i %b%n%*[^\n]"
+#define C23_ARGS &i1, &u1, &i2, &u2, &n
+#define C23_RESET() (i1 = i2 = n = -1, u1 = u2 = 0)
+#define C23_SHOW(name, r) printf("%s C23: %d: %d %u %d %u, consumed %d\n", name, r, i1, u1, i2, u2, n)
+
+static void test_c23_entry_points(const char *dir)
+{
+	char path[4096];
+	wchar_t wline[64];
+	int i1, i2, n, r;
+	unsigned u1, u2;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/c23", dir);
+	f = fopen(path, "w");
+	fputs(C23_LINE C23_LINE, f);
+	fclose(f);
+	widen(wline, C23_LINE);
+
+	C23_RESET(), r = __isoc23_sscanf(C23_LINE, C23_FMT, C23_ARGS), C23_SHOW("__isoc23_sscanf", r);
+	C23_RESET(), r = v_sscanf(C23_LINE, C23_FMT, C23_ARGS), C23_SHOW("__isoc23_vsscanf", r);
+	f = fopen(path, "r");
+	C23_RESET(), r = __isoc23_fscanf(f, C23_FMT, C23_ARGS), C23_SHOW("__isoc23_fscanf", r);
+	C23_RESET(), r = v_fscanf(f, C23_FMT, C23_ARGS), C23_SHOW("__isoc23_vfscanf", r);
+	fclose(f);
+	if (freopen(path, "r", stdin) == NULL)
+		printf("freopen failed\n");
+	C23_RESET(), r = __isoc23_scanf(C23_FMT, C23_ARGS), C23_SHOW("__isoc23_scanf", r);
+	C23_RESET(), r = v_scanf(C23_FMT, C23_ARGS), C23_SHOW("__isoc23_vscanf", r);
+
+	C23_RESET(), r = __isoc23_swscanf(wline, L"" C23_FMT, C23_ARGS), C23_SHOW("__isoc23_swscanf", r);
+	C23_RESET(), r = v_swscanf(wline, L"" C23_FMT, C23_ARGS), C23_SHOW("__isoc23_vswscanf", r);
+	f = fopen(path, "r");
+	C23_RESET(), r = __isoc23_fwscanf(f, L"" C23_FMT, C23_ARGS), C23_SHOW("__isoc23_fwscanf", r);
+	C23_RESET(), r = v_fwscanf(f, L"" C23_FMT, C23_ARGS), C23_SHOW("__isoc23_vfwscanf", r);
+	fclose(f);
+	if (freopen(path, "r", stdin) == NULL)
+		printf("freopen failed\n");
+	C23_RESET(), r = __isoc23_wscanf(L"" C23_FMT, C23_ARGS), C23_SHOW("__isoc23_wscanf", r);
+	C23_RESET(), r = v_wscanf(L"" C23_FMT, C23_ARGS), C23_SHOW("__isoc23_vwscanf", r);
+}
+
+/* C23 scanf cases. Each input is read with its format by sscanf, swscanf,
+ * fscanf and fwscanf (the streams from a file holding the input). The
+ * pointers go to six 8-byte slots filled with 0xa5 first, so the output
+ * shows every byte written; for the streams, it also shows where the
+ * stream stands afterwards and what is left. */
+#define ONES70 "1111111111111111111111111111111111111111111111111111111111111111111111"
+#define ZEROS63 "000000000000000000000000000000000000000000000000000000000000000"
+#define POS16 "%1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d %1$d "
+#define POS17 POS16 "%1$d "
+static const struct {
+	const char *in, *fmt;
+} c23cases[] = {
+	/* %i */
+	{"0b101", "%i"}, {"0B11", "%i"}, {"-0b1", "%i"}, {"+0b1", "%i"}, {"0x1f", "%i"},
+	{"017", "%i"}, {"-17", "%i"}, {"0", "%i"}, {"-0", "%i"}, {"00b1", "%i"},
+	{"  \n\t0b11 7", "%i"}, {" 0b1 ", "%i "}, {" 0b1", " %i\n"},
+	/* a prefix with no digit after it */
+	{"0b", "%i"}, {"0b2", "%i"}, {"0B", "%i"}, {"0bx", "%i"}, {"0xg", "%i"},
+	/* no number, no input */
+	{"+", "%i"}, {"-x", "%i"}, {"x", "%i"}, {"", "%i"}, {"   ", "%i"},
+	/* field widths */
+	{"0b101", "%3i"}, {"0b101", "%2i"}, {"0b101", "%1i"}, {"-0b101", "%3i"},
+	{"-0b101", "%4i"}, {"0b101", "%0i"}, {"0b101", "%99999999999i"},
+	/* range and length modifiers */
+	{"0b" ONES70, "%i"}, {"0b" ONES70, "%li"}, {"-0b1" ZEROS63, "%li"},
+	{"-0b10" ZEROS63, "%li"}, {"0b10000000", "%hhi"}, {"0b11111111111111111", "%hi"},
+	{"-0b1", "%lli"}, {"-0b1", "%ji"}, {"0b1", "%zi"}, {"0b1", "%ti"}, {"0b1", "%qi"},
+	{"0b101", "%'i"}, {"0b101", "%Ii"}, {"0b101", "%I'3i"},
+	/* %b */
+	{"101", "%b"}, {"0b101", "%b"}, {"0B101", "%b"}, {"2", "%b"}, {"0x1", "%b"},
+	{"-101", "%b"}, {"+0b1", "%b"}, {"0b", "%b"}, {"0b2", "%b"}, {"   11z", "%b"},
+	{"0b101", "%3b"}, {"0b101", "%2b"}, {"111111111", "%hhb"}, {"", "%b"}, {"+", "%b"},
+	{"0b" ONES70, "%lb"}, {"-0b" ONES70, "%b"}, {"0b1", "%Lb"},
+	/* suppression, %n */
+	{"0b11 5", "%*i%d"}, {"101 7", "%*b%i"}, {"0b1 0b1", "%*i %*b"}, {"0b1 2", "%*hhi%n"},
+	{"0b101 7", "%i%n %hhn%d%ln"}, {"0b1", "%n%i"}, {"0b1", "%*n%i"},
+	/* mixed with other conversions and literals */
+	{"12 0b11 abc 101 rest", "%d %i %7s %b %n"}, {"0b1,0b1", "%i,%b"}, {"0b1%1", "%i%%%b"},
+	{"0b12", "%i%c"}, {"0b1ab11", "%i%[abc]%b"}, {"0b1]%x1", "%i%[]%x]%b"},
+	{"0b1ab]1", "%i%[^]]]%b"}, {"0b1 0x1p3", "%i %lf"}, {"0b1 0x10", "%i %p"},
+	{"0x10 0b1", "%x %i"}, {"0b1 x", "%i x"}, {"0b1\t\n101", "%i\n%b"},
+	/* failures after some conversions, and EOF */
+	{"5", "%d %i"}, {"5", "%*d%i"}, {"5", "%*d %b"}, {"abc", "abc%i"}, {"abc", "abc %b"},
+	{"0b1 ", "%i x"}, {"0b1 2", "%i %y"}, {"0b1 2", "%i %l"}, {"0b1 2", "%i %"},
+	{"0b1 2", "%i %[2"},
+	/* argument positions; 36 pointers take two C99 calls in the polyfill */
+	{"0b11 101", "%2$i %1$b"}, {"0b11 101", "%2$i %3$n%1$b"}, {"0b1", "%0$i"},
+	{"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 "
+	 "33 34 35 0b1",
+	 POS17 POS16 "%2$d %3$d %4$i"},
+	/* C23's wN and wfN length modifiers (glibc 2.39) */
+	{"0b101", "%w32i"}, {"111111111", "%w8b"}, {"0b11111111111111111", "%w16i"},
+	{"-0b1", "%wf16i"}, {"0b1", "%w64b"}, {"0b1", "%wf8i"}, {"5", "%w32d"}, {"5 6", "%d %w64u"},
+	{"0b1", "%w7i"}, {"0b1", "%wi"}, {"5 6", "%d %w7i"},
+};
+
+struct c23res {
+	int r, e;
+	unsigned char slot[6][8];
+	long at;
+	char rest[64];
+};
+
+static void c23_show(char *b, size_t n, const struct c23res *x)
+{
+	int k = snprintf(b, n, "%d", x->r);
+	const char *sep = "";
+
+	if (x->e)
+		k += snprintf(b + k, n - k, " %s", errname(x->e));
+	k += snprintf(b + k, n - k, " [");
+	for (int i = 0; i < 6; i++) {
+		int used = 0;
+		for (int j = 0; j < 8; j++)
+			used |= x->slot[i][j] != 0xa5;
+		if (!used)
+			continue;
+		k += snprintf(b + k, n - k, "%s%d:", sep, i + 1);
+		sep = " ";
+		for (int j = 0; j < 8; j++)
+			k += snprintf(b + k, n - k, "%02x", x->slot[i][j]);
+	}
+	snprintf(b + k, n - k, "]");
+}
+
+/* s with C escapes for white space. */
+static const char *escaped(const char *s)
+{
+	static char buf[2][256];
+	static int next;
+	char *b = buf[next++ % 2], *p = b;
+
+	for (; *s && p < b + sizeof buf[0] - 3; s++) {
+		if (*s == '\n' || *s == '\t') {
+			*p++ = '\\';
+			*p++ = *s == '\n' ? 'n' : 't';
+		} else {
+			*p++ = *s;
+		}
+	}
+	*p = 0;
+	return b;
+}
+
+static void test_c23_cases(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/c23case", dir);
+	for (size_t c = 0; c < sizeof c23cases / sizeof c23cases[0]; c++) {
+		const char *in = c23cases[c].in, *fmt = c23cases[c].fmt;
+		struct c23res x[4];
+		wchar_t win[256], wfmt[512];
+		char r0[512], r[512], pf[128], pw[128];
+
+		widen(win, in);
+		widen(wfmt, fmt);
+		for (int m = 0; m < 4; m++) {
+			struct c23res *p = &x[m];
+			FILE *f = NULL;
+			void *s[6];
+
+			memset(p, 0, sizeof *p);
+			memset(p->slot, 0xa5, sizeof p->slot);
+			for (int i = 0; i < 6; i++)
+				s[i] = p->slot[i];
+			if (m >= 2) {
+				f = fopen(path, "w");
+				fputs(in, f);
+				fclose(f);
+				f = fopen(path, "r");
+			}
+			errno = 0;
+			switch (m) {
+			case 0:
+				p->r = __isoc23_sscanf(in, fmt, s[0], s[1], s[2], s[3], s[4], s[5]);
+				break;
+			case 1:
+				p->r = __isoc23_swscanf(win, wfmt, s[0], s[1], s[2], s[3], s[4], s[5]);
+				break;
+			case 2:
+				p->r = __isoc23_fscanf(f, fmt, s[0], s[1], s[2], s[3], s[4], s[5]);
+				break;
+			default:
+				p->r = __isoc23_fwscanf(f, wfmt, s[0], s[1], s[2], s[3], s[4], s[5]);
+				break;
+			}
+			p->e = errno;
+			if (f == NULL)
+				continue;
+			p->at = ftell(f);
+			if (m == 2) {
+				if (fgets(p->rest, sizeof p->rest, f) == NULL)
+					p->rest[0] = 0;
+			} else {
+				wchar_t w[64];
+				if (fgetws(w, 64, f) == NULL)
+					w[0] = 0;
+				for (int i = 0; i < 63 && (p->rest[i] = (char)w[i]) != 0; i++)
+					;
+			}
+			fclose(f);
+		}
+		/* One line per case: the sscanf result, then what the others
+		 * do where it differs, and where the streams stop. */
+		c23_show(r0, sizeof r0, &x[0]);
+		printf("\"%s\" \"%s\": %s", escaped(in), escaped(fmt), r0);
+		c23_show(r, sizeof r, &x[1]);
+		if (strcmp(r, r0))
+			printf("; swscanf %s", r);
+		c23_show(r, sizeof r, &x[2]);
+		if (strcmp(r, r0))
+			printf("; fscanf %s", r);
+		snprintf(pf, sizeof pf, "at %ld rest \"%s\"", x[2].at, escaped(x[2].rest));
+		printf("; stream %s", pf);
+		c23_show(r, sizeof r, &x[3]);
+		if (strcmp(r, r0))
+			printf("; fwscanf %s", r);
+		snprintf(pw, sizeof pw, "at %ld rest \"%s\"", x[3].at, escaped(x[3].rest));
+		if (strcmp(pw, pf))
+			printf(", wide %s", pw);
+		printf("\n");
+	}
 }
 
 int main(int argc, char **argv)
@@ -240,5 +462,7 @@ int main(int argc, char **argv)
 	}
 	test_strto();
 	test_scanf(argv[1]);
+	test_c23_entry_points(argv[1]);
+	test_c23_cases(argv[1]);
 	return 0;
 }
