@@ -8,12 +8,13 @@ package abidb
 //go:generate go run ./gen -src ../../../shared/glibc-abi -out data
 
 import (
-	"bufio"
+	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strconv"
@@ -64,8 +65,12 @@ type SymbolVersion struct {
 }
 
 type library struct {
-	name    string
-	nodes   map[string]uint64
+	name  string
+	nodes map[string]uint64
+	// raw holds the library's "s" and "c" records until first use.
+	raw     []byte
+	rawLine int
+	once    sync.Once
 	symbols map[string][]SymbolVersion // sorted oldest node first
 	compat  map[string]uint64          // releases in which a name has no default version
 }
@@ -108,7 +113,11 @@ func Load(abi string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("abidb: embedded data for %s: %w", abi, err)
 	}
-	db, err := decode(bufio.NewScanner(zr))
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("abidb: embedded data for %s: %w", abi, err)
+	}
+	db, err := decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("abidb: embedded data for %s: %w", abi, err)
 	}
@@ -125,20 +134,42 @@ func MustLoad(abi string) *DB {
 	return db
 }
 
-func decode(sc *bufio.Scanner) (*DB, error) {
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+// decode reads the header, library and node records eagerly and leaves
+// each library's symbol and compat records ("s", "c") as raw text, parsed
+// on first use: most callers (every link's output check) only need nodes.
+func decode(data []byte) (*DB, error) {
 	db := &DB{libs: map[string]*library{}}
 	var cur *library
-	for line := 1; sc.Scan(); line++ {
-		f := strings.Fields(sc.Text())
-		bad := func() error { return fmt.Errorf("line %d: malformed record %q", line, sc.Text()) }
+	rawStart := -1
+	for line, start := 1, 0; start < len(data); line++ {
+		end := len(data)
+		if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
+			end = start + i
+		}
+		text := data[start:end]
+		lineStart := start
+		start = end + 1
+		if len(text) > 1 && (text[0] == 's' || text[0] == 'c') && text[1] == ' ' {
+			// A library's symbol records are one contiguous block.
+			if cur == nil || (cur.raw != nil && rawStart < 0) {
+				return nil, fmt.Errorf("line %d: symbol record outside its library's block", line)
+			}
+			if rawStart < 0 {
+				rawStart, cur.rawLine = lineStart, line
+			}
+			cur.raw = data[rawStart:end]
+			continue
+		}
+		rawStart = -1
+		f := strings.Fields(string(text))
+		bad := func() error { return fmt.Errorf("line %d: malformed record %q", line, text) }
 		if len(f) == 0 {
 			return nil, bad()
 		}
 		switch f[0] {
 		case "compatbuild-abidb":
 			if len(f) != 2 || (f[1] != "1" && f[1] != "2") {
-				return nil, fmt.Errorf("line %d: unsupported format %q", line, sc.Text())
+				return nil, fmt.Errorf("line %d: unsupported format %q", line, text)
 			}
 		case "abi":
 			if len(f) != 2 {
@@ -157,7 +188,7 @@ func decode(sc *bufio.Scanner) (*DB, error) {
 			if len(f) != 2 {
 				return nil, bad()
 			}
-			cur = &library{name: f[1], nodes: map[string]uint64{}, symbols: map[string][]SymbolVersion{}, compat: map[string]uint64{}}
+			cur = &library{name: f[1], nodes: map[string]uint64{}}
 			db.libs[cur.name] = cur
 			db.libNames = append(db.libNames, cur.name)
 		case "n":
@@ -169,40 +200,6 @@ func decode(sc *bufio.Scanner) (*DB, error) {
 				return nil, bad()
 			}
 			cur.nodes[f[1]] = mask
-		case "s":
-			if cur == nil || len(f) < 5 {
-				return nil, bad()
-			}
-			sv := SymbolVersion{Name: f[1], Node: f[2]}
-			maskField := f[4]
-			switch {
-			case f[3] == "F" && len(f) == 5:
-				sv.Kind = Func
-			case f[3] == "D" && len(f) == 6:
-				sv.Kind = Object
-				size, err := strconv.ParseUint(f[4], 16, 64)
-				if err != nil {
-					return nil, bad()
-				}
-				sv.Size, maskField = size, f[5]
-			default:
-				return nil, bad()
-			}
-			mask, err := strconv.ParseUint(maskField, 16, 64)
-			if err != nil {
-				return nil, bad()
-			}
-			sv.releases = mask
-			cur.symbols[sv.Name] = append(cur.symbols[sv.Name], sv)
-		case "c":
-			if cur == nil || len(f) != 3 {
-				return nil, bad()
-			}
-			mask, err := strconv.ParseUint(f[2], 16, 64)
-			if err != nil {
-				return nil, bad()
-			}
-			cur.compat[f[1]] = mask
 		case "m":
 			if len(f) != 4 {
 				return nil, bad()
@@ -216,13 +213,71 @@ func decode(sc *bufio.Scanner) (*DB, error) {
 			return nil, bad()
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
 	if db.abi == "" || len(db.releases) == 0 || len(db.libs) == 0 {
 		return nil, fmt.Errorf("incomplete database (abi %q, %d releases, %d libraries)", db.abi, len(db.releases), len(db.libs))
 	}
 	return db, nil
+}
+
+// parseSymbols turns a library's raw "s" and "c" records into maps. The
+// data is embedded and validated by the generator and by tests that parse
+// every library, so a malformed record here is a build defect: it panics.
+func (l *library) parseSymbols() {
+	l.symbols = map[string][]SymbolVersion{}
+	l.compat = map[string]uint64{}
+	for i, text := range strings.Split(string(l.raw), "\n") {
+		f := strings.Fields(text)
+		bad := func() {
+			panic(fmt.Sprintf("abidb: embedded data, library %s, line %d: malformed record %q", l.name, l.rawLine+i, text))
+		}
+		if len(f) < 3 {
+			bad()
+		}
+		if f[0] == "c" {
+			mask, err := strconv.ParseUint(f[2], 16, 64)
+			if err != nil || len(f) != 3 {
+				bad()
+			}
+			l.compat[f[1]] = mask
+			continue
+		}
+		if len(f) < 5 {
+			bad()
+		}
+		sv := SymbolVersion{Name: f[1], Node: f[2]}
+		maskField := f[4]
+		switch {
+		case f[3] == "F" && len(f) == 5:
+			sv.Kind = Func
+		case f[3] == "D" && len(f) == 6:
+			sv.Kind = Object
+			size, err := strconv.ParseUint(f[4], 16, 64)
+			if err != nil {
+				bad()
+			}
+			sv.Size, maskField = size, f[5]
+		default:
+			bad()
+		}
+		mask, err := strconv.ParseUint(maskField, 16, 64)
+		if err != nil {
+			bad()
+		}
+		sv.releases = mask
+		l.symbols[sv.Name] = append(l.symbols[sv.Name], sv)
+	}
+}
+
+// syms returns the library's symbols, parsing them on first use.
+func (l *library) syms() map[string][]SymbolVersion {
+	l.once.Do(l.parseSymbols)
+	return l.symbols
+}
+
+// compatMasks returns the compat-only records, parsing them on first use.
+func (l *library) compatMasks() map[string]uint64 {
+	l.once.Do(l.parseSymbols)
+	return l.compat
 }
 
 // ABI names the ABI this database describes.
@@ -342,20 +397,20 @@ func (db *DB) Exports(lib string, target Version) ([]SymbolVersion, error) {
 	if l == nil {
 		return nil, fmt.Errorf("%s has no library %q", db.abi, lib)
 	}
-	names := make([]string, 0, len(l.symbols))
-	for n := range l.symbols {
+	names := make([]string, 0, len(l.syms()))
+	for n := range l.syms() {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	var out []SymbolVersion
 	for _, n := range names {
 		first := len(out)
-		for _, sv := range l.symbols[n] {
+		for _, sv := range l.syms()[n] {
 			if sv.releases&(1<<bit) != 0 && db.nodeAllowed(sv.Node, target) {
 				out = append(out, sv)
 			}
 		}
-		if len(out) > first && l.compat[n]&(1<<bit) == 0 {
+		if len(out) > first && l.compatMasks()[n]&(1<<bit) == 0 {
 			out[len(out)-1].Default = true
 		}
 	}
@@ -373,11 +428,11 @@ func (db *DB) CompatOnly(lib, symbol string, target Version) (since Version, ok 
 		return Version{}, false
 	}
 	l := db.libs[lib]
-	if l == nil || l.compat[symbol]&(1<<bit) == 0 {
+	if l == nil || l.compatMasks()[symbol]&(1<<bit) == 0 {
 		return Version{}, false
 	}
 	for i, r := range db.releases {
-		if l.compat[symbol]&(1<<i) != 0 {
+		if l.compatMasks()[symbol]&(1<<i) != 0 {
 			return r, true
 		}
 	}
@@ -425,7 +480,7 @@ func (db *DB) Bind(lib, symbol string, target Version) (SymbolVersion, error) {
 	}
 	var best SymbolVersion
 	found := false
-	for _, sv := range l.symbols[symbol] {
+	for _, sv := range l.syms()[symbol] {
 		if sv.releases&(1<<bit) != 0 && db.nodeAllowed(sv.Node, target) {
 			best, found = sv, true
 		}
@@ -439,7 +494,7 @@ func (db *DB) Bind(lib, symbol string, target Version) (SymbolVersion, error) {
 		best.Default = true
 		return best, nil
 	}
-	for _, sv := range l.symbols[symbol] {
+	for _, sv := range l.syms()[symbol] {
 		since := db.introduced(sv)
 		if target.Less(since) && (e.Since.IsZero() || since.Less(e.Since)) {
 			e.Since = since
@@ -524,7 +579,7 @@ func (db *DB) IsMarker(node string) bool {
 func (db *DB) History(symbol string) []Appearance {
 	var out []Appearance
 	for _, name := range db.libNames {
-		for _, sv := range db.libs[name].symbols[symbol] {
+		for _, sv := range db.libs[name].syms()[symbol] {
 			a := Appearance{Lib: name, SymbolVersion: sv}
 			for i, r := range db.releases {
 				if sv.releases&(1<<i) != 0 {

@@ -262,3 +262,31 @@ func TestReleaseRangeConstantsMatchData(t *testing.T) {
 		t.Errorf("x86_64 starts at %s, OldestRelease is %s", MustLoad("x86_64").First(), OldestRelease)
 	}
 }
+
+// Every library of every ABI parses: the lazily parsed symbol records are
+// checked here, not on each user's first lookup.
+func TestAllSymbolRecordsParse(t *testing.T) {
+	for _, abi := range ABIs {
+		db := MustLoad(abi)
+		total := 0
+		for _, name := range db.libNames {
+			total += len(db.libs[name].syms())
+			db.libs[name].compatMasks()
+		}
+		if total < 1000 {
+			t.Errorf("%s: only %d symbols", abi, total)
+		}
+	}
+}
+
+func BenchmarkLoadAndNodeRelease(b *testing.B) {
+	for range b.N {
+		loadMu.Lock()
+		delete(loaded, "x86_64")
+		loadMu.Unlock()
+		db := MustLoad("x86_64")
+		if _, ok := db.NodeRelease("GLIBC_2.34"); !ok {
+			b.Fatal("no GLIBC_2.34")
+		}
+	}
+}
