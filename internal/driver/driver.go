@@ -87,7 +87,10 @@ func isWrapper(cmd string) bool {
 	return strings.HasPrefix(base, "compatbuild-") || base == "compatbuild"
 }
 
-var v236 = abidb.MustParseVersion("2.36")
+var (
+	v234 = abidb.MustParseVersion("2.34")
+	v236 = abidb.MustParseVersion("2.36")
+)
 
 // Run executes one compiler invocation and returns the exit code.
 func Run(ctx context.Context, opt Options, args []string) (int, error) {
@@ -121,23 +124,85 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	}
 	full := append(slices.Clip(opt.Compiler[1:]), linkFlags(sr.Dir)...)
 	full = append(full, args...)
-	var captured bytes.Buffer
-	cmd := exec.CommandContext(ctx, compiler, full...)
-	cmd.Stdin, cmd.Stdout = os.Stdin, opt.Stdout
-	cmd.Stderr = io.MultiWriter(opt.Stderr, &captured)
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) {
-			return 2, errorf("running %s: %v", compiler, err)
+	code, diag, err := runLink(ctx, compiler, full, opt.Stdout)
+	if err != nil {
+		return 2, err
+	}
+	if code != 0 && opt.Glibc.Less(v234) {
+		// Code written for glibc ≥ 2.34 may call timer_create, openpty or
+		// getaddrinfo_a without -lrt/-lutil/-lanl; before 2.34 those live
+		// in their own libraries, which the sysroot does not offer on every
+		// link (see sysroot.RelinkLibraries). Relink once with them.
+		if libs := mergedLibrariesFor(undefinedSymbols(string(diag)), opt.Glibc); len(libs) > 0 {
+			full = append(full, "-Wl,--push-state,--as-needed")
+			for _, lib := range libs {
+				full = append(full, "-l"+strings.TrimPrefix(lib, "lib"))
+			}
+			full = append(full, "-Wl,--pop-state")
+			if code, diag, err = runLink(ctx, compiler, full, opt.Stdout); err != nil {
+				return 2, err
+			}
 		}
-		explainUndefined(opt.Stderr, captured.String(), opt.Glibc)
-		return exit.ExitCode(), nil
+	}
+	opt.Stderr.Write(diag)
+	if code != 0 {
+		explainUndefined(opt.Stderr, string(diag), opt.Glibc)
+		return code, nil
 	}
 	out := inv.output
 	if out == "" {
 		out = "a.out"
 	}
 	return verify(ctx, opt, compiler, full, out)
+}
+
+// runLink runs one link, holding back its diagnostics so that a link the
+// driver retries does not show the first attempt's errors.
+func runLink(ctx context.Context, compiler string, args []string, stdout io.Writer) (int, []byte, error) {
+	var diag bytes.Buffer
+	cmd := exec.CommandContext(ctx, compiler, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, &diag
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			return 0, nil, errorf("running %s: %v", compiler, err)
+		}
+		return exit.ExitCode(), diag.Bytes(), nil
+	}
+	return 0, diag.Bytes(), nil
+}
+
+// mergedLibrariesFor names the on-demand merged libraries (librt,
+// libutil, libanl) that export any of syms at target.
+func mergedLibrariesFor(syms []string, target abidb.Version) []string {
+	db, err := abidb.Load("x86_64")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, lib := range sysroot.RelinkLibraries {
+		for _, sym := range syms {
+			if _, err := db.Bind(lib, sym, target); err == nil {
+				out = append(out, lib)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// undefinedSymbols lists the symbols a failed link reports as undefined
+// references from the user's objects, in order, without duplicates.
+func undefinedSymbols(linkerOutput string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(linkerOutput, "\n") {
+		if m := undefinedRef.FindStringSubmatch(line); m != nil && !seen[m[1]+m[2]] {
+			seen[m[1]+m[2]] = true
+			out = append(out, m[1]+m[2])
+		}
+	}
+	return out
 }
 
 // linkFlags put the sysroot in front of the host's libraries: -B makes the
@@ -175,17 +240,7 @@ func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version) {
 	if err != nil {
 		return
 	}
-	seen := map[string]bool{}
-	for _, line := range strings.Split(linkerOutput, "\n") {
-		m := undefinedRef.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		sym := m[1] + m[2]
-		if seen[sym] {
-			continue
-		}
-		seen[sym] = true
+	for _, sym := range undefinedSymbols(linkerOutput) {
 		if lib, sv, ok := db.LibraryOf(sym, db.Last()); ok {
 			rel, _ := db.NodeRelease(sv.Node)
 			for _, r := range db.Releases() {

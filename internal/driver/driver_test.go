@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -199,5 +200,31 @@ func TestMissingCompiler(t *testing.T) {
 	_, err := Run(context.Background(), Options{Glibc: abidb.MustParseVersion("2.17"), Compiler: []string{"no-such-cc-xyz"}}, []string{"x.c"})
 	if err == nil || !strings.Contains(err.Error(), `compiler "no-such-cc-xyz" not found`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// Below 2.34 the sysroot offers libpthread and libdl on every link; the
+// other merged libraries are added by a relink when a link misses them.
+func TestMergedLibrariesWithoutFlags(t *testing.T) {
+	rt := debian11(t)
+	prog := filepath.Join(t.TempDir(), "merged")
+	out, code := link(t, false, "2.17", "-O2", "testdata/merged.c", "-o", prog)
+	if code != 0 {
+		t.Fatalf("link failed:\n%s", out)
+	}
+	if strings.Contains(out, "undefined reference") {
+		t.Errorf("the first attempt's errors leaked:\n%s", out)
+	}
+	info, err := elfinfo.ReadFile(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lib := range []string{"librt.so.1", "libutil.so.1", "libanl.so.1"} {
+		if !slices.Contains(info.Needed, lib) {
+			t.Errorf("DT_NEEDED %v lacks %s", info.Needed, lib)
+		}
+	}
+	if got, err := run(t, rt, prog); err != nil || got != "timer_create 0, openpty 0, getaddrinfo_a 0\n" {
+		t.Errorf("under 2.31: %v\n%s", err, got)
 	}
 }

@@ -57,6 +57,16 @@ const manifestName = "compatbuild-sysroot.json"
 // mergedIn234 are the libraries whose contents moved into libc.so.6 in 2.34.
 var mergedIn234 = []string{"libpthread", "libdl", "librt", "libutil", "libanl"}
 
+// implicitBelow234 are the merged libraries libc.so offers as-needed below
+// 2.34, so programs that call pthread_create or dlopen without -lpthread or
+// -ldl still link. Each one listed costs every link time in ld, so the
+// rarely used ones (librt, libutil, libanl) are not listed: the driver
+// relinks with them when a link misses one of their symbols.
+var implicitBelow234 = []string{"libpthread", "libdl"}
+
+// RelinkLibraries are the merged libraries the driver adds on demand.
+var RelinkLibraries = []string{"librt", "libutil", "libanl"}
+
 var v234 = abidb.MustParseVersion("2.34")
 
 // CacheRoot is where sysroots live: $XDG_CACHE_HOME/compatbuild/sysroot.
@@ -251,7 +261,7 @@ func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string
 		// timer_create ... without -lpthread/-ldl/-lrt. Offer those
 		// libraries as-needed behind -lc, so such links still work and
 		// get DT_NEEDED only for what they use.
-		for _, lib := range mergedIn234 {
+		for _, lib := range implicitBelow234 {
 			if slices.Contains(libs, lib) {
 				asNeeded = append(asNeeded, path(db.Soname(lib)))
 			}
