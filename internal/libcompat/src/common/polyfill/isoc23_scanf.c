@@ -27,13 +27,17 @@
  * number of pushed-back characters (its own scanf pushes back several).
  *
  * "0b" not followed by a binary digit: glibc 2.38 to 2.41 reads the "0b" as
- * the number 0, like "0x" with %x; later glibc makes both a matching
- * failure. The first call asks the running glibc how it treats "0x" and
- * does the same with "0b", so a program behaves the same whether it runs on
- * a glibc with or without __isoc23_*scanf.
+ * the number 0, like "0x" with %x (checked against Debian's 2.41); glibc's
+ * sources after 2.41 make both a matching failure. The first call asks the
+ * running glibc how it treats "0x" and does the same with "0b", so a
+ * program behaves the same whether it runs on a glibc with or without
+ * __isoc23_*scanf.
  *
  * Not reproduced: glibc returns EOF when allocating for %m fails even after
- * earlier assignments; here those assignments are counted.
+ * earlier assignments; here those assignments are counted. A format of
+ * more than 512 characters needs a buffer from malloc; without one the
+ * call returns EOF with errno ENOMEM. %N$ with N above 4096 (glibc's
+ * NL_ARGMAX) stops the call with errno EINVAL.
  *
  * One object per function (COMPAT_OBJ_<name>); no <stdio.h>/<wchar.h>:
  * glibc >= 2.38 headers would redirect the C99 names to these very ones. */
