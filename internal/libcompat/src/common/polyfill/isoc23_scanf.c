@@ -35,8 +35,8 @@
  *
  * Not reproduced: glibc returns EOF when allocating for %m fails even after
  * earlier assignments; here those assignments are counted. A format of
- * more than 512 characters needs a buffer from malloc; without one the
- * call returns EOF with errno ENOMEM. %N$ with N above 4096 (glibc's
+ * more than about 400 characters needs a buffer from malloc; without one
+ * the call returns EOF with errno ENOMEM. %N$ with N above 4096 (glibc's
  * NL_ARGMAX) stops the call with errno EINVAL.
  *
  * One object per function (COMPAT_OBJ_<name>); no <stdio.h>/<wchar.h>:
