@@ -203,3 +203,36 @@ func nodeOlder(a, b string) bool {
 	_, vb, _ := abidb.NodeVersion(b)
 	return va.Less(vb)
 }
+
+// SurelyWithin is the cheap verdict every link pays for: true when each
+// glibc version node the file needs is a numbered GLIBC_x.y[.z] no newer
+// than target, decided from the node names alone without decoding the ABI
+// database. false means "not sure": call Analyze.
+func SurelyWithin(info *elfinfo.File, target abidb.Version) bool {
+	switch info.Kind {
+	case elfinfo.Executable, elfinfo.PIEExecutable, elfinfo.SharedLibrary:
+	default:
+		return false
+	}
+	for _, n := range info.Needs {
+		if !strings.HasPrefix(n.Version, "GLIBC_") || strings.HasPrefix(n.Version, "GLIBCXX_") || n.Weak {
+			continue
+		}
+		family, v, ok := abidb.NodeVersion(n.Version)
+		if !ok || family != "GLIBC" || target.Less(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// NeedsFamily reports whether the file needs any version node of a family
+// ("GLIBCXX", "CXXABI", "GCC").
+func NeedsFamily(info *elfinfo.File, family string) bool {
+	for _, n := range info.Needs {
+		if f, _, ok := abidb.NodeVersion(n.Version); ok && f == family {
+			return true
+		}
+	}
+	return false
+}

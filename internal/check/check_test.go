@@ -252,3 +252,26 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("runs_on = %+v", f.RunsOn)
 	}
 }
+
+func TestSurelyWithinAgreesWithAnalyze(t *testing.T) {
+	so := compile(t, pluginSource, "-shared", "-fPIC")
+	relr := compile(t, "#include <stdio.h>\nint x, *p = &x;\nint f(void) { return puts(\"hi\"); }\n", "-shared", "-fPIC", "-Wl,-z,pack-relative-relocs")
+	for _, c := range []struct {
+		path, target string
+		sure         bool
+	}{
+		{so, "2.34", true}, {so, "2.33", false}, {so, "2.17", false},
+		{relr, "2.44", false}, // a marker node: only the database knows its release
+	} {
+		info, err := elfinfo.ReadFile(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := abidb.MustParseVersion(c.target)
+		got := SurelyWithin(info, target)
+		r, _ := Analyze(info, target)
+		if got != c.sure || (got && r.Status != StatusOK) {
+			t.Errorf("%s at %s: SurelyWithin %v (want %v), Analyze says %s", filepath.Base(c.path), c.target, got, c.sure, r.Status)
+		}
+	}
+}
