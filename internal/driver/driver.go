@@ -128,17 +128,28 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if err != nil {
 		return 2, err
 	}
-	if code != 0 && opt.Glibc.Less(v234) {
-		// Code written for glibc ≥ 2.34 may call timer_create, openpty or
-		// getaddrinfo_a without -lrt/-lutil/-lanl; before 2.34 those live
-		// in their own libraries, which the sysroot does not offer on every
-		// link (see sysroot.RelinkLibraries). Relink once with them.
-		if libs := mergedLibrariesFor(undefinedSymbols(string(diag)), opt.Glibc); len(libs) > 0 {
-			full = append(full, "-Wl,--push-state,--as-needed")
-			for _, lib := range libs {
-				full = append(full, "-l"+strings.TrimPrefix(lib, "lib"))
+	if code != 0 {
+		// Retry once if the link missed something compatbuild can add:
+		// polyfills not built yet in this sysroot, or (below 2.34) the
+		// merged libraries not offered on every link.
+		missing := undefinedSymbols(string(diag))
+		retry, err := preparePolyfills(ctx, sr, missing)
+		if err != nil {
+			return 2, err
+		}
+		if opt.Glibc.Less(v234) {
+			// Code written for glibc ≥ 2.34 may call timer_create, openpty
+			// or getaddrinfo_a without -lrt/-lutil/-lanl.
+			if libs := mergedLibrariesFor(missing, opt.Glibc); len(libs) > 0 {
+				full = append(full, "-Wl,--push-state,--as-needed")
+				for _, lib := range libs {
+					full = append(full, "-l"+strings.TrimPrefix(lib, "lib"))
+				}
+				full = append(full, "-Wl,--pop-state")
+				retry = true
 			}
-			full = append(full, "-Wl,--pop-state")
+		}
+		if retry {
 			if code, diag, err = runLink(ctx, compiler, full, opt.Stdout); err != nil {
 				return 2, err
 			}
@@ -153,7 +164,24 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if out == "" {
 		out = "a.out"
 	}
-	return verify(ctx, opt, compiler, full, out)
+	return verify(ctx, opt, sr, compiler, full, out)
+}
+
+// preparePolyfills builds the sysroot's polyfill archive if a link missed
+// one of its symbols and it is not built yet; true means "link again".
+func preparePolyfills(ctx context.Context, sr *sysroot.Sysroot, missing []string) (bool, error) {
+	if sr.PolyfillsBuilt() {
+		return false, nil
+	}
+	for _, sym := range missing {
+		if slices.Contains(sr.Polyfills, sym) {
+			if err := sr.BuildPolyfills(ctx); err != nil {
+				return false, errorf("building the polyfills for glibc %s: %v", sr.Glibc, err)
+			}
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // runLink runs one link, holding back its diagnostics so that a link the
@@ -232,6 +260,35 @@ func execCompiler(path string, args []string) error {
 // "undefined symbol: x".
 var undefinedRef = regexp.MustCompile("(?:undefined reference to `([^'@]+)'|undefined symbol: ([^\\s@]+)$)")
 
+// newerGlibcSymbols explains each unbound symbol that glibc only has in
+// releases newer than target.
+func newerGlibcSymbols(unbound []string, target abidb.Version) []string {
+	db, err := abidb.Load("x86_64")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, sym := range unbound {
+		if _, _, ok := db.LibraryOf(sym, target); ok {
+			continue
+		}
+		if lib, sv, ok := db.LibraryOf(sym, db.Last()); ok {
+			rel := firstRelease(db, sym)
+			out = append(out, fmt.Sprintf("%s is undefined: it is in glibc %s and later (%s, %s@%s), not in the target %s, and compatbuild has no polyfill for it: raise --glibc to %s or avoid the call", sym, rel, db.Soname(lib), sym, sv.Node, target, rel))
+		}
+	}
+	return out
+}
+
+func firstRelease(db *abidb.DB, sym string) abidb.Version {
+	for _, r := range db.Releases() {
+		if _, _, ok := db.LibraryOf(sym, r); ok {
+			return r
+		}
+	}
+	return db.Last()
+}
+
 // explainUndefined adds, for each undefined symbol that a newer glibc has,
 // which release introduced it. The linker's own message above already says
 // which object referenced it.
@@ -257,10 +314,33 @@ func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version) {
 
 // verify reads the linked output and fails the link (removing the output)
 // if it needs a newer glibc than the target.
-func verify(ctx context.Context, opt Options, compiler string, linkArgs []string, out string) (int, error) {
+func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler string, linkArgs []string, out string) (int, error) {
 	info, err := elfinfo.ReadFile(out)
 	if err != nil {
 		return 2, errorf("verifying %s after the link: %v", out, err)
+	}
+	if len(info.Unbound) > 0 {
+		// A shared library may link with undefined symbols. One the
+		// polyfills define means they were not built yet: build, relink.
+		if retry, err := preparePolyfills(ctx, sr, info.Unbound); err != nil {
+			return 2, err
+		} else if retry {
+			code, diag, err := runLink(ctx, compiler, linkArgs, opt.Stdout)
+			opt.Stderr.Write(diag)
+			if err != nil || code != 0 {
+				return code, err
+			}
+			return verify(ctx, opt, sr, compiler, linkArgs, out)
+		}
+		// One that a newer glibc defines would fail to load on the target.
+		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc); len(bad) > 0 {
+			for _, line := range bad {
+				fmt.Fprintf(opt.Stderr, "compatbuild: %s\n", line)
+			}
+			fmt.Fprintf(opt.Stderr, "compatbuild: %s would fail to load on glibc %s (undefined symbol); removed it\n", out, opt.Glibc)
+			os.Remove(out)
+			return 1, nil
+		}
 	}
 	if check.SurelyWithin(info, opt.Glibc) && !check.NeedsFamily(info, "GLIBCXX") {
 		return 0, nil

@@ -60,6 +60,10 @@ type File struct {
 	Needed  []string
 	Needs   []Need
 	Imports []Import // only symbols with a version
+	// Unbound lists undefined, non-weak dynamic symbols with no version:
+	// what the linker found in no versioned library (a plugin's host API,
+	// or a libc function the linked libc lacked).
+	Unbound []string
 }
 
 // ReadFile opens and reads path.
@@ -157,16 +161,15 @@ func (info *File) readDynamic(ef *elf.File) error {
 			info.Soname = sonames[0]
 		}
 	}
-	if ef.SectionByType(elf.SHT_GNU_VERNEED) == nil {
-		return nil
-	}
-	needs, err := ef.DynamicVersionNeeds()
-	if err != nil {
-		return fmt.Errorf("reading .gnu.version_r: %v", err)
-	}
-	for _, n := range needs {
-		for _, d := range n.Needs {
-			info.Needs = append(info.Needs, Need{Library: n.Name, Version: d.Dep, Weak: d.Flags&elf.VER_FLG_WEAK != 0, Index: d.Index})
+	if ef.SectionByType(elf.SHT_GNU_VERNEED) != nil {
+		needs, err := ef.DynamicVersionNeeds()
+		if err != nil {
+			return fmt.Errorf("reading .gnu.version_r: %v", err)
+		}
+		for _, n := range needs {
+			for _, d := range n.Needs {
+				info.Needs = append(info.Needs, Need{Library: n.Name, Version: d.Dep, Weak: d.Flags&elf.VER_FLG_WEAK != 0, Index: d.Index})
+			}
 		}
 	}
 	if ef.SectionByType(elf.SHT_DYNSYM) == nil {
@@ -177,7 +180,13 @@ func (info *File) readDynamic(ef *elf.File) error {
 		return fmt.Errorf("reading .dynsym: %v", err)
 	}
 	for _, s := range syms {
-		if s.Section != elf.SHN_UNDEF || s.Version == "" || s.Name == "" {
+		if s.Section != elf.SHN_UNDEF || s.Name == "" {
+			continue
+		}
+		if s.Version == "" {
+			if elf.ST_BIND(s.Info) != elf.STB_WEAK {
+				info.Unbound = append(info.Unbound, s.Name)
+			}
 			continue
 		}
 		info.Imports = append(info.Imports, Import{

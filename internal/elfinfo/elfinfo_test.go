@@ -106,3 +106,20 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestUnboundSymbolsWithoutVersionNeeds(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "u.c")
+	os.WriteFile(src, []byte("extern int host_api(int);\nextern int maybe(void) __attribute__((weak));\nint f(void) { return host_api(1) + (maybe ? maybe() : 0); }\n"), 0o644)
+	so := filepath.Join(dir, "u.so")
+	if msg, err := exec.Command("gcc", "-shared", "-fPIC", "-nostdlib", "-o", so, src).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, msg)
+	}
+	f, err := ReadFile(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Needs) != 0 || len(f.Unbound) != 1 || f.Unbound[0] != "host_api" {
+		t.Errorf("needs %v, unbound %v; want none and [host_api] (weak maybe is not listed)", f.Needs, f.Unbound)
+	}
+}

@@ -95,14 +95,33 @@ func (f *Files) Paths() []string {
 // buildOptions are knobs for tests.
 type buildOptions struct {
 	extraCFlags []string
+	parts       Parts // zero means AllParts
 }
+
+// Parts selects what Build writes.
+type Parts uint8
+
+const (
+	StartFiles Parts = 1 << iota // crt1.o, Scrt1.o, crti.o, crtn.o
+	Nonshared                    // libc_nonshared.a
+	Polyfill                     // libcompat_polyfill.a
+	AllParts   = StartFiles | Nonshared | Polyfill
+)
 
 // Build compiles the start files and archives for t with the compiler
 // command cc (e.g. []string{"gcc"} or []string{"clang", "--target=..."})
 // and writes them into dir (created if needed). The output depends only on
 // the sources, t and the compiler, not on time or paths.
 func Build(ctx context.Context, cc []string, t Target, dir string) (*Files, error) {
-	return build(ctx, cc, t, dir, buildOptions{})
+	return build(ctx, cc, t, dir, buildOptions{parts: AllParts})
+}
+
+// BuildParts is Build for some of the parts only. The returned Files
+// names every path and lists every symbol either archive would define,
+// built or not, so a caller can build the polyfills later, when a link
+// first needs one.
+func BuildParts(ctx context.Context, cc []string, t Target, dir string, parts Parts) (*Files, error) {
+	return build(ctx, cc, t, dir, buildOptions{parts: parts})
 }
 
 type job struct {
@@ -176,7 +195,20 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	sort.Strings(nonsharedSyms)
 	sort.Strings(pfSyms)
 
-	all := append(append(append([]*job{}, jobs...), nsJobs...), pfJobs...)
+	parts := opt.parts
+	if parts == 0 {
+		parts = AllParts
+	}
+	var all []*job
+	if parts&StartFiles != 0 {
+		all = append(all, jobs...)
+	}
+	if parts&Nonshared != 0 {
+		all = append(all, nsJobs...)
+	}
+	if parts&Polyfill != 0 {
+		all = append(all, pfJobs...)
+	}
 	for _, d := range []string{"nonshared", "polyfill"} {
 		if err := os.Mkdir(filepath.Join(work, d), 0o755); err != nil {
 			return nil, fmt.Errorf("libcompat: %v", err)
@@ -201,15 +233,21 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		NonsharedSymbols: nonsharedSyms,
 		PolyfillSymbols:  pfSyms,
 	}
-	for _, j := range jobs {
-		if err := os.WriteFile(filepath.Join(dir, j.out), j.data, 0o644); err != nil {
-			return nil, fmt.Errorf("libcompat: %v", err)
+	if parts&StartFiles != 0 {
+		for _, j := range jobs {
+			if err := os.WriteFile(filepath.Join(dir, j.out), j.data, 0o644); err != nil {
+				return nil, fmt.Errorf("libcompat: %v", err)
+			}
 		}
 	}
 	for _, a := range []struct {
+		part Parts
 		path string
 		jobs []*job
-	}{{files.Nonshared, nsJobs}, {files.Polyfill, pfJobs}} {
+	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}} {
+		if parts&a.part == 0 {
+			continue
+		}
 		var members []arMember
 		for _, j := range a.jobs {
 			members = append(members, arMember{name: path.Base(j.out), data: j.data})

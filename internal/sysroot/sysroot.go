@@ -32,7 +32,7 @@ import (
 
 // formatVersion changes whenever the layout or content rules change, so
 // old cache entries are never reused by a newer compatbuild.
-const formatVersion = "sysroot-1"
+const formatVersion = "sysroot-2"
 
 // Spec says which sysroot to build.
 type Spec struct {
@@ -206,29 +206,23 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, lib := range libs {
-		desc, err := StubLibrary(db, lib, target)
-		if err != nil {
-			return nil, err
-		}
-		data, err := stubs.Build(arch, desc)
-		if err != nil {
-			return nil, err
-		}
-		if err := writeFile(filepath.Join(tmp, desc.Soname), data); err != nil {
-			return nil, err
-		}
+	// The stubs are written while the compiler builds the start files.
+	stubErr := make(chan error, 1)
+	go func() { stubErr <- writeStubs(db, arch, libs, target, tmp) }()
+	// The polyfill archive starts as an empty placeholder and is built
+	// when a link first needs one of its symbols (BuildPolyfills): most
+	// links never do, and it is most of a cold sysroot's compile time.
+	files, err := libcompat.BuildParts(ctx, spec.CC, libcompatTarget(db, target, spec.Arch), tmp, libcompat.StartFiles|libcompat.Nonshared)
+	if serr := <-stubErr; err == nil {
+		err = serr
 	}
-	has := func(sym string) bool { _, _, ok := db.LibraryOf(sym, target); return ok }
-	files, err := libcompat.Build(ctx, spec.CC, libcompat.Target{
-		Arch:  spec.Arch,
-		Glibc: libcompat.Version{Major: target.Major, Minor: target.Minor},
-		Has:   has,
-	}, tmp)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range files.Paths() {
+	if err := writeFile(filepath.Join(tmp, libcompat.PolyfillName), []byte(emptyArchive)); err != nil {
+		return nil, err
+	}
+	for _, p := range []string{files.Crt1, files.Scrt1, files.Crti, files.Crtn, files.Nonshared} {
 		if err := syncFile(p); err != nil {
 			return nil, err
 		}
@@ -244,6 +238,82 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 		return nil, err
 	}
 	return &Sysroot{Spec: spec, Polyfills: m.Polyfills, Libraries: libs}, nil
+}
+
+func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.Target {
+	return libcompat.Target{
+		Arch:  arch,
+		Glibc: libcompat.Version{Major: target.Major, Minor: target.Minor},
+		Has:   func(sym string) bool { _, _, ok := db.LibraryOf(sym, target); return ok },
+	}
+}
+
+// writeStubs writes the stub of every library, in parallel.
+func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target abidb.Version, dir string) error {
+	errs := make(chan error, len(libs))
+	for _, lib := range libs {
+		go func() {
+			desc, err := StubLibrary(db, lib, target)
+			if err == nil {
+				var data []byte
+				if data, err = stubs.Build(arch, desc); err == nil {
+					err = writeFile(filepath.Join(dir, desc.Soname), data)
+				}
+			}
+			errs <- err
+		}()
+	}
+	var first error
+	for range libs {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// PolyfillsBuilt reports whether libcompat_polyfill.a holds its members
+// (or has none to hold at this target).
+func (s *Sysroot) PolyfillsBuilt() bool {
+	if len(s.Polyfills) == 0 {
+		return true
+	}
+	f, err := os.Open(filepath.Join(s.Dir, libcompat.PolyfillName))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	return err == nil && st.Size() > int64(len(emptyArchive))
+}
+
+// BuildPolyfills compiles libcompat_polyfill.a into the sysroot, replacing
+// the placeholder atomically (temp file, fsync, rename), so concurrent
+// links see the placeholder or the whole archive, never a part.
+func (s *Sysroot) BuildPolyfills(ctx context.Context) error {
+	if s.PolyfillsBuilt() {
+		return nil
+	}
+	db, err := abidb.Load(s.Arch)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(s.Dir, ".tmp-polyfill-")
+	if err != nil {
+		return fmt.Errorf("building polyfills in %s: %v", s.Dir, err)
+	}
+	defer os.RemoveAll(tmp)
+	files, err := libcompat.BuildParts(ctx, s.CC, libcompatTarget(db, s.Glibc, s.Arch), tmp, libcompat.Polyfill)
+	if err != nil {
+		return err
+	}
+	if err := syncFile(files.Polyfill); err != nil {
+		return err
+	}
+	if err := os.Rename(files.Polyfill, filepath.Join(s.Dir, libcompat.PolyfillName)); err != nil {
+		return fmt.Errorf("installing polyfills in %s: %v", s.Dir, err)
+	}
+	return syncDir(s.Dir)
 }
 
 // emptyArchive is an ar archive with no members: what glibc ≥ 2.34 installs
