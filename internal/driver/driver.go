@@ -87,10 +87,7 @@ func isWrapper(cmd string) bool {
 	return strings.HasPrefix(base, "compatbuild-") || base == "compatbuild"
 }
 
-var (
-	v234 = abidb.MustParseVersion("2.34")
-	v236 = abidb.MustParseVersion("2.36")
-)
+var v236 = abidb.MustParseVersion("2.36")
 
 // Run executes one compiler invocation and returns the exit code.
 func Run(ctx context.Context, opt Options, args []string) (int, error) {
@@ -129,25 +126,10 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 		return 2, err
 	}
 	if code != 0 {
-		// Retry once if the link missed something compatbuild can add:
-		// polyfills not built yet in this sysroot, or (below 2.34) the
-		// merged libraries not offered on every link.
-		missing := undefinedSymbols(string(diag))
-		retry, err := preparePolyfills(ctx, sr, missing)
+		// Link again if the link missed polyfills not built yet.
+		retry, err := addMissing(ctx, sr, undefinedSymbols(string(diag)))
 		if err != nil {
 			return 2, err
-		}
-		if opt.Glibc.Less(v234) {
-			// Code written for glibc ≥ 2.34 may call timer_create, openpty
-			// or getaddrinfo_a without -lrt/-lutil/-lanl.
-			if libs := mergedLibrariesFor(missing, opt.Glibc); len(libs) > 0 {
-				full = append(full, "-Wl,--push-state,--as-needed")
-				for _, lib := range libs {
-					full = append(full, "-l"+strings.TrimPrefix(lib, "lib"))
-				}
-				full = append(full, "-Wl,--pop-state")
-				retry = true
-			}
 		}
 		if retry {
 			if code, diag, err = runLink(ctx, compiler, full, opt.Stdout); err != nil {
@@ -167,21 +149,17 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	return verify(ctx, opt, sr, compiler, full, out)
 }
 
-// preparePolyfills builds the sysroot's polyfill archive if a link missed
-// one of its symbols and it is not built yet; true means "link again".
-func preparePolyfills(ctx context.Context, sr *sysroot.Sysroot, missing []string) (bool, error) {
-	if sr.PolyfillsBuilt() {
+// addMissing handles a link that missed symbols the sysroot's polyfills
+// define before they were built (they are built on first need); true
+// means "link again".
+func addMissing(ctx context.Context, sr *sysroot.Sysroot, missing []string) (bool, error) {
+	if sr.PolyfillsBuilt() || !slices.ContainsFunc(missing, func(s string) bool { return slices.Contains(sr.Polyfills, s) }) {
 		return false, nil
 	}
-	for _, sym := range missing {
-		if slices.Contains(sr.Polyfills, sym) {
-			if err := sr.BuildPolyfills(ctx); err != nil {
-				return false, errorf("building the polyfills for glibc %s: %v", sr.Glibc, err)
-			}
-			return true, nil
-		}
+	if err := sr.BuildPolyfills(ctx); err != nil {
+		return false, errorf("building the polyfills for glibc %s: %v", sr.Glibc, err)
 	}
-	return false, nil
+	return true, nil
 }
 
 // runLink runs one link, holding back its diagnostics so that a link the
@@ -198,25 +176,6 @@ func runLink(ctx context.Context, compiler string, args []string, stdout io.Writ
 		return exit.ExitCode(), diag.Bytes(), nil
 	}
 	return 0, diag.Bytes(), nil
-}
-
-// mergedLibrariesFor names the on-demand merged libraries (librt,
-// libutil, libanl) that export any of syms at target.
-func mergedLibrariesFor(syms []string, target abidb.Version) []string {
-	db, err := abidb.Load("x86_64")
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, lib := range sysroot.RelinkLibraries {
-		for _, sym := range syms {
-			if _, err := db.Bind(lib, sym, target); err == nil {
-				out = append(out, lib)
-				break
-			}
-		}
-	}
-	return out
 }
 
 // undefinedSymbols lists the symbols a failed link reports as undefined
@@ -320,9 +279,9 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 		return 2, errorf("verifying %s after the link: %v", out, err)
 	}
 	if len(info.Unbound) > 0 {
-		// A shared library may link with undefined symbols. One the
+		// A shared library may link with undefined symbols. One that the
 		// polyfills define means they were not built yet: build, relink.
-		if retry, err := preparePolyfills(ctx, sr, info.Unbound); err != nil {
+		if retry, err := addMissing(ctx, sr, info.Unbound); err != nil {
 			return 2, err
 		} else if retry {
 			code, diag, err := runLink(ctx, compiler, linkArgs, opt.Stdout)

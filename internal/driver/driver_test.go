@@ -125,6 +125,19 @@ func TestProgramAndPluginRunOnGlibc231(t *testing.T) {
 					t.Errorf("%s: readelf floor %s above target %s", filepath.Base(f), floor, target)
 				}
 			}
+			{
+				// Neither was linked with -lpthread/-ldl, as code written
+				// for glibc ≥ 2.34 is; below 2.34 they must still get them.
+				for f, lib := range map[string]string{plugin: "libpthread.so.0", prog: "libdl.so.2"} {
+					info, err := elfinfo.ReadFile(f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Contains(info.Needed, lib) || len(info.Unbound) != 0 {
+						t.Errorf("%s: needed %v, unbound %v; want %s and nothing unbound", filepath.Base(f), info.Needed, info.Unbound, lib)
+					}
+				}
+			}
 			out, err := run(t, rt, prog, plugin)
 			if err != nil || out != wantProgramOutput {
 				t.Errorf("under glibc 2.31: %v\n%s\nwant:\n%s", err, out, wantProgramOutput)

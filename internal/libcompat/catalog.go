@@ -33,9 +33,21 @@ type object struct {
 	member  string   // member name without ".o"
 	src     string   // path under src/common
 	symbols []string // global symbols it defines
+	parts   []string // COMPAT_OBJ_ parts it compiles, if not just member
 }
 
-func (o object) define() string { return "-DCOMPAT_OBJ_" + o.member }
+// defines selects what the object's source compiles: by default the part
+// named after the member; an object holding several functions lists them.
+func (o object) defines() []string {
+	if len(o.parts) == 0 {
+		return []string{"-DCOMPAT_OBJ_" + o.member}
+	}
+	var out []string
+	for _, p := range o.parts {
+		out = append(out, "-DCOMPAT_OBJ_"+p)
+	}
+	return out
+}
 
 // polyfill is a newer libc symbol we can define in terms of older ones.
 type polyfill struct {
@@ -94,9 +106,10 @@ func nonsharedObjects(v Version) []object {
 		{member: "pthread_atfork", src: "nonshared/pthread_atfork.c", symbols: []string{"pthread_atfork"}},
 	}
 	if v.Less(statSplit) {
-		for _, s := range statFamily {
-			objs = append(objs, object{member: s, src: "nonshared/stat.c", symbols: []string{s}})
-		}
+		// One member for the whole family: each function is a few
+		// instructions, and every object compiled is a compiler run on a
+		// cold cache. Nobody defines stat or mknod themselves.
+		objs = append(objs, object{member: "stat", src: "nonshared/stat.c", symbols: statFamily, parts: statFamily})
 	}
 	if v.Less(startStyleSplit) {
 		objs = append(objs, object{member: "libc_csu", src: "nonshared/csu.c", symbols: []string{"__libc_csu_fini", "__libc_csu_init"}})

@@ -185,11 +185,11 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	var nsJobs, pfJobs []*job
 	var nonsharedSyms, pfSyms []string
 	for _, o := range nsObjs {
-		nsJobs = append(nsJobs, &job{out: "nonshared/" + o.member + ".o", src: "src/common/" + o.src, defines: []string{o.define()}, pic: true})
+		nsJobs = append(nsJobs, &job{out: "nonshared/" + o.member + ".o", src: "src/common/" + o.src, defines: o.defines(), pic: true})
 		nonsharedSyms = append(nonsharedSyms, o.symbols...)
 	}
 	for _, o := range pfObjs {
-		pfJobs = append(pfJobs, &job{out: "polyfill/" + o.member + ".o", src: "src/common/" + o.src, defines: []string{o.define()}, pic: true})
+		pfJobs = append(pfJobs, &job{out: "polyfill/" + o.member + ".o", src: "src/common/" + o.src, defines: o.defines(), pic: true})
 		pfSyms = append(pfSyms, o.symbols...)
 	}
 	sort.Strings(nonsharedSyms)

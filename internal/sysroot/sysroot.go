@@ -32,7 +32,7 @@ import (
 
 // formatVersion changes whenever the layout or content rules change, so
 // old cache entries are never reused by a newer compatbuild.
-const formatVersion = "sysroot-2"
+const formatVersion = "sysroot-4"
 
 // Spec says which sysroot to build.
 type Spec struct {
@@ -54,18 +54,19 @@ type Sysroot struct {
 // manifestName is written last; its presence marks a complete sysroot.
 const manifestName = "compatbuild-sysroot.json"
 
-// mergedIn234 are the libraries whose contents moved into libc.so.6 in 2.34.
-var mergedIn234 = []string{"libpthread", "libdl", "librt", "libutil", "libanl"}
+// MergedIn234 are the libraries whose contents moved into libc.so.6 in 2.34.
+var MergedIn234 = []string{"libpthread", "libdl", "librt", "libutil", "libanl"}
 
-// implicitBelow234 are the merged libraries libc.so offers as-needed below
-// 2.34, so programs that call pthread_create or dlopen without -lpthread or
-// -ldl still link. Each one listed costs every link time in ld, so the
-// rarely used ones (librt, libutil, libanl) are not listed: the driver
-// relinks with them when a link misses one of their symbols.
-var implicitBelow234 = []string{"libpthread", "libdl"}
-
-// RelinkLibraries are the merged libraries the driver adds on demand.
-var RelinkLibraries = []string{"librt", "libutil", "libanl"}
+// implicitDirName holds, for targets below 2.34, second stubs of the
+// MergedIn234 libraries that export only what libc.so.6 lacks, which
+// libc.so offers as-needed in front of libc.so.6. Programs written for
+// glibc ≥ 2.34 call pthread_create or dlopen without -lpthread or -ldl;
+// this way they still link, and get DT_NEEDED only for what they use.
+// Why separate trimmed stubs in front: ld snapshots its whole symbol
+// table for every as-needed library, so behind libc.so.6 each costs about
+// 1.5 ms per link; in front, with nothing that libc.so.6 also defines
+// (so every binding stays what it would be behind it), they cost nothing.
+const implicitDirName = "implicit"
 
 var v234 = abidb.MustParseVersion("2.34")
 
@@ -248,28 +249,75 @@ func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.
 	}
 }
 
-// writeStubs writes the stub of every library, in parallel.
+// writeStubs writes the stub of every library, and below 2.34 the
+// trimmed implicit stubs of the merged libraries, in parallel.
 func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target abidb.Version, dir string) error {
-	errs := make(chan error, len(libs))
+	type job struct {
+		lib     string
+		trimmed bool
+	}
+	var jobs []job
 	for _, lib := range libs {
+		jobs = append(jobs, job{lib, false})
+		if target.Less(v234) && slices.Contains(MergedIn234, lib) {
+			jobs = append(jobs, job{lib, true})
+		}
+	}
+	if target.Less(v234) {
+		if err := os.Mkdir(filepath.Join(dir, implicitDirName), 0o755); err != nil {
+			return err
+		}
+	}
+	errs := make(chan error, len(jobs))
+	for _, j := range jobs {
 		go func() {
-			desc, err := StubLibrary(db, lib, target)
+			desc, err := StubLibrary(db, j.lib, target)
+			name := desc.Soname
+			if err == nil && j.trimmed {
+				desc, err = withoutLibcSymbols(db, desc, target)
+				name = filepath.Join(implicitDirName, desc.Soname)
+			}
 			if err == nil {
 				var data []byte
 				if data, err = stubs.Build(arch, desc); err == nil {
-					err = writeFile(filepath.Join(dir, desc.Soname), data)
+					err = writeFile(filepath.Join(dir, name), data)
 				}
 			}
 			errs <- err
 		}()
 	}
 	var first error
-	for range libs {
+	for range jobs {
 		if err := <-errs; err != nil && first == nil {
 			first = err
 		}
 	}
+	if first == nil && target.Less(v234) {
+		first = syncDir(filepath.Join(dir, implicitDirName))
+	}
 	return first
+}
+
+// withoutLibcSymbols drops from desc every symbol name libc.so.6 also
+// exports at target, so that placing the result before libc.so.6 binds
+// nothing differently.
+func withoutLibcSymbols(db *abidb.DB, desc stubs.Library, target abidb.Version) (stubs.Library, error) {
+	libc, err := db.Exports("libc", target)
+	if err != nil {
+		return desc, err
+	}
+	inLibc := map[string]bool{}
+	for _, sv := range libc {
+		inLibc[sv.Name] = true
+	}
+	var keep []stubs.Symbol
+	for _, sym := range desc.Symbols {
+		if !inLibc[sym.Name] {
+			keep = append(keep, sym)
+		}
+	}
+	desc.Symbols = keep
+	return desc, nil
 }
 
 // PolyfillsBuilt reports whether libcompat_polyfill.a holds its members
@@ -325,26 +373,24 @@ const emptyArchive = "!<arch>\n"
 func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string) map[string]string {
 	path := func(name string) string { return filepath.Join(dir, name) }
 	out := map[string]string{}
-	asNeeded := []string{path(db.Soname("ld"))}
+	var implicit string
 	if target.Less(v234) {
-		// Programs written for glibc ≥ 2.34 call pthread_create, dlopen,
-		// timer_create ... without -lpthread/-ldl/-lrt. Offer those
-		// libraries as-needed behind -lc, so such links still work and
-		// get DT_NEEDED only for what they use.
-		for _, lib := range implicitBelow234 {
+		var paths []string
+		for _, lib := range MergedIn234 {
 			if slices.Contains(libs, lib) {
-				asNeeded = append(asNeeded, path(db.Soname(lib)))
+				paths = append(paths, path(filepath.Join(implicitDirName, db.Soname(lib))))
 			}
 		}
+		implicit = "AS_NEEDED ( " + strings.Join(paths, " ") + " ) "
 	}
-	out["libc.so"] = fmt.Sprintf("/* compatbuild: glibc %s libc for %s */\nOUTPUT_FORMAT(%s)\nGROUP ( %s %s %s AS_NEEDED ( %s ) )\n",
-		target, db.ABI(), outputFormat[db.ABI()], path("libc.so.6"), path(libcompat.NonsharedName), path(libcompat.PolyfillName), strings.Join(asNeeded, " "))
+	out["libc.so"] = fmt.Sprintf("/* compatbuild: glibc %s libc for %s */\nOUTPUT_FORMAT(%s)\nGROUP ( %s%s %s %s AS_NEEDED ( %s ) )\n",
+		target, db.ABI(), outputFormat[db.ABI()], implicit, path("libc.so.6"), path(libcompat.NonsharedName), path(libcompat.PolyfillName), path(db.Soname("ld")))
 	for _, lib := range libs {
 		if lib == "libc" || lib == "ld" {
 			continue
 		}
 		name := lib + ".so"
-		if !target.Less(v234) && slices.Contains(mergedIn234, lib) {
+		if !target.Less(v234) && slices.Contains(MergedIn234, lib) {
 			out[lib+".a"] = emptyArchive
 			continue
 		}

@@ -1,0 +1,155 @@
+package sysroot
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"compatbuild/internal/abidb"
+)
+
+// arMembers returns the object files of an ar archive.
+func arMembers(t *testing.T, data []byte) map[string][]byte {
+	t.Helper()
+	if !bytes.HasPrefix(data, []byte("!<arch>\n")) {
+		t.Fatal("not an ar archive")
+	}
+	out := map[string][]byte{}
+	var longNames []byte
+	for off := 8; off+60 <= len(data); {
+		hdr := data[off : off+60]
+		size, err := strconv.Atoi(strings.TrimSpace(string(hdr[48:58])))
+		if err != nil {
+			t.Fatalf("bad member size %q", hdr[48:58])
+		}
+		name := strings.TrimSpace(string(hdr[0:16]))
+		body := data[off+60 : off+60+size]
+		switch {
+		case name == "/" || name == "/SYM64/":
+		case name == "//":
+			longNames = body
+		case strings.HasPrefix(name, "/"):
+			i, _ := strconv.Atoi(name[1:])
+			end := bytes.Index(longNames[i:], []byte("/\n"))
+			out[string(longNames[i:i+end])] = body
+		default:
+			out[strings.TrimSuffix(name, "/")] = body
+		}
+		off += 60 + size + size%2
+	}
+	return out
+}
+
+func definedNames(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.DynamicSymbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, s := range syms {
+		if s.Section != elf.SHN_UNDEF {
+			out[s.Name] = true
+		}
+	}
+	return out
+}
+
+// The implicit stubs of the merged libraries sit in front of libc.so.6 in
+// libc.so and are processed once, when ld reaches them. That is right only
+// if (1) they define nothing libc.so.6 defines, so no binding changes, and
+// (2) nothing linked later in the group (libc_nonshared.a, the polyfills)
+// needs them: every reference of those archives resolves in libc.so.6 or
+// the loader.
+func TestImplicitMergedLibraries(t *testing.T) {
+	for _, target := range []string{"2.17", "2.28", "2.33"} {
+		t.Run(target, func(t *testing.T) {
+			spec := Spec{Arch: "x86_64", Glibc: abidb.MustParseVersion(target), CC: []string{"gcc"}}
+			sr, err := EnsureIn(context.Background(), t.TempDir(), spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sr.BuildPolyfills(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			libc := definedNames(t, filepath.Join(sr.Dir, "libc.so.6"))
+			provided := definedNames(t, filepath.Join(sr.Dir, "ld-linux-x86-64.so.2"))
+			for n := range libc {
+				provided[n] = true
+			}
+			implicit, _ := filepath.Glob(filepath.Join(sr.Dir, implicitDirName, "*"))
+			if len(implicit) != 5 {
+				t.Errorf("implicit stubs %v, want the 5 merged libraries", implicit)
+			}
+			for _, stub := range implicit {
+				n := 0
+				for name := range definedNames(t, stub) {
+					n++
+					if libc[name] {
+						t.Errorf("%s defines %s, which libc.so.6 defines too", filepath.Base(stub), name)
+					}
+				}
+				if strings.HasPrefix(filepath.Base(stub), "libpthread") && n < 50 {
+					t.Errorf("%s defines only %d symbols", filepath.Base(stub), n)
+				}
+			}
+			script, _ := os.ReadFile(filepath.Join(sr.Dir, "libc.so"))
+			if !strings.Contains(string(script), "GROUP ( AS_NEEDED ( "+filepath.Join(sr.Dir, implicitDirName, "libpthread.so.0")) {
+				t.Errorf("libc.so does not offer the implicit libraries first:\n%s", script)
+			}
+			linkerDefined := map[string]bool{"_GLOBAL_OFFSET_TABLE_": true, "__dso_handle": true, "_init": true, "_fini": true,
+				"__init_array_start": true, "__init_array_end": true, "__preinit_array_start": true, "__preinit_array_end": true,
+				"__fini_array_start": true, "__fini_array_end": true, "_DYNAMIC": true}
+			for _, archive := range []string{"libc_nonshared.a", "libcompat_polyfill.a"} {
+				data, err := os.ReadFile(filepath.Join(sr.Dir, archive))
+				if err != nil {
+					t.Fatal(err)
+				}
+				members := arMembers(t, data)
+				if len(members) == 0 {
+					t.Fatalf("%s has no members", archive)
+				}
+				for name, obj := range members {
+					f, err := elf.NewFile(bytes.NewReader(obj))
+					if err != nil {
+						t.Fatalf("%s(%s): %v", archive, name, err)
+					}
+					syms, _ := f.Symbols()
+					for _, s := range syms {
+						if s.Section == elf.SHN_UNDEF && s.Name != "" && elf.ST_BIND(s.Info) != elf.STB_WEAK && !provided[s.Name] && !linkerDefined[s.Name] && !inArchive(members, s.Name) {
+							t.Errorf("%s(%s) needs %s, which neither libc.so.6 nor the loader defines at %s", archive, name, s.Name, target)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// inArchive reports whether any member defines name (polyfills may call
+// each other).
+func inArchive(members map[string][]byte, name string) bool {
+	for _, obj := range members {
+		f, err := elf.NewFile(bytes.NewReader(obj))
+		if err != nil {
+			continue
+		}
+		syms, _ := f.Symbols()
+		for _, s := range syms {
+			if s.Name == name && s.Section != elf.SHN_UNDEF {
+				return true
+			}
+		}
+	}
+	return false
+}
