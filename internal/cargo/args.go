@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"compatbuild/internal/buildenv"
 )
@@ -131,13 +132,13 @@ func parseArgs(args []string) (*invocation, error) {
 
 // A cargo-zigbuild style target: the triple with the glibc release
 // appended, e.g. x86_64-unknown-linux-gnu.2.17.
-var glibcSuffix = regexp.MustCompile(`^(.+-gnu[a-z0-9]*)\.([0-9]+\.[0-9]+(?:\.[0-9]+)?)$`)
+var glibcSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+-gnu[a-z0-9]*)\.([0-9]+\.[0-9]+(?:\.[0-9]+)?)$`) })
 
 // splitTarget accepts the triple compatbuild builds for, with or without a
 // glibc suffix.
 func splitTarget(v string) (triple, glibc string, err error) {
 	triple = v
-	if m := glibcSuffix.FindStringSubmatch(v); m != nil {
+	if m := glibcSuffix().FindStringSubmatch(v); m != nil {
 		triple, glibc = m[1], m[2]
 	}
 	if triple != buildenv.RustTarget {

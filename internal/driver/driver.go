@@ -19,6 +19,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"compatbuild/internal/abidb"
@@ -184,7 +185,7 @@ func undefinedSymbols(linkerOutput string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, line := range strings.Split(linkerOutput, "\n") {
-		if m := undefinedRef.FindStringSubmatch(line); m != nil && !seen[m[1]+m[2]] {
+		if m := undefinedRef().FindStringSubmatch(line); m != nil && !seen[m[1]+m[2]] {
 			seen[m[1]+m[2]] = true
 			out = append(out, m[1]+m[2])
 		}
@@ -217,7 +218,9 @@ func execCompiler(path string, args []string) error {
 // given to the link, not from the user's code, and are not explained.
 // GNU ld says "undefined reference to `x'", lld (rustc's default linker)
 // "undefined symbol: x".
-var undefinedRef = regexp.MustCompile("(?:undefined reference to `([^'@]+)'|undefined symbol: ([^\\s@]+)$)")
+var undefinedRef = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("(?:undefined reference to `([^'@]+)'|undefined symbol: ([^\\s@]+)$)")
+})
 
 // newerGlibcSymbols explains each unbound symbol that glibc only has in
 // releases newer than target.

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // archInfo says where a Debian architecture keeps its loader and libraries.
@@ -264,8 +265,10 @@ func splitPath(p string) []string {
 }
 
 var (
-	glibcBanner   = regexp.MustCompile(`GNU C Library [^\x00\n]*? version (\d+\.\d+(?:\.\d+)?)`)
-	versionedName = regexp.MustCompile(`^(?:libc|ld)-(\d+\.\d+(?:\.\d+)?)\.so$`)
+	glibcBanner = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`GNU C Library [^\x00\n]*? version (\d+\.\d+(?:\.\d+)?)`)
+	})
+	versionedName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:libc|ld)-(\d+\.\d+(?:\.\d+)?)\.so$`) })
 )
 
 // glibcVersion finds the glibc version of a root: from the banner string in
@@ -290,11 +293,11 @@ func glibcVersion(root string, libDirs []string, loader string) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("reading the glibc version: %v", err)
 	}
-	if m := glibcBanner.FindSubmatch(data); m != nil {
+	if m := glibcBanner().FindSubmatch(data); m != nil {
 		return string(m[1]), nil
 	}
 	for _, p := range []string{libc, loader} {
-		if m := versionedName.FindStringSubmatch(filepath.Base(p)); m != nil {
+		if m := versionedName().FindStringSubmatch(filepath.Base(p)); m != nil {
 			return m[1], nil
 		}
 	}
