@@ -288,3 +288,33 @@ func TestVersionedWrapperNeedsNoEnvironment(t *testing.T) {
 	}
 	assertWithin(t, "2.17", filepath.Join(dir, "app"))
 }
+
+// clang works as the real compiler too: the sysroot's start files and
+// archives are built by it, and its links go through the stubs.
+func TestClangAsTheCompiler(t *testing.T) {
+	if _, err := exec.LookPath("clang"); err != nil {
+		t.Fatal("clang is not installed: .ci/run installs it (apt-get install clang)")
+	}
+	dir := copyDir(t, "make")
+	env := []string{"CC=clang", "XDG_CACHE_HOME=" + t.TempDir()}
+	for _, args := range [][]string{
+		{"cc", "--glibc", "2.17", "-O2", "-D_FILE_OFFSET_BITS=64", "-shared", "-fPIC", "counter.c", "-o", "libcounter.so"},
+		{"cc", "--glibc", "2.17", "-O2", "main.c", "-L.", "-lcounter", "-Wl,-rpath,$ORIGIN", "-o", "app"},
+	} {
+		if out, code := cb(t, dir, env, args...); code != 0 {
+			t.Fatalf("%v with clang: exit %d\n%s", args, code, out)
+		}
+	}
+	// The sysroot's objects were compiled by clang, not gcc.
+	objs, _ := filepath.Glob(filepath.Join(env[1][len("XDG_CACHE_HOME="):], "compatbuild", "sysroot", "*", "crti.o"))
+	if len(objs) != 1 {
+		t.Fatalf("sysroot start files: %v", objs)
+	}
+	if out, err := exec.Command("readelf", "-p", ".comment", filepath.Join(filepath.Dir(objs[0]), "libc_nonshared.a")).CombinedOutput(); err != nil || !strings.Contains(string(out), "clang") {
+		t.Errorf("libc_nonshared.a not built by clang:\n%s", out)
+	}
+	assertWithin(t, "2.17", filepath.Join(dir, "app"), filepath.Join(dir, "libcounter.so"))
+	if got := runOld(t, filepath.Join(dir, "app")); got != "counter 2\n" {
+		t.Errorf("clang-built app under 2.31 printed %q", got)
+	}
+}
