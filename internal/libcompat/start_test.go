@@ -156,13 +156,18 @@ func TestNonsharedInSharedLibrary(t *testing.T) {
 	f := build217(t)
 	dir := t.TempDir()
 	writeFile(t, dir, "lib.c", `
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
 static void handler(void) { printf("so atexit\n"); fflush(stdout); }
-static void prepare(void) { printf("so prepare\n"); fflush(stdout); }
-static void parent(void) { printf("so parent\n"); fflush(stdout); }
-static void child(void) { printf("so child\n"); fflush(stdout); }
+/* One write(2) per line: parent and child share the output pipe, and a
+   single small write is atomic there, so lines never interleave. */
+static void say(const char *line) { fflush(stdout); write(1, line, strlen(line)); }
+static void prepare(void) { say("so prepare\n"); }
+static void parent(void) { say("so parent\n"); }
+static void child(void) { say("so child\n"); }
 int so_register(void) { return atexit(handler) | pthread_atfork(prepare, parent, child); }
 `)
 	writeFile(t, dir, "main.c", `
