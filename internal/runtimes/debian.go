@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"compatbuild/internal/cachefs"
 )
 
 // debianRelease is a named Debian runtime.
@@ -209,7 +211,7 @@ func fetchLocked(ctx context.Context, cacheDir, key, final string, mk func(tmpRo
 		}
 		return err
 	}
-	return syncDir(cacheDir)
+	return cachefs.Sync(cacheDir)
 }
 
 // lockFile takes an exclusive flock on path, waiting until ctx is done.
@@ -248,22 +250,8 @@ func syncTree(root string) error {
 		if !d.Type().IsRegular() && !d.IsDir() {
 			return nil
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		return f.Sync()
+		return cachefs.Sync(p)
 	})
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
 }
 
 // build downloads and extracts the request's packages into root.

@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/cachefs"
 	"compatbuild/internal/libcompat"
 	"compatbuild/internal/stubs"
 )
@@ -153,7 +154,7 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := syncDir(tmp); err != nil {
+	if err := cachefs.Sync(tmp); err != nil {
 		return nil, err
 	}
 	if err := os.Rename(tmp, dir); err != nil {
@@ -163,7 +164,7 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 		}
 		return nil, fmt.Errorf("installing sysroot %s: %v", dir, err)
 	}
-	if err := syncDir(root); err != nil {
+	if err := cachefs.Sync(root); err != nil {
 		return nil, err
 	}
 	s.Dir = dir
@@ -220,22 +221,22 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFile(filepath.Join(tmp, libcompat.PolyfillName), []byte(emptyArchive)); err != nil {
+	if err := cachefs.WriteFile(filepath.Join(tmp, libcompat.PolyfillName), []byte(emptyArchive), 0o644); err != nil {
 		return nil, err
 	}
 	for _, p := range []string{files.Crt1, files.Scrt1, files.Crti, files.Crtn, files.Nonshared} {
-		if err := syncFile(p); err != nil {
+		if err := cachefs.Sync(p); err != nil {
 			return nil, err
 		}
 	}
 	for name, script := range linkerScripts(db, libs, target, dir) {
-		if err := writeFile(filepath.Join(tmp, name), []byte(script)); err != nil {
+		if err := cachefs.WriteFile(filepath.Join(tmp, name), []byte(script), 0o644); err != nil {
 			return nil, err
 		}
 	}
 	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Libraries: libs, Polyfills: files.PolyfillSymbols}
 	data, _ := json.MarshalIndent(m, "", "  ")
-	if err := writeFile(filepath.Join(tmp, manifestName), append(data, '\n')); err != nil {
+	if err := cachefs.WriteFile(filepath.Join(tmp, manifestName), append(data, '\n'), 0o644); err != nil {
 		return nil, err
 	}
 	return &Sysroot{Spec: spec, Polyfills: m.Polyfills, Libraries: libs}, nil
@@ -280,7 +281,7 @@ func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target abidb.Versi
 			if err == nil {
 				var data []byte
 				if data, err = stubs.Build(arch, desc); err == nil {
-					err = writeFile(filepath.Join(dir, name), data)
+					err = cachefs.WriteFile(filepath.Join(dir, name), data, 0o644)
 				}
 			}
 			errs <- err
@@ -293,7 +294,7 @@ func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target abidb.Versi
 		}
 	}
 	if first == nil && target.Less(v234) {
-		first = syncDir(filepath.Join(dir, implicitDirName))
+		first = cachefs.Sync(filepath.Join(dir, implicitDirName))
 	}
 	return first
 }
@@ -355,13 +356,13 @@ func (s *Sysroot) BuildPolyfills(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := syncFile(files.Polyfill); err != nil {
+	if err := cachefs.Sync(files.Polyfill); err != nil {
 		return err
 	}
 	if err := os.Rename(files.Polyfill, filepath.Join(s.Dir, libcompat.PolyfillName)); err != nil {
 		return fmt.Errorf("installing polyfills in %s: %v", s.Dir, err)
 	}
-	return syncDir(s.Dir)
+	return cachefs.Sync(s.Dir)
 }
 
 // emptyArchive is an ar archive with no members: what glibc ≥ 2.34 installs
@@ -413,30 +414,3 @@ var outputFormat = map[string]string{
 	"s390x":       "elf64-s390",
 	"riscv64":     "elf64-littleriscv",
 }
-
-func writeFile(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
-}
-
-func syncDir(path string) error { return syncFile(path) }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/cachefs"
 	"compatbuild/internal/driver"
 	"compatbuild/internal/sysroot"
 )
@@ -117,25 +118,16 @@ func EnsureHost(ctx context.Context, cacheRoot string, glibc abidb.Version) (str
 	if err != nil {
 		return "", fmt.Errorf("building the dlopen host for glibc %s: %v; a working C compiler (gcc or clang, or $CC) is needed to verify shared libraries", glibc, err)
 	}
-	if err := syncFile(out); err != nil {
+	if err := cachefs.Sync(out); err != nil {
 		return "", fmt.Errorf("building the dlopen host for glibc %s: %v", glibc, err)
 	}
 	if err := os.Rename(out, final); err != nil {
 		return "", fmt.Errorf("installing the dlopen host %s: %v", final, err)
 	}
-	if err := syncFile(cacheRoot); err != nil {
+	if err := cachefs.Sync(cacheRoot); err != nil {
 		return "", fmt.Errorf("installing the dlopen host %s: %v", final, err)
 	}
 	return final, nil
-}
-
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
 }
 
 // lastLine returns the last non-empty line of s.
