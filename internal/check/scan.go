@@ -49,7 +49,7 @@ func Paths(paths []string, target abidb.Version) *Report {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			walkErrs = append(walkErrs, &FileReport{Path: p, Status: StatusError, Error: err.Error()})
+			walkErrs = append(walkErrs, &FileReport{Path: p, Status: StatusError, Error: pathError(err)})
 			continue
 		}
 		if !st.IsDir() {
@@ -58,7 +58,7 @@ func Paths(paths []string, target abidb.Version) *Report {
 		}
 		filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				walkErrs = append(walkErrs, &FileReport{Path: path, Status: StatusError, Error: err.Error()})
+				walkErrs = append(walkErrs, &FileReport{Path: path, Status: StatusError, Error: pathError(err)})
 				return nil
 			}
 			if d.Type().IsRegular() {
@@ -96,6 +96,16 @@ func Paths(paths []string, target abidb.Version) *Report {
 		rep.add(r)
 	}
 	return rep
+}
+
+// pathError says what went wrong with a path without repeating the
+// operation's name ("stat"), since reports already name the path.
+func pathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Path + ": " + pe.Err.Error()
+	}
+	return err.Error()
 }
 
 func checkFile(path string, target abidb.Version) *FileReport {

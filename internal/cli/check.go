@@ -2,6 +2,7 @@ package cli
 
 import (
 	"io"
+	"strings"
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/check"
@@ -41,6 +42,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "check needs at least one file or directory; see 'compatbuild check --help'")
 	}
 	rep := check.Paths(fs.Args(), target)
+	if rep.Totals.Files == 0 {
+		// Nothing checked is no pass: a CI gate pointed at the wrong
+		// directory must not go green.
+		return fail(stderr, "check: no ELF executable or shared library found in %s", strings.Join(fs.Args(), ", "))
+	}
 	if *asJSON {
 		if err := rep.WriteJSON(stdout); err != nil {
 			return fail(stderr, "writing JSON: %v", err)

@@ -85,3 +85,16 @@ func TestExplain(t *testing.T) {
 		t.Errorf("unknown symbol: exit %d %q", code, stderr)
 	}
 }
+
+func TestCheckWithNoELFIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "README"), []byte("text"), 0o644)
+	code, out, stderr := run("check", "--glibc", "2.17", dir)
+	if code != ExitUsage || out != "" || !strings.Contains(stderr, "no ELF executable or shared library found in "+dir) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	code, out, _ = run("check", filepath.Join(dir, "missing"))
+	if code != ExitUsage || !strings.Contains(out, "ERROR  "+filepath.Join(dir, "missing")+": no such file or directory") {
+		t.Errorf("missing path: exit %d\n%s", code, out)
+	}
+}

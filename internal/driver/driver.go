@@ -105,7 +105,7 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 		return 0, execCompiler(compiler, append(opt.Compiler[1:], args...))
 	}
 	if inv.static != "" {
-		return 2, errorf("%s is not supported: a static program carries the host's glibc %s code inside (and its dlopen/NSS still need that exact glibc at run time), so it is no old-glibc build. Drop %s: compatbuild's dynamic link loads on glibc %s; add -static-libgcc -static-libstdc++ to embed the compiler runtimes, or use musl for a fully static binary", inv.static, "2.36", inv.static, opt.Glibc)
+		return 2, errorf("%s is not supported: a static program carries this machine's glibc code inside (and its dlopen/NSS still need that exact glibc at run time), so it is no old-glibc build. Drop %s: compatbuild's dynamic link loads on glibc %s; add -static-libgcc -static-libstdc++ to embed the compiler runtimes, or use musl for a fully static binary", inv.static, inv.static, opt.Glibc)
 	}
 	if inv.m32 {
 		return 2, errorf("-m32/-mx32: compatbuild cc links x86_64 only for now; build 32-bit code on a 32-bit toolchain")
