@@ -222,7 +222,7 @@ func TestCdylibLoadsOnGlibc231(t *testing.T) {
 func TestBinaryWithBuildScriptRunsOnGlibc231(t *testing.T) {
 	dir := crate(t, "args-bin")
 	args := []string{"one", "two words"}
-	const want = "args: [\"one\", \"two words\"]\nthreads: [0, 55, 210]\nnative: 1\nmacro: made by a proc-macro\n"
+	const want = "args: [\"one\", \"two words\"]\nthreads: [0, 55, 210]\nnative: 1\nmacro: made by a proc-macro\npanics unwound: main true, thread true\n"
 
 	plainCargo(t, dir, "build", "--release", "--offline")
 	res := onDebian11(t, filepath.Join(dir, "target", "release", "args-bin"), verify.Options{Args: args})

@@ -1,5 +1,6 @@
 //! A program that prints its arguments, spawns threads, calls C code built
-//! by its build script and uses a proc-macro (built for the host).
+//! by its build script, uses a proc-macro (built for the host) and unwinds
+//! panics (in main and in a thread) on the old glibc.
 
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int};
@@ -20,4 +21,17 @@ fn main() {
     let root = CString::new("/").unwrap();
     println!("native: {}", unsafe { native_check(root.as_ptr()) });
     println!("macro: {}", args_macro::greeting!());
+    std::panic::set_hook(Box::new(|_| {}));
+    let depth = args.len();
+    let in_main = std::panic::catch_unwind(move || unwind_from(depth + 3)).is_err();
+    let in_thread = thread::spawn(move || unwind_from(depth + 5)).join().is_err();
+    println!("panics unwound: main {}, thread {}", in_main, in_thread);
+}
+
+fn unwind_from(depth: usize) -> usize {
+    let keep = vec![depth; 4];
+    if depth == 0 {
+        panic!("deep");
+    }
+    unwind_from(depth - 1) + keep.len()
 }
