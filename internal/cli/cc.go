@@ -82,6 +82,7 @@ func runCompiler(cxx bool, args []string, stdout, stderr io.Writer) int {
 	}
 	code, err := driver.Run(context.Background(), driver.Options{
 		Glibc: glibc, Compiler: driver.DefaultCompiler(cxx), Stdout: stdout, Stderr: stderr,
+		OwnProcess: true,
 	}, rest)
 	if err != nil {
 		fmt.Fprintf(stderr, "compatbuild: %v\n", err)
