@@ -105,8 +105,14 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	}
 	inv := parseArgs(args)
 	if inv.compileOnly || !inv.hasInputs {
-		// Nothing is linked: be the compiler, with no overhead after exec.
-		return 0, execCompiler(compiler, append(opt.Compiler[1:], args...))
+		// Nothing is linked. A wrapper process becomes the compiler, with
+		// no overhead after exec; a library caller gets a child process.
+		if opt.OwnProcess {
+			return 0, execCompiler(compiler, append(opt.Compiler[1:], args...))
+		}
+		code, diag, err := runLink(ctx, compiler, append(slices.Clip(opt.Compiler[1:]), args...), opt.Stdout)
+		opt.Stderr.Write(diag)
+		return code, err
 	}
 	if inv.static != "" {
 		return 2, errorf("%s is not supported: a static program carries this machine's glibc code inside (and its dlopen/NSS still need that exact glibc at run time), so it is no old-glibc build. Drop %s: compatbuild's dynamic link loads on glibc %s; add -static-libgcc -static-libstdc++ to embed the compiler runtimes, or use musl for a fully static binary", inv.static, inv.static, opt.Glibc)
@@ -180,8 +186,8 @@ func allProcs(f func() error) error {
 	return f()
 }
 
-// runLink runs one link, holding back its diagnostics so that a link the
-// driver retries does not show the first attempt's errors.
+// runLink runs one compiler invocation, holding back its diagnostics so
+// that a link the driver retries does not show the first attempt's errors.
 func runLink(ctx context.Context, compiler string, args []string, stdout io.Writer) (int, []byte, error) {
 	var diag bytes.Buffer
 	cmd := exec.CommandContext(ctx, compiler, args...)

@@ -241,3 +241,16 @@ func TestMergedLibrariesWithoutFlags(t *testing.T) {
 		t.Errorf("under 2.31: %v\n%s", err, got)
 	}
 }
+
+// Called as a library (OwnProcess false), a compile-only invocation runs
+// the compiler as a child instead of replacing the caller's process.
+func TestCompileOnlyAsLibrary(t *testing.T) {
+	obj := filepath.Join(t.TempDir(), "p.o")
+	out, code := link(t, false, "2.17", "-c", "testdata/plugin.c", "-o", obj)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if info, err := os.Stat(obj); err != nil || info.Size() == 0 {
+		t.Errorf("no object written: %v", err)
+	}
+}
