@@ -33,25 +33,24 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-var (
-	bullseyeOnce sync.Once
-	bullseye     *runtimes.Runtime
-	bullseyeErr  error
-)
+// testRuntimes fetches each named runtime once per test binary.
+var testRuntimes sync.Map // name → func() (*runtimes.Runtime, error)
+
+func testRuntime(t *testing.T, name string) *runtimes.Runtime {
+	t.Helper()
+	get, _ := testRuntimes.LoadOrStore(name, sync.OnceValues(func() (*runtimes.Runtime, error) {
+		return runtimes.GetWithOptions(context.Background(), name, runtimes.Options{CacheDir: os.Getenv("COMPATBUILD_TEST_RUNTIMES")})
+	}))
+	rt, err := get.(func() (*runtimes.Runtime, error))()
+	if err != nil {
+		t.Fatalf("getting the %s runtime: %v", name, err)
+	}
+	return rt
+}
 
 // debian11 is Debian bullseye's glibc 2.31, the real old glibc every
 // artifact must run on.
-func debian11(t *testing.T) *runtimes.Runtime {
-	t.Helper()
-	bullseyeOnce.Do(func() {
-		bullseye, bullseyeErr = runtimes.GetWithOptions(context.Background(), "debian:11",
-			runtimes.Options{CacheDir: os.Getenv("COMPATBUILD_TEST_RUNTIMES")})
-	})
-	if bullseyeErr != nil {
-		t.Fatalf("getting the glibc 2.31 runtime: %v", bullseyeErr)
-	}
-	return bullseye
-}
+func debian11(t *testing.T) *runtimes.Runtime { return testRuntime(t, "debian:11") }
 
 // link runs the driver like `compatbuild cc --glibc target args...`.
 func link(t *testing.T, cxx bool, target string, args ...string) (stderr string, code int) {

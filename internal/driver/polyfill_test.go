@@ -16,14 +16,12 @@ package driver
 // libstdc++-dev), readelf, and apt access for the Debian 11 and 13 runtimes.
 
 import (
-	"context"
 	"debug/elf"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"compatbuild/internal/abidb"
@@ -31,26 +29,10 @@ import (
 	"compatbuild/internal/runtimes"
 )
 
-var (
-	trixieOnce sync.Once
-	trixie     *runtimes.Runtime
-	trixieErr  error
-)
-
 // debian13 is Debian trixie's glibc 2.41: it runs the builds that bind to
 // glibc's real functions, and shows the polyfilled builds keep working on a
 // new glibc.
-func debian13(t *testing.T) *runtimes.Runtime {
-	t.Helper()
-	trixieOnce.Do(func() {
-		trixie, trixieErr = runtimes.GetWithOptions(context.Background(), "debian:13",
-			runtimes.Options{CacheDir: os.Getenv("COMPATBUILD_TEST_RUNTIMES")})
-	})
-	if trixieErr != nil {
-		t.Fatalf("getting the glibc 2.41 runtime: %v", trixieErr)
-	}
-	return trixie
-}
+func debian13(t *testing.T) *runtimes.Runtime { return testRuntime(t, "debian:13") }
 
 // statFamily are the names that were libc_nonshared.a wrappers around
 // __xstat & co. before glibc 2.33 and real libc symbols since.
