@@ -1,7 +1,9 @@
 package abidb
 
 import (
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -288,5 +290,23 @@ func BenchmarkLoadAndNodeRelease(b *testing.B) {
 		if _, ok := db.NodeRelease("GLIBC_2.34"); !ok {
 			b.Fatal("no GLIBC_2.34")
 		}
+	}
+}
+
+// The recorded fingerprints are the data files' real SHA-256 sums: stale
+// ones would let a sysroot built from old data be reused.
+func TestFingerprintsAreCurrent(t *testing.T) {
+	for _, abi := range ABIs {
+		data, err := dataFS.ReadFile("data/" + abi + ".abidb.gz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Fingerprint(abi)
+		if want := fmt.Sprintf("%x", sha256.Sum256(data)); err != nil || got != want {
+			t.Errorf("Fingerprint(%s) = %q, %v; the data hashes to %s: run go generate ./internal/abidb", abi, got, err, want)
+		}
+	}
+	if _, err := Fingerprint("mips"); err == nil {
+		t.Error("Fingerprint(mips) succeeded")
 	}
 }

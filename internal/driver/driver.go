@@ -8,16 +8,13 @@
 package driver
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -36,7 +33,8 @@ type Options struct {
 	Stdout   io.Writer
 	Stderr   io.Writer
 	// OwnProcess says the process exists for this one invocation (the
-	// compatbuild-cc wrapper), so Run may tune the Go runtime for waiting.
+	// compatbuild-cc wrapper), so Run may replace it with the compiler for
+	// a call that links nothing.
 	OwnProcess bool
 }
 
@@ -80,12 +78,32 @@ func SysrootCompiler() []string {
 		return cc
 	}
 	for _, c := range []string{"gcc", "cc", "clang"} {
-		if _, err := exec.LookPath(c); err == nil {
-			return []string{c}
+		if path, err := lookPath(c); err == nil {
+			return []string{path}
 		}
 	}
 	return []string{"gcc"}
 }
+
+// lookPath is exec.LookPath remembered for the life of the process: a
+// link looks up the compiler more than once, and every lookup walks PATH.
+func lookPath(name string) (string, error) {
+	lookPaths.Lock()
+	defer lookPaths.Unlock()
+	if p, ok := lookPaths.found[name]; ok {
+		return p, nil
+	}
+	p, err := exec.LookPath(name)
+	if err == nil {
+		lookPaths.found[name] = p
+	}
+	return p, err
+}
+
+var lookPaths = struct {
+	sync.Mutex
+	found map[string]string
+}{found: map[string]string{}}
 
 func isWrapper(cmd string) bool {
 	base := filepath.Base(cmd)
@@ -99,7 +117,7 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if len(opt.Compiler) == 0 {
 		return 2, errorf("no compiler given: set CC (or CXX) to gcc or clang")
 	}
-	compiler, err := exec.LookPath(opt.Compiler[0])
+	compiler, err := lookPath(opt.Compiler[0])
 	if err != nil {
 		return 2, errorf("compiler %q not found: install gcc or clang, or set CC/CXX to one", opt.Compiler[0])
 	}
@@ -132,12 +150,6 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	}
 	full := append(slices.Clip(opt.Compiler[1:]), linkFlags(sr.Dir)...)
 	full = append(full, args...)
-	if opt.OwnProcess {
-		// From here the driver mostly waits for the compiler; with one P
-		// the runtime's idle threads do not spin meanwhile (measured:
-		// 0.8 ms of a 17 ms link). Building polyfills raises it again.
-		runtime.GOMAXPROCS(1)
-	}
 	code, diag, err := runLink(ctx, compiler, full, opt.Stdout)
 	if err != nil {
 		return 2, err
@@ -170,36 +182,20 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 // define before they were built (they are built on first need); true
 // means "link again".
 func addMissing(ctx context.Context, sr *sysroot.Sysroot, missing []string) (bool, error) {
-	if sr.PolyfillsBuilt() || !slices.ContainsFunc(missing, func(s string) bool { return slices.Contains(sr.Polyfills, s) }) {
+	if sr.PolyfillsBuilt() {
 		return false, nil
 	}
-	if err := allProcs(func() error { return sr.BuildPolyfills(ctx) }); err != nil {
+	polyfills, err := sr.Polyfills()
+	if err != nil {
+		return false, errorf("%v", err)
+	}
+	if !slices.ContainsFunc(missing, func(s string) bool { return slices.Contains(polyfills, s) }) {
+		return false, nil
+	}
+	if err := sr.BuildPolyfills(ctx); err != nil {
 		return false, errorf("building the polyfills for glibc %s: %v", sr.Glibc, err)
 	}
 	return true, nil
-}
-
-// allProcs runs f with every CPU available to the Go runtime.
-func allProcs(f func() error) error {
-	prev := runtime.GOMAXPROCS(runtime.NumCPU())
-	defer runtime.GOMAXPROCS(prev)
-	return f()
-}
-
-// runLink runs one compiler invocation, holding back its diagnostics so
-// that a link the driver retries does not show the first attempt's errors.
-func runLink(ctx context.Context, compiler string, args []string, stdout io.Writer) (int, []byte, error) {
-	var diag bytes.Buffer
-	cmd := exec.CommandContext(ctx, compiler, args...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, &diag
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) {
-			return 0, nil, errorf("running %s: %v", compiler, err)
-		}
-		return exit.ExitCode(), diag.Bytes(), nil
-	}
-	return 0, diag.Bytes(), nil
 }
 
 // undefinedSymbols lists the symbols a failed link reports as undefined

@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/cachefs"
@@ -46,10 +47,9 @@ type Spec struct {
 type Sysroot struct {
 	Spec
 	Dir string // holds the libraries, scripts, start files and archives
-	// Polyfills lists the symbols libcompat_polyfill.a defines.
-	Polyfills []string
-	// Libraries lists the glibc libraries (short names) present.
-	Libraries []string
+
+	polyfills []string // symbols libcompat_polyfill.a defines; see Polyfills
+	manifest  bool     // polyfills is set (from the build or the manifest)
 }
 
 // manifestName is written last; its presence marks a complete sysroot.
@@ -98,9 +98,11 @@ func Key(spec Spec) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:20], nil
 }
 
-// compilerIdentity names the compiler cheaply but precisely enough that an
-// upgraded compiler gets a new sysroot: resolved path, size, modification
-// time, and the extra arguments of the compiler command.
+// compilerIdentity names the compiler cheaply (it runs at every link) but
+// precisely enough that an upgraded or re-pointed compiler gets a new
+// sysroot: its path on PATH and the identity of the file it resolves to
+// (device, inode, size, modification time), and the extra arguments of the
+// compiler command.
 func compilerIdentity(cc []string) (string, error) {
 	if len(cc) == 0 || cc[0] == "" {
 		return "", errors.New("no C compiler: set CC to gcc or clang")
@@ -109,14 +111,15 @@ func compilerIdentity(cc []string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("C compiler %q not found: install gcc or clang, or set CC/CXX", cc[0])
 	}
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s %d %d %q", path, st.Size(), st.ModTime().UnixNano(), cc[1:]), nil
+	var dev, ino uint64
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		dev, ino = uint64(sys.Dev), sys.Ino
+	}
+	return fmt.Sprintf("%s %d:%d %d %d %q", path, dev, ino, st.Size(), st.ModTime().UnixNano(), cc[1:]), nil
 }
 
 // Ensure returns the sysroot for spec, building it into the cache if it is
@@ -179,16 +182,32 @@ type manifest struct {
 	Polyfills []string `json:"polyfills"`
 }
 
+// load returns the complete sysroot in dir. The manifest is written last,
+// so its presence is the mark of completeness; its content is read only
+// when a link needs it (Polyfills), which most links do not.
 func load(dir string, spec Spec) (*Sysroot, error) {
-	data, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if _, err := os.Stat(filepath.Join(dir, manifestName)); err != nil {
+		return nil, err
+	}
+	return &Sysroot{Spec: spec, Dir: dir}, nil
+}
+
+// Polyfills lists the symbols libcompat_polyfill.a defines at this target
+// (when built; see PolyfillsBuilt).
+func (s *Sysroot) Polyfills() ([]string, error) {
+	if s.manifest {
+		return s.polyfills, nil
+	}
+	data, err := os.ReadFile(filepath.Join(s.Dir, manifestName))
 	if err != nil {
 		return nil, err
 	}
 	var m manifest
 	if err := json.Unmarshal(data, &m); err != nil || m.Format != formatVersion {
-		return nil, fmt.Errorf("sysroot %s: bad manifest", dir)
+		return nil, fmt.Errorf("sysroot %s: bad manifest %s: remove the directory to rebuild it", s.Dir, manifestName)
 	}
-	return &Sysroot{Spec: spec, Dir: dir, Polyfills: m.Polyfills, Libraries: m.Libraries}, nil
+	s.polyfills, s.manifest = m.Polyfills, true
+	return s.polyfills, nil
 }
 
 // build writes the sysroot into tmp; scripts refer to files by their final
@@ -239,7 +258,7 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err := cachefs.WriteFile(filepath.Join(tmp, manifestName), append(data, '\n'), 0o644); err != nil {
 		return nil, err
 	}
-	return &Sysroot{Spec: spec, Polyfills: m.Polyfills, Libraries: libs}, nil
+	return &Sysroot{Spec: spec, polyfills: m.Polyfills, manifest: true}, nil
 }
 
 func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.Target {
@@ -324,7 +343,7 @@ func withoutLibcSymbols(db *abidb.DB, desc stubs.Library, target abidb.Version) 
 // PolyfillsBuilt reports whether libcompat_polyfill.a holds its members
 // (or has none to hold at this target).
 func (s *Sysroot) PolyfillsBuilt() bool {
-	if len(s.Polyfills) == 0 {
+	if syms, err := s.Polyfills(); err == nil && len(syms) == 0 {
 		return true
 	}
 	f, err := os.Open(filepath.Join(s.Dir, libcompat.PolyfillName))
