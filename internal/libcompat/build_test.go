@@ -324,7 +324,7 @@ func TestDefaultHas(t *testing.T) {
 	if !reflect.DeepEqual(symbolsOf(got), symbolsOf(want)) {
 		t.Errorf("IntroducedIn-based selection %v, hand-written %v", symbolsOf(got), symbolsOf(want))
 	}
-	if len(PolyfillSymbols()) != len(polyfills) {
+	if len(PolyfillSymbols()) != len(polyfills()) {
 		t.Error("PolyfillSymbols incomplete")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"debug/elf"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // archInfo describes what differs per architecture. The C sources under
@@ -60,7 +61,9 @@ func (p polyfill) object() object {
 	return object{member: strings.TrimLeft(p.symbol, "_"), src: "polyfill/" + p.src, symbols: []string{p.symbol}}
 }
 
-var polyfills = func() []polyfill {
+// polyfills is built on first use: package initialisation runs in every
+// compatbuild process, most of which never look at it.
+var polyfills = sync.OnceValue(func() []polyfill {
 	v := MustVersion
 	list := []polyfill{
 		{"fcntl64", "fcntl64.c", v("2.28")},
@@ -92,7 +95,7 @@ var polyfills = func() []polyfill {
 		list = append(list, polyfill{"__isoc23_" + f, "isoc23_scanf.c", v("2.38")})
 	}
 	return list
-}()
+})
 
 // statFamily are the pre-2.33 libc_nonshared.a wrappers (src/common/nonshared/stat.c).
 var statFamily = []string{"stat", "fstat", "lstat", "fstatat", "stat64", "fstat64", "lstat64", "fstatat64", "mknod", "mknodat"}
@@ -121,7 +124,7 @@ func nonsharedObjects(v Version) []object {
 // sorted.
 func PolyfillSymbols() []string {
 	var out []string
-	for _, p := range polyfills {
+	for _, p := range polyfills() {
 		out = append(out, p.symbol)
 	}
 	sort.Strings(out)
@@ -132,7 +135,7 @@ func PolyfillSymbols() []string {
 // for the symbols this package polyfills or places in libc_nonshared.a.
 // It backs Target.Has when the caller supplies none.
 func IntroducedIn(sym string) (Version, bool) {
-	for _, p := range polyfills {
+	for _, p := range polyfills() {
 		if p.symbol == sym {
 			return p.since, true
 		}
@@ -157,7 +160,7 @@ func selectObjects(v Version, has func(string) bool) (nonshared, polyfill []obje
 			defined[s] = true
 		}
 	}
-	for _, p := range polyfills {
+	for _, p := range polyfills() {
 		if has(p.symbol) || defined[p.symbol] {
 			continue
 		}

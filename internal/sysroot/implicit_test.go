@@ -66,7 +66,7 @@ func definedNames(t *testing.T, path string) map[string]bool {
 }
 
 // The implicit stubs of the merged libraries sit in front of libc.so.6 in
-// libc.so and are processed once, when ld reaches them. That is right only
+// libc.so, outside its group, and are processed once, when ld reaches them. That is right only
 // if (1) they define nothing libc.so.6 defines, so no binding changes, and
 // (2) nothing linked later in the group (libc_nonshared.a, the polyfills)
 // needs them: every reference of those archives resolves in libc.so.6 or
@@ -104,9 +104,7 @@ func TestImplicitMergedLibraries(t *testing.T) {
 				}
 			}
 			script, _ := os.ReadFile(filepath.Join(sr.Dir, "libc.so"))
-			if !strings.Contains(string(script), "GROUP ( AS_NEEDED ( "+filepath.Join(sr.Dir, implicitDirName, "libpthread.so.0")) {
-				t.Errorf("libc.so does not offer the implicit libraries first:\n%s", script)
-			}
+			checkLibcScriptOrder(t, string(script), sr.Dir, true)
 			linkerDefined := map[string]bool{"_GLOBAL_OFFSET_TABLE_": true, "__dso_handle": true, "_init": true, "_fini": true,
 				"__init_array_start": true, "__init_array_end": true, "__preinit_array_start": true, "__preinit_array_end": true,
 				"__fini_array_start": true, "__fini_array_end": true, "_DYNAMIC": true}
@@ -152,4 +150,42 @@ func inArchive(members map[string][]byte, name string) bool {
 		}
 	}
 	return false
+}
+
+// checkLibcScriptOrder checks libc.so's shape: the implicit libraries (when
+// the target has them) as-needed before the group, so ld looks at them once
+// while its symbol table is small; the group; then the loader, as-needed
+// and outside the group, so ld's second pass over the group does not copy
+// the symbol table for it again.
+func checkLibcScriptOrder(t *testing.T, script, dir string, implicit bool) {
+	t.Helper()
+	implicitAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+filepath.Join(dir, implicitDirName, "libpthread.so.0"))
+	groupAt := strings.Index(script, "\nGROUP ( "+filepath.Join(dir, "libc.so.6")+" ")
+	loaderAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+filepath.Join(dir, "ld-linux-x86-64.so.2")+" ) )")
+	switch {
+	case groupAt < 0 || loaderAt < groupAt:
+		t.Errorf("libc.so: want the group, then the loader as-needed after it:\n%s", script)
+	case implicit && (implicitAt < 0 || implicitAt > groupAt):
+		t.Errorf("libc.so does not offer the implicit libraries first, outside the group:\n%s", script)
+	case !implicit && implicitAt >= 0:
+		t.Errorf("libc.so offers implicit libraries at a target that merged them:\n%s", script)
+	}
+	if strings.Count(script, "AS_NEEDED") != map[bool]int{true: 2, false: 1}[implicit] {
+		t.Errorf("libc.so: unexpected AS_NEEDED lists:\n%s", script)
+	}
+}
+
+// From 2.34 on there is nothing implicit to offer; the loader still
+// follows the group.
+func TestLibcScriptAt234(t *testing.T) {
+	spec := Spec{Arch: "x86_64", Glibc: abidb.MustParseVersion("2.34"), CC: []string{"gcc"}}
+	sr, err := EnsureIn(context.Background(), t.TempDir(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(filepath.Join(sr.Dir, "libc.so"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLibcScriptOrder(t, string(script), sr.Dir, false)
 }
