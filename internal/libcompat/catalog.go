@@ -148,6 +148,21 @@ func IntroducedIn(sym string) (Version, bool) {
 	return Version{}, false
 }
 
+// ArchiveSymbols lists, sorted, the symbols libc_nonshared.a and
+// libcompat_polyfill.a define for t, without building anything.
+func ArchiveSymbols(t Target) (nonshared, polyfill []string) {
+	ns, pf := selectObjects(t.Glibc, t.has())
+	for _, o := range ns {
+		nonshared = append(nonshared, o.symbols...)
+	}
+	for _, o := range pf {
+		polyfill = append(polyfill, o.symbols...)
+	}
+	sort.Strings(nonshared)
+	sort.Strings(polyfill)
+	return nonshared, polyfill
+}
+
 // selectObjects decides the members of libc_nonshared.a and
 // libcompat_polyfill.a for release v: a polyfill for each symbol the target
 // lacks, unless libc_nonshared.a already defines it (as it does the stat

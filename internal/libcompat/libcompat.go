@@ -65,6 +65,17 @@ type Target struct {
 	Has func(symbol string) bool
 }
 
+// has is t.Has, or the catalog's own knowledge (IntroducedIn) without it.
+func (t Target) has() func(string) bool {
+	if t.Has != nil {
+		return t.Has
+	}
+	return func(sym string) bool {
+		v, ok := IntroducedIn(sym)
+		return !ok || t.Glibc.AtLeast(v)
+	}
+}
+
 // Output file names, inside the directory given to Build.
 const (
 	Crt1Name      = "crt1.o"
@@ -150,13 +161,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if _, err := exec.LookPath(cc[0]); err != nil {
 		return nil, fmt.Errorf("libcompat: C compiler %q not found; set CC to a working gcc or clang", cc[0])
 	}
-	has := t.Has
-	if has == nil {
-		has = func(sym string) bool {
-			v, ok := IntroducedIn(sym)
-			return !ok || t.Glibc.AtLeast(v)
-		}
-	}
+	has := t.has()
 
 	work, err := os.MkdirTemp("", "libcompat-")
 	if err != nil {

@@ -6,11 +6,13 @@ import (
 	"debug/elf"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/libcompat"
 )
 
 // arMembers returns the object files of an ar archive.
@@ -154,17 +156,18 @@ func inArchive(members map[string][]byte, name string) bool {
 
 // checkLibcScriptOrder checks libc.so's shape: the implicit libraries (when
 // the target has them) as-needed before the group, so ld looks at them once
-// while its symbol table is small; the group; then the loader, as-needed
-// and outside the group, so ld's second pass over the group does not copy
-// the symbol table for it again.
+// while its symbol table is small; the group, archives before libc.so.6, so
+// libc.so.6 is judged with every reference known; then the loader,
+// as-needed and outside the group, so ld's second pass over the group does
+// not copy the symbol table for it again.
 func checkLibcScriptOrder(t *testing.T, script, dir string, implicit bool) {
 	t.Helper()
 	implicitAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+filepath.Join(dir, implicitDirName, "libpthread.so.0"))
-	groupAt := strings.Index(script, "\nGROUP ( "+filepath.Join(dir, "libc.so.6")+" ")
+	groupAt := strings.Index(script, "\nGROUP ( "+filepath.Join(dir, libcompat.PolyfillName)+" "+filepath.Join(dir, libcompat.NonsharedName)+" "+filepath.Join(dir, "libc.so.6")+" )")
 	loaderAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+filepath.Join(dir, "ld-linux-x86-64.so.2")+" ) )")
 	switch {
 	case groupAt < 0 || loaderAt < groupAt:
-		t.Errorf("libc.so: want the group, then the loader as-needed after it:\n%s", script)
+		t.Errorf("libc.so: want the group (archives, then libc.so.6), then the loader as-needed after it:\n%s", script)
 	case implicit && (implicitAt < 0 || implicitAt > groupAt):
 		t.Errorf("libc.so does not offer the implicit libraries first, outside the group:\n%s", script)
 	case !implicit && implicitAt >= 0:
@@ -188,4 +191,37 @@ func TestLibcScriptAt234(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkLibcScriptOrder(t, string(script), sr.Dir, false)
+}
+
+// libc.so lists libc_nonshared.a and the polyfills before the libraries,
+// where glibc lists them after libc.so.6. That binds the same only if the
+// archives define no symbol that one of the libraries exports as a default
+// version (one a new link could bind): true at every release, or a
+// reference would move from the library to the archive.
+func TestArchivesBindLikeGlibc(t *testing.T) {
+	db := abidb.MustLoad("x86_64")
+	for _, target := range db.Releases() {
+		if target.Less(abidb.MustParseVersion("2.17")) {
+			continue
+		}
+		nonshared, polyfill := libcompat.ArchiveSymbols(libcompatTarget(db, target, "x86_64"))
+		if len(nonshared) == 0 {
+			t.Fatalf("%s: libc_nonshared.a defines nothing", target)
+		}
+		offered := []string{"libc", "ld"}
+		if target.Less(v234) {
+			offered = append(offered, MergedIn234...)
+		}
+		for _, lib := range offered {
+			exports, err := db.Exports(lib, target)
+			if err != nil {
+				t.Fatalf("%s %s: %v", target, lib, err)
+			}
+			for _, sv := range exports {
+				if sv.Default && (slices.Contains(nonshared, sv.Name) || slices.Contains(polyfill, sv.Name)) {
+					t.Errorf("glibc %s: the archives define %s, which %s exports as %s@@%s", target, sv.Name, db.Soname(lib), sv.Name, sv.Node)
+				}
+			}
+		}
+	}
 }

@@ -34,7 +34,7 @@ import (
 
 // formatVersion changes whenever the layout or content rules change, so
 // old cache entries are never reused by a newer compatbuild.
-const formatVersion = "sysroot-6"
+const formatVersion = "sysroot-7"
 
 // Spec says which sysroot to build.
 type Spec struct {
@@ -406,15 +406,18 @@ func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string
 		}
 		implicit = "INPUT ( AS_NEEDED ( " + strings.Join(paths, " ") + " ) )\n"
 	}
-	// Unlike glibc's own libc.so, the loader is offered after the group,
-	// not inside it: ld passes over a group twice whenever an archive
-	// member it pulls adds undefined symbols (the csu and stat wrappers of
-	// old targets do), and each pass over an as-needed library copies the
-	// whole symbol table (about 1 ms per link). Everything that can
-	// reference the loader (the program, libc_nonshared.a, the polyfills)
-	// comes before it, so it binds the same.
+	// Unlike glibc's own libc.so, the archives come before libc.so.6 and
+	// the loader after the group. ld passes over a group again whenever an
+	// archive member it pulls adds undefined symbols (the csu and stat
+	// wrappers of old targets do), and each look at an as-needed library
+	// (under gcc's --as-needed, libc.so.6 is one) copies the whole symbol
+	// table: with the archives first, libc.so.6 is judged once, with every
+	// reference known; with the loader outside, it is looked at once, after
+	// everything that can reference it. The archives define nothing that
+	// these libraries export as a default version
+	// (TestArchivesBindLikeGlibc), so no binding changes.
 	out["libc.so"] = fmt.Sprintf("/* compatbuild: glibc %s libc for %s */\nOUTPUT_FORMAT(%s)\n%sGROUP ( %s %s %s )\nINPUT ( AS_NEEDED ( %s ) )\n",
-		target, db.ABI(), outputFormat[db.ABI()], implicit, path("libc.so.6"), path(libcompat.NonsharedName), path(libcompat.PolyfillName), path(db.Soname("ld")))
+		target, db.ABI(), outputFormat[db.ABI()], implicit, path(libcompat.PolyfillName), path(libcompat.NonsharedName), path("libc.so.6"), path(db.Soname("ld")))
 	for _, lib := range libs {
 		if lib == "libc" || lib == "ld" {
 			continue
