@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"compatbuild/internal/abidb"
@@ -273,74 +274,71 @@ func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.
 }
 
 // writeStubs writes the stub of every library, and below 2.34 the
-// trimmed implicit stubs of the merged libraries, in parallel.
+// trimmed implicit stubs of the merged libraries, one goroutine per
+// library.
 func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target abidb.Version, dir string) error {
-	type job struct {
-		lib     string
-		trimmed bool
-	}
-	var jobs []job
-	for _, lib := range libs {
-		jobs = append(jobs, job{lib, false})
-		if target.Less(v234) && slices.Contains(MergedIn234, lib) {
-			jobs = append(jobs, job{lib, true})
-		}
-	}
-	if target.Less(v234) {
+	implicit := target.Less(v234)
+	if implicit {
 		if err := os.Mkdir(filepath.Join(dir, implicitDirName), 0o755); err != nil {
 			return err
 		}
 	}
-	errs := make(chan error, len(jobs))
-	for _, j := range jobs {
+	// What libc.so.6 exports, computed once for all the trimmed stubs.
+	libcNames := sync.OnceValues(func() (map[string]bool, error) {
+		exports, err := db.Exports("libc", target)
+		names := make(map[string]bool, len(exports))
+		for _, sv := range exports {
+			names[sv.Name] = true
+		}
+		return names, err
+	})
+	write := func(name string, desc stubs.Library) error {
+		data, err := stubs.Build(arch, desc)
+		if err != nil {
+			return err
+		}
+		return cachefs.WriteFile(filepath.Join(dir, name), data, 0o644)
+	}
+	errs := make(chan error, len(libs))
+	for _, lib := range libs {
 		go func() {
-			desc, err := StubLibrary(db, j.lib, target)
-			name := desc.Soname
-			if err == nil && j.trimmed {
-				desc, err = withoutLibcSymbols(db, desc, target)
-				name = filepath.Join(implicitDirName, desc.Soname)
-			}
+			desc, err := StubLibrary(db, lib, target)
 			if err == nil {
-				var data []byte
-				if data, err = stubs.Build(arch, desc); err == nil {
-					err = cachefs.WriteFile(filepath.Join(dir, name), data, 0o644)
+				err = write(desc.Soname, desc)
+			}
+			if err == nil && implicit && slices.Contains(MergedIn234, lib) {
+				var inLibc map[string]bool
+				if inLibc, err = libcNames(); err == nil {
+					err = write(filepath.Join(implicitDirName, desc.Soname), withoutNames(desc, inLibc))
 				}
 			}
 			errs <- err
 		}()
 	}
 	var first error
-	for range jobs {
+	for range libs {
 		if err := <-errs; err != nil && first == nil {
 			first = err
 		}
 	}
-	if first == nil && target.Less(v234) {
+	if first == nil && implicit {
 		first = cachefs.Sync(filepath.Join(dir, implicitDirName))
 	}
 	return first
 }
 
-// withoutLibcSymbols drops from desc every symbol name libc.so.6 also
-// exports at target, so that placing the result before libc.so.6 binds
-// nothing differently.
-func withoutLibcSymbols(db *abidb.DB, desc stubs.Library, target abidb.Version) (stubs.Library, error) {
-	libc, err := db.Exports("libc", target)
-	if err != nil {
-		return desc, err
-	}
-	inLibc := map[string]bool{}
-	for _, sv := range libc {
-		inLibc[sv.Name] = true
-	}
+// withoutNames returns desc without the symbols named in drop: with
+// libc.so.6's names dropped, a stub placed before libc.so.6 binds nothing
+// differently.
+func withoutNames(desc stubs.Library, drop map[string]bool) stubs.Library {
 	var keep []stubs.Symbol
 	for _, sym := range desc.Symbols {
-		if !inLibc[sym.Name] {
+		if !drop[sym.Name] {
 			keep = append(keep, sym)
 		}
 	}
 	desc.Symbols = keep
-	return desc, nil
+	return desc
 }
 
 // PolyfillsBuilt reports whether libcompat_polyfill.a holds its members
