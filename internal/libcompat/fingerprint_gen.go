@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "8323eb45e059167e75062874f93619d1b30aaacb431525ced0b1aab050cd9731"
+const sourcesFingerprint = "15c1359169ee1331377b01e060b28cd1f12389dfeb5a5500e248be3fefa8732f"

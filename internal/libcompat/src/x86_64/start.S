@@ -1,5 +1,6 @@
-/* Program entry point for x86_64 executables (crt1.o and, with
- * COMPAT_PIC, Scrt1.o for position-independent executables).
+/* Program entry point for x86_64 executables: Scrt1.o, and crt1.o too.
+ * The code is position independent, which a non-PIE executable links as
+ * well (ld resolves the GOT references at link time).
  *
  * Two calling conventions of __libc_start_main exist, chosen by the target
  * glibc release (the Go side defines COMPAT_CSU_START for targets < 2.34):
@@ -41,22 +42,13 @@ _start:
 	pushq	%rax                /* filler, keeps the alignment after the next push */
 	pushq	%rsp                /* stack_end, 7th argument */
 #if defined(COMPAT_CSU_START)
-# if defined(COMPAT_PIC)
 	movq	__libc_csu_fini@GOTPCREL(%rip), %r8
 	movq	__libc_csu_init@GOTPCREL(%rip), %rcx
-# else
-	movq	$__libc_csu_fini, %r8
-	movq	$__libc_csu_init, %rcx
-# endif
 #else
 	xorl	%r8d, %r8d          /* fini = NULL */
 	xorl	%ecx, %ecx          /* init = NULL */
 #endif
-#if defined(COMPAT_PIC)
 	movq	main@GOTPCREL(%rip), %rdi
-#else
-	movq	$main, %rdi
-#endif
 	call	*__libc_start_main@GOTPCREL(%rip)
 	hlt                         /* __libc_start_main never returns */
 	.cfi_endproc
