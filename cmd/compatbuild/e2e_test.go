@@ -318,3 +318,40 @@ func TestClangAsTheCompiler(t *testing.T) {
 		t.Errorf("clang-built app under 2.31 printed %q", got)
 	}
 }
+
+// The sysroot's linker scripts and start files work with every linker gcc
+// can drive, for non-PIE executables (crt1.o) as for PIE ones, and the
+// driver copes with being started with stdin closed, as some build tools
+// do.
+func TestLinkersAndExecutableModes(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		mark  []string // readelf arguments and a line of output that shows the linker or mode
+	}{
+		{"bfd-no-pie", []string{"-fno-pie", "-no-pie"}, []string{"-h", "EXEC (Executable file)"}},
+		{"gold", []string{"-fuse-ld=gold"}, []string{"-n", "Version: gold"}},
+		{"lld", []string{"-fuse-ld=lld"}, []string{"-p", ".comment", "LLD"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyDir(t, "make")
+			args := append([]string{"cc", "--glibc", "2.17", "-O2"}, tc.flags...)
+			args = append(args, "main.c", "counter.c", "-o", "app")
+			sh := exec.Command("/bin/sh", "-c", `exec "$@" <&-`, "sh", compatbuild)
+			sh.Args = append(sh.Args, args...)
+			sh.Dir = dir
+			if out, err := sh.CombinedOutput(); err != nil {
+				t.Fatalf("%v: %v\n%s", args, err, out)
+			}
+			assertWithin(t, "2.17", filepath.Join(dir, "app"))
+			mark := tc.mark[len(tc.mark)-1]
+			out, _ := exec.Command("readelf", append(tc.mark[:len(tc.mark)-1:len(tc.mark)-1], filepath.Join(dir, "app"))...).CombinedOutput()
+			if !strings.Contains(string(out), mark) {
+				t.Errorf("readelf %v does not show %q: the link did not use the linker or mode asked for\n%s", tc.mark[:len(tc.mark)-1], mark, out)
+			}
+			if got := runOld(t, filepath.Join(dir, "app")); got != "counter 2\n" {
+				t.Errorf("under 2.31 printed %q", got)
+			}
+		})
+	}
+}

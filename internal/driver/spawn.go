@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"sync"
 	"syscall"
 )
 
@@ -87,19 +88,17 @@ func runLink(ctx context.Context, compiler string, args []string, stdout io.Writ
 // stdinFD is the descriptor the compiler gets as stdin: the driver's own,
 // or /dev/null when the driver was started with descriptor 0 closed.
 func stdinFD() uintptr {
-	if _, err := fcntlGetFD(0); err == nil {
+	if _, _, errno := syscall.Syscall(syscall.SYS_FCNTL, 0, syscall.F_GETFD, 0); errno == 0 {
 		return 0
 	}
-	if null, err := os.Open(os.DevNull); err == nil {
-		return null.Fd() // kept open until the process exits
+	if null := devNull(); null != nil {
+		return null.Fd()
 	}
 	return 0
 }
 
-func fcntlGetFD(fd uintptr) (uintptr, error) {
-	r, _, errno := syscall.Syscall(syscall.SYS_FCNTL, fd, syscall.F_GETFD, 0)
-	if errno != 0 {
-		return 0, errno
-	}
-	return r, nil
-}
+// devNull is opened once and kept for the life of the process.
+var devNull = sync.OnceValue(func() *os.File {
+	f, _ := os.Open(os.DevNull)
+	return f
+})
