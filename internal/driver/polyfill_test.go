@@ -95,6 +95,30 @@ reallocarray grow: contents kept
 reallocarray overflow: NULL, errno ENOMEM, old block intact
 reallocarray(NULL, SIZE_MAX, SIZE_MAX): NULL, errno ENOMEM
 `)},
+	{name: "fortify", syms: []string{"wcslcpy", "wcslcat", "memset_explicit", "__explicit_bzero_chk", "__strlcpy_chk",
+		"__strlcat_chk", "__wcslcpy_chk", "__wcslcat_chk", "__inet_pton_chk", "__inet_ntop_chk", "__memset_explicit_chk"},
+		want: fixed(`wcslcpy truncating: returns 11, buffer "hello"
+wcslcpy fitting: returns 2, buffer "hi"
+wcslcat truncating: returns 8, buffer "hiabc"
+wcslcat unterminated: returns 8, buffer untouched
+__wcslcpy_chk: returns 3, buffer "abc"
+__wcslcat_chk: returns 8, buffer "abcde"
+__strlcpy_chk: returns 11, buffer "hello w"
+__strlcat_chk full: returns 7, buffer "hello w"
+explicit_bzero, memset_explicit: 7a000000000000a9
+__inet_pton_chk v4: 1, 192.168.0.77
+__inet_pton_chk v6: 1, fe80::1:2
+__inet_pton_chk bad address: 0
+__inet_ntop_chk short buffer: ENOSPC
+__strlcpy_chk overflow: aborted
+__strlcat_chk overflow: aborted
+__wcslcpy_chk overflow: aborted
+__wcslcat_chk overflow: aborted
+__explicit_bzero_chk overflow: aborted
+__memset_explicit_chk overflow: aborted
+__inet_pton_chk overflow: aborted
+__inet_ntop_chk overflow: aborted
+`)},
 	{name: "random", syms: []string{"getrandom", "getentropy", "arc4random", "arc4random_buf", "arc4random_uniform"}, want: fixed(`getrandom: returns 2048, bytes random
 getrandom GRND_NONBLOCK: returns 2048, different from the first call
 getrandom 0 bytes: returns 0

@@ -83,6 +83,18 @@ var polyfills = sync.OnceValue(func() []polyfill {
 		{"memfd_create", "memfd_create.c", v("2.27")},
 		{"copy_file_range", "copy_file_range.c", v("2.27")},
 		{"statx", "statx.c", v("2.28")},
+		{"wcslcpy", "wcslcpy.c", v("2.38")},
+		{"wcslcat", "wcslcpy.c", v("2.38")},
+		{"memset_explicit", "memset_explicit.c", v("2.43")},
+		// _FORTIFY_SOURCE's checking variants (fortify.c).
+		{"__explicit_bzero_chk", "fortify.c", v("2.25")},
+		{"__strlcpy_chk", "fortify.c", v("2.38")},
+		{"__strlcat_chk", "fortify.c", v("2.38")},
+		{"__wcslcpy_chk", "fortify.c", v("2.38")},
+		{"__wcslcat_chk", "fortify.c", v("2.38")},
+		{"__inet_pton_chk", "fortify.c", v("2.42")},
+		{"__inet_ntop_chk", "fortify.c", v("2.42")},
+		{"__memset_explicit_chk", "fortify.c", v("2.43")},
 	}
 	for _, f := range []string{"strtol", "strtoul", "strtoll", "strtoull", "strtoimax", "strtoumax",
 		"strtol_l", "strtoul_l", "strtoll_l", "strtoull_l",

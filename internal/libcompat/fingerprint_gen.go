@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "15c1359169ee1331377b01e060b28cd1f12389dfeb5a5500e248be3fefa8732f"
+const sourcesFingerprint = "dfe40c5687642457f14d5febb87b1437baf1b26072578f60b0e47dd076114963"

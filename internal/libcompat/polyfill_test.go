@@ -119,6 +119,77 @@ int main(void) {
 	CHECK(b[0] == 0xaa);
 	DONE();
 }`},
+	{"fortify", []string{"wcslcpy", "wcslcat", "memset_explicit", "__explicit_bzero_chk", "__strlcpy_chk", "__strlcat_chk",
+		"__wcslcpy_chk", "__wcslcat_chk", "__inet_pton_chk", "__inet_ntop_chk", "__memset_explicit_chk"}, nil, `
+#include <signal.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+size_t wcslcpy(wchar_t *, const wchar_t *, size_t);
+size_t wcslcat(wchar_t *, const wchar_t *, size_t);
+void *memset_explicit(void *, int, size_t);
+void __explicit_bzero_chk(void *, size_t, size_t);
+void *__memset_explicit_chk(void *, int, size_t, size_t);
+size_t __strlcpy_chk(char *, const char *, size_t, size_t);
+size_t __strlcat_chk(char *, const char *, size_t, size_t);
+size_t __wcslcpy_chk(wchar_t *, const wchar_t *, size_t, size_t);
+size_t __wcslcat_chk(wchar_t *, const wchar_t *, size_t, size_t);
+int __inet_pton_chk(int, const char *, void *, size_t);
+const char *__inet_ntop_chk(int, const void *, char *, socklen_t, size_t);
+/* aborts reports whether f() ends the process with SIGABRT (__chk_fail). */
+static int aborts(void (*f)(void)) {
+	pid_t pid = fork();
+	if (pid == 0) { close(2); f(); _exit(0); }
+	int st = 0;
+	waitpid(pid, &st, 0);
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
+}
+static char small[4];
+static wchar_t wsmall[4];
+static void over_strlcpy(void) { __strlcpy_chk(small, "abcdef", 8, sizeof small); }
+static void over_strlcat(void) { __strlcat_chk(small, "abcdef", 5, sizeof small); }
+static void over_wcslcpy(void) { __wcslcpy_chk(wsmall, L"abcdef", 5, 4); }
+static void over_wcslcat(void) { __wcslcat_chk(wsmall, L"abcdef", 8, 4); }
+static void over_bzero(void) { __explicit_bzero_chk(small, 5, sizeof small); }
+static void over_memset(void) { __memset_explicit_chk(small, 1, 5, sizeof small); }
+static void over_pton4(void) { __inet_pton_chk(AF_INET, "1.2.3.4", small, 3); }
+static void over_pton6(void) { __inet_pton_chk(AF_INET6, "::1", small, 15); }
+static void over_ntop(void) { char s[8]; __inet_ntop_chk(AF_INET, small, s, 16, sizeof s); }
+int main(void) {
+	wchar_t w[6];
+	CHECK(wcslcpy(w, L"hello world", 6) == 11 && wcscmp(w, L"hello") == 0);
+	CHECK(wcslcpy(w, L"hi", 6) == 2 && wcscmp(w, L"hi") == 0);
+	CHECK(wcslcat(w, L"abcdef", 6) == 8 && wcscmp(w, L"hiabc") == 0);
+	wmemset(w, L'x', 6);
+	CHECK(wcslcat(w, L"ab", 6) == 8 && w[5] == L'x');
+	CHECK(__wcslcpy_chk(w, L"abc", 6, 6) == 3 && wcscmp(w, L"abc") == 0);
+	CHECK(__wcslcat_chk(w, L"defgh", 6, 6) == 8 && wcscmp(w, L"abcde") == 0);
+	char b[8];
+	CHECK(__strlcpy_chk(b, "hello world", sizeof b, sizeof b) == 11 && strcmp(b, "hello w") == 0);
+	CHECK(__strlcpy_chk(b, "ab", 4, sizeof b) == 2 && strcmp(b, "ab") == 0);
+	CHECK(__strlcat_chk(b, "cdefghij", sizeof b, sizeof b) == 10 && strcmp(b, "abcdefg") == 0);
+	unsigned char z[16];
+	memset(z, 0xaa, sizeof z);
+	__explicit_bzero_chk(z + 2, 12, 14);
+	CHECK(z[1] == 0xaa && z[2] == 0 && z[13] == 0 && z[14] == 0xaa);
+	CHECK(memset_explicit(z, 7, 3) == z && z[0] == 7 && z[2] == 7 && z[3] == 0);
+	CHECK(__memset_explicit_chk(z, 9, 16, 16) == z && z[15] == 9);
+	unsigned char a4[4], a6[16];
+	CHECK(__inet_pton_chk(AF_INET, "192.168.0.77", a4, 4) == 1 && a4[0] == 192 && a4[3] == 77);
+	CHECK(__inet_pton_chk(AF_INET, "300.1.1.1", a4, 4) == 0);
+	CHECK(__inet_pton_chk(AF_INET6, "fe80::1", a6, sizeof a6) == 1 && a6[0] == 0xfe && a6[15] == 1);
+	errno = 0;
+	CHECK(__inet_pton_chk(99, "x", a6, sizeof a6) == -1 && errno == EAFNOSUPPORT);
+	char s[46];
+	CHECK(__inet_ntop_chk(AF_INET, a4, s, 16, sizeof s) == s && strcmp(s, "192.168.0.77") == 0);
+	CHECK(__inet_ntop_chk(AF_INET6, a6, s, sizeof s, sizeof s) == s && strcmp(s, "fe80::1") == 0);
+	errno = 0;
+	CHECK(__inet_ntop_chk(AF_INET, a4, s, 8, sizeof s) == NULL && errno == ENOSPC);
+	CHECK(aborts(over_strlcpy) && aborts(over_strlcat) && aborts(over_wcslcpy) && aborts(over_wcslcat));
+	CHECK(aborts(over_bzero) && aborts(over_memset) && aborts(over_pton4) && aborts(over_pton6) && aborts(over_ntop));
+	DONE();
+}`},
 	{"gettid", []string{"gettid"}, []string{"-D_GNU_SOURCE", "-pthread"}, `
 #include <unistd.h>
 #include <sys/syscall.h>

@@ -19,6 +19,7 @@ static __attribute__((unused)) const char *errname(int e)
 	case EIO: return "EIO";
 	case ENOENT: return "ENOENT";
 	case ENOMEM: return "ENOMEM";
+	case ENOSPC: return "ENOSPC";
 	case ENOSYS: return "ENOSYS";
 	case EPERM: return "EPERM";
 	case ERANGE: return "ERANGE";
