@@ -228,14 +228,29 @@ func TestCompileOnlyIsUntouched(t *testing.T) {
 	}
 }
 
-func TestPackRelativeRelocsDroppedBelow236(t *testing.T) {
+// Linker options whose output would need a GLIBC_ABI_* marker the target
+// lacks are dropped with a note, and the link loads on the target; at a
+// target that has the marker they pass through to the linker.
+func TestMarkerOptionsDroppedBelowTheirRelease(t *testing.T) {
 	dir := copyDir(t, "make")
-	out := mustCB(t, dir, "cc", "--glibc", "2.17", "-Wl,-z,pack-relative-relocs", "main.c", "counter.c", "-o", "app")
-	if !strings.Contains(out, "dropped -z pack-relative-relocs") {
-		t.Errorf("no note about the dropped flag: %q", out)
+	out := mustCB(t, dir, "cc", "--glibc", "2.17", "-Wl,-z,pack-relative-relocs", "-Wl,-z,mark-plt", "-z", "gnu2-tls-tag",
+		"main.c", "counter.c", "-o", "app")
+	for _, flag := range []string{"pack-relative-relocs", "mark-plt", "gnu2-tls-tag"} {
+		if !strings.Contains(out, "compatbuild: note: dropped -z "+flag+": ") {
+			t.Errorf("no note about dropping -z %s: %q", flag, out)
+		}
+	}
+	if strings.Contains(out, "ignored") {
+		t.Errorf("the linker saw a dropped option: %q", out)
 	}
 	if got := runOld(t, filepath.Join(dir, "app")); got != "counter 2\n" {
 		t.Errorf("printed %q", got)
+	}
+	// At 2.36 DT_RELR is fine: the flag reaches the linker, which packs
+	// the relocations (binutils 2.40 knows the option).
+	mustCB(t, dir, "cc", "--glibc", "2.36", "-Wl,-z,pack-relative-relocs", "main.c", "counter.c", "-o", "app236")
+	if out, _ := exec.Command("readelf", "-d", filepath.Join(dir, "app236")).CombinedOutput(); !strings.Contains(string(out), "RELR") {
+		t.Errorf("-z pack-relative-relocs did not reach the linker at 2.36:\n%s", out)
 	}
 }
 

@@ -26,7 +26,9 @@ same commands run when compatbuild is invoked as compatbuild-cc or
 compatbuild-c++ (a symlink), which is how build systems use it as CC/CXX.
 
 Refused: -static (glibc cannot be linked statically into an old-glibc
-build). Dropped with a note below 2.36: -z pack-relative-relocs.
+build). Dropped with a note where the target's loader lacks what they need:
+-z pack-relative-relocs below 2.36, -z mark-plt and -z gnu2-tls-tag below
+2.43.
 
 Examples:
   compatbuild cc --glibc 2.17 -O2 -shared -fPIC plugin.c -o libplugin.so

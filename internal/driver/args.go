@@ -57,11 +57,10 @@ func parseArgs(args []string) invocation {
 	return inv
 }
 
-// dropPackRelativeRelocs removes -z pack-relative-relocs in every spelling
-// (-Wl,-z,pack-relative-relocs; -Xlinker -z -Xlinker pack-relative-relocs;
-// -z pack-relative-relocs) and reports whether it found one.
-func dropPackRelativeRelocs(args []string) ([]string, bool) {
-	const flag = "pack-relative-relocs"
+// dropZOption removes the linker option -z flag in every spelling
+// (-Wl,-z,flag; -Wl,-zflag; -Xlinker -z -Xlinker flag; -z flag) and
+// reports whether it found one.
+func dropZOption(args []string, flag string) ([]string, bool) {
 	var out []string
 	dropped := false
 	for i := 0; i < len(args); i++ {
@@ -89,6 +88,8 @@ func dropPackRelativeRelocs(args []string) ([]string, bool) {
 			dropped = true
 		case a == "-z" && i+1 < len(args) && args[i+1] == flag:
 			i++
+			dropped = true
+		case a == "-z"+flag:
 			dropped = true
 		default:
 			out = append(out, a)

@@ -110,7 +110,18 @@ func isWrapper(cmd string) bool {
 	return strings.HasPrefix(base, "compatbuild-") || base == "compatbuild"
 }
 
-var v236 = abidb.MustParseVersion("2.36")
+// markerOptions are linker options whose output needs a symbol-less glibc
+// version node (GLIBC_ABI_*) that targets before since lack: the driver
+// drops them there, with a note, so the output loads.
+var markerOptions = []struct {
+	flag  string
+	since abidb.Version
+	why   string
+}{
+	{"pack-relative-relocs", abidb.MustParseVersion("2.36"), "DT_RELR needs glibc 2.36's ld.so (GLIBC_ABI_DT_RELR)"},
+	{"mark-plt", abidb.MustParseVersion("2.43"), "DT_X86_64_PLT tags need glibc 2.43's ld.so (GLIBC_ABI_DT_X86_64_PLT)"},
+	{"gnu2-tls-tag", abidb.MustParseVersion("2.43"), "it makes the output need GLIBC_ABI_GNU2_TLS, which glibc 2.43 introduced"},
+}
 
 // Run executes one compiler invocation and returns the exit code.
 func Run(ctx context.Context, opt Options, args []string) (int, error) {
@@ -138,10 +149,13 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if inv.m32 {
 		return 2, errorf("-m32/-mx32: compatbuild cc links x86_64 only for now; build 32-bit code on a 32-bit toolchain")
 	}
-	if opt.Glibc.Less(v236) {
+	for _, z := range markerOptions {
+		if !opt.Glibc.Less(z.since) {
+			continue
+		}
 		var dropped bool
-		if args, dropped = dropPackRelativeRelocs(args); dropped {
-			fmt.Fprintf(opt.Stderr, "compatbuild: note: dropped -z pack-relative-relocs: DT_RELR needs glibc 2.36's ld.so, the target is %s\n", opt.Glibc)
+		if args, dropped = dropZOption(args, z.flag); dropped {
+			fmt.Fprintf(opt.Stderr, "compatbuild: note: dropped -z %s: %s, the target is %s\n", z.flag, z.why, opt.Glibc)
 		}
 	}
 	sr, err := sysroot.Ensure(ctx, sysroot.Spec{Arch: "x86_64", Glibc: opt.Glibc, CC: SysrootCompiler()})
