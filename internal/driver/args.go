@@ -1,6 +1,9 @@
 package driver
 
-import "strings"
+import (
+	"os"
+	"strings"
+)
 
 // optionsWithValue are compiler options whose value is the next argument
 // when not attached ("-o out", "-I dir"). Knowing them keeps their values
@@ -18,6 +21,7 @@ var optionsWithValue = map[string]bool{
 // invocation is what the driver needs to know about a compiler command line.
 type invocation struct {
 	compileOnly bool   // -c, -S, -E or dependency-only: no link
+	dryRun      bool   // -###: the compiler prints its commands, runs none
 	hasInputs   bool   // any input file or library
 	output      string // -o value, "" for the default
 	static      string // "-static" or "-static-pie" if given
@@ -25,13 +29,33 @@ type invocation struct {
 	m32         bool
 }
 
+// maxResponseDepth bounds @file nesting, as a loop of files would
+// otherwise never end (gcc stops at 2000).
+const maxResponseDepth = 10
+
 func parseArgs(args []string) invocation {
 	var inv invocation
+	inv.scan(args, 0)
+	return inv
+}
+
+// scan reads args into inv. Response files (@file, which rustc and other
+// tools use for long command lines) are read in place, as the compiler
+// will; one that cannot be read is an input named "@file", as for gcc.
+func (inv *invocation) scan(args []string, depth int) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
+		case len(a) > 1 && a[0] == '@' && depth < maxResponseDepth:
+			if data, err := os.ReadFile(a[1:]); err == nil {
+				inv.scan(splitResponseFile(string(data)), depth+1)
+			} else {
+				inv.hasInputs = true
+			}
 		case a == "-c" || a == "-S" || a == "-E" || a == "-M" || a == "-MM" || a == "-fsyntax-only":
 			inv.compileOnly = true
+		case a == "-###":
+			inv.dryRun = true
 		case a == "-static" || a == "-static-pie":
 			inv.static = a
 		case a == "-shared":
@@ -54,7 +78,48 @@ func parseArgs(args []string) invocation {
 			inv.hasInputs = true
 		}
 	}
-	return inv
+}
+
+// splitResponseFile splits a response file the way gcc (libiberty's
+// buildargv) does: arguments are separated by white space; single and
+// double quotes group; a backslash takes the next character literally,
+// inside quotes too.
+func splitResponseFile(s string) []string {
+	var args []string
+	var cur strings.Builder
+	inArg, escaped := false, false
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case escaped:
+			cur.WriteByte(c)
+			escaped = false
+		case c == '\\':
+			escaped, inArg = true, true
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else {
+				cur.WriteByte(c)
+			}
+		case c == '\'' || c == '"':
+			quote, inArg = c, true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			if inArg {
+				args = append(args, cur.String())
+				cur.Reset()
+				inArg = false
+			}
+		default:
+			cur.WriteByte(c)
+			inArg = true
+		}
+	}
+	if inArg {
+		args = append(args, cur.String())
+	}
+	return args
 }
 
 // dropZOption removes the linker option -z flag in every spelling

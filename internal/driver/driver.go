@@ -185,9 +185,20 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 		explainUndefined(opt.Stderr, string(diag), opt.Glibc)
 		return code, nil
 	}
+	if inv.dryRun {
+		return 0, nil // -###: the commands are shown, nothing was linked
+	}
 	out := inv.output
 	if out == "" {
 		out = "a.out"
+	}
+	switch st, err := os.Stat(out); {
+	case os.IsNotExist(err):
+		// The link wrote nothing, as with -Wl,--version.
+		fmt.Fprintf(opt.Stderr, "compatbuild: note: the compiler wrote no %s, so there is nothing to check\n", out)
+		return 0, nil
+	case err == nil && !st.Mode().IsRegular():
+		return 0, nil // -o /dev/null: a link test, no artifact to check
 	}
 	return verify(ctx, opt, sr, compiler, full, out)
 }

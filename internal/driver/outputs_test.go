@@ -1,0 +1,55 @@
+package driver
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// What the driver checks after a link is the file the compiler wrote,
+// wherever the command line names it, and only that.
+func TestOutputsTheDriverChecks(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "p.c")
+	os.WriteFile(src, []byte("#include <sys/pidfd.h>\nint f(void) { return pidfd_open(1, 0); }\n"), 0o644)
+	hello := filepath.Join(dir, "hello.c")
+	os.WriteFile(hello, []byte("#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n"), 0o644)
+
+	t.Run("response file", func(t *testing.T) {
+		// The output named only inside @file is found and checked: a
+		// library that needs pidfd_open (2.36) fails for 2.17 and goes.
+		so := filepath.Join(dir, "lib p.so")
+		rsp := filepath.Join(dir, "link.rsp")
+		os.WriteFile(rsp, []byte("-shared -fPIC\n"+src+"\n-o '"+so+"'\n"), 0o644)
+		out, code := link(t, false, "2.17", "@"+rsp)
+		if code != 1 || !strings.Contains(out, "pidfd_open is undefined") {
+			t.Errorf("exit %d:\n%s", code, out)
+		}
+		if _, err := os.Stat(so); !os.IsNotExist(err) {
+			t.Error("the broken library was left behind")
+		}
+	})
+	t.Run("dry run", func(t *testing.T) {
+		exe := filepath.Join(dir, "dry")
+		out, code := link(t, false, "2.17", "-###", hello, "-o", exe)
+		if code != 0 || !strings.Contains(out, "compatbuild/sysroot/x86_64-glibc2.17-") {
+			t.Errorf("exit %d; the shown commands do not use the sysroot:\n%s", code, out)
+		}
+		if _, err := os.Stat(exe); !os.IsNotExist(err) {
+			t.Error("-### produced an output")
+		}
+	})
+	t.Run("dev null", func(t *testing.T) {
+		if out, code := link(t, false, "2.17", hello, "-o", os.DevNull); code != 0 {
+			t.Errorf("a link test to /dev/null failed (%d):\n%s", code, out)
+		}
+	})
+	t.Run("no output", func(t *testing.T) {
+		exe := filepath.Join(dir, "none")
+		out, code := link(t, false, "2.17", hello, "-Wl,--version", "-o", exe)
+		if code != 0 || !strings.Contains(out, "GNU ld") || !strings.Contains(out, "wrote no "+exe+", so there is nothing to check") {
+			t.Errorf("exit %d:\n%s", code, out)
+		}
+	})
+}
