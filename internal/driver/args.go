@@ -26,6 +26,7 @@ type invocation struct {
 	output      string // -o value, "" for the default
 	static      string // "-static" or "-static-pie" if given
 	shared      bool
+	profile     bool // -pg, -p: the executable starts with gcrt1.o
 	m32         bool
 }
 
@@ -60,6 +61,8 @@ func (inv *invocation) scan(args []string, depth int) {
 			inv.static = a
 		case a == "-shared":
 			inv.shared = true
+		case a == "-pg" || a == "-p" || a == "--profile":
+			inv.profile = true
 		case a == "-m32" || a == "-mx32":
 			inv.m32 = true
 		case a == "-o" && i+1 < len(args):

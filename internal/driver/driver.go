@@ -162,6 +162,11 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if err != nil {
 		return 2, errorf("preparing the glibc %s sysroot: %v", opt.Glibc, err)
 	}
+	if inv.profile && !inv.shared {
+		if err := sr.BuildProfilingStart(ctx); err != nil {
+			return 2, errorf("building gcrt1.o (for -pg) for glibc %s: %v", opt.Glibc, err)
+		}
+	}
 	full := append(slices.Clip(opt.Compiler[1:]), linkFlags(sr.Dir)...)
 	full = append(full, args...)
 	code, diag, err := runLink(ctx, compiler, full, opt.Stdout)

@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "dfe40c5687642457f14d5febb87b1437baf1b26072578f60b0e47dd076114963"
+const sourcesFingerprint = "4f3e3785320ec74b28bd8c6993591df4ebfb2124857bcc00076a2e4933b497f2"

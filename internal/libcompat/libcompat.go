@@ -4,7 +4,8 @@
 //
 //   - start files crt1.o, Scrt1.o, crti.o, crtn.o in the style of the target
 //     release (before 2.34: _start passes __libc_csu_init/__libc_csu_fini to
-//     __libc_start_main; from 2.34: NULL, libc runs the init arrays);
+//     __libc_start_main; from 2.34: NULL, libc runs the init arrays), and
+//     gcrt1.o for programs built with -pg (starts gprof's sampling);
 //   - libc_nonshared.a as the target release had it (atexit, at_quick_exit,
 //     pthread_atfork; before 2.33 the stat/mknod family over __xstat & co.;
 //     before 2.34 __libc_csu_init/__libc_csu_fini);
@@ -80,6 +81,7 @@ func (t Target) has() func(string) bool {
 const (
 	Crt1Name      = "crt1.o"
 	Scrt1Name     = "Scrt1.o"
+	Gcrt1Name     = "gcrt1.o"
 	CrtiName      = "crti.o"
 	CrtnName      = "crtn.o"
 	NonsharedName = "libc_nonshared.a"
@@ -90,6 +92,7 @@ const (
 type Files struct {
 	Dir              string
 	Crt1, Scrt1      string // crt1.o (non-PIE executables), Scrt1.o (PIE)
+	Gcrt1            string // gcrt1.o (executables built with -pg)
 	Crti, Crtn       string
 	Nonshared        string // libc_nonshared.a
 	Polyfill         string // libcompat_polyfill.a (may have no members)
@@ -100,7 +103,7 @@ type Files struct {
 
 // Paths lists all written files.
 func (f *Files) Paths() []string {
-	return []string{f.Crt1, f.Scrt1, f.Crti, f.Crtn, f.Nonshared, f.Polyfill}
+	return []string{f.Crt1, f.Scrt1, f.Gcrt1, f.Crti, f.Crtn, f.Nonshared, f.Polyfill}
 }
 
 // buildOptions are knobs for tests.
@@ -113,10 +116,11 @@ type buildOptions struct {
 type Parts uint8
 
 const (
-	StartFiles Parts = 1 << iota // crt1.o, Scrt1.o, crti.o, crtn.o
-	Nonshared                    // libc_nonshared.a
-	Polyfill                     // libcompat_polyfill.a
-	AllParts   = StartFiles | Nonshared | Polyfill
+	StartFiles     Parts = 1 << iota // crt1.o, Scrt1.o, crti.o, crtn.o
+	Nonshared                        // libc_nonshared.a
+	Polyfill                         // libcompat_polyfill.a
+	ProfilingStart                   // gcrt1.o
+	AllParts       = StartFiles | Nonshared | Polyfill | ProfilingStart
 )
 
 // Build compiles the start files and archives for t with the compiler
@@ -188,6 +192,8 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		{out: CrtnName, src: archSrc + "/crtn.S", pic: true},
 	}
 
+	gprof := &job{out: Gcrt1Name, src: archSrc + "/start.S", defines: append([]string{"-DCOMPAT_GPROF"}, startDefs...), pic: true}
+
 	nsObjs, pfObjs := selectObjects(t.Glibc, has)
 	var nsJobs, pfJobs []*job
 	var nonsharedSyms, pfSyms []string
@@ -216,6 +222,9 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if parts&Polyfill != 0 {
 		all = append(all, pfJobs...)
 	}
+	if parts&ProfilingStart != 0 {
+		all = append(all, gprof)
+	}
 	for _, d := range []string{"nonshared", "polyfill"} {
 		if err := os.Mkdir(filepath.Join(work, d), 0o755); err != nil {
 			return nil, fmt.Errorf("libcompat: %v", err)
@@ -232,6 +241,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		Dir:              dir,
 		Crt1:             filepath.Join(dir, Crt1Name),
 		Scrt1:            filepath.Join(dir, Scrt1Name),
+		Gcrt1:            filepath.Join(dir, Gcrt1Name),
 		Crti:             filepath.Join(dir, CrtiName),
 		Crtn:             filepath.Join(dir, CrtnName),
 		Nonshared:        filepath.Join(dir, NonsharedName),
@@ -247,6 +257,11 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 			}
 		}
 		if err := os.WriteFile(files.Crt1, jobs[0].data, 0o644); err != nil {
+			return nil, fmt.Errorf("libcompat: %v", err)
+		}
+	}
+	if parts&ProfilingStart != 0 {
+		if err := os.WriteFile(files.Gcrt1, gprof.data, 0o644); err != nil {
 			return nil, fmt.Errorf("libcompat: %v", err)
 		}
 	}

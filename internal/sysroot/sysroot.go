@@ -363,24 +363,46 @@ func (s *Sysroot) BuildPolyfills(ctx context.Context) error {
 	if s.PolyfillsBuilt() {
 		return nil
 	}
+	return s.buildLater(ctx, libcompat.Polyfill, libcompat.PolyfillName)
+}
+
+// ProfilingStartBuilt reports whether gcrt1.o, the start file of programs
+// built with -pg, is in the sysroot.
+func (s *Sysroot) ProfilingStartBuilt() bool {
+	_, err := os.Stat(filepath.Join(s.Dir, libcompat.Gcrt1Name))
+	return err == nil
+}
+
+// BuildProfilingStart compiles gcrt1.o into the sysroot, atomically, the
+// first time a link asks for profiling; other links never need it.
+func (s *Sysroot) BuildProfilingStart(ctx context.Context) error {
+	if s.ProfilingStartBuilt() {
+		return nil
+	}
+	return s.buildLater(ctx, libcompat.ProfilingStart, libcompat.Gcrt1Name)
+}
+
+// buildLater compiles one part the sysroot leaves out until a link needs
+// it and moves its file, name, into place: temp directory, fsync, rename.
+func (s *Sysroot) buildLater(ctx context.Context, part libcompat.Parts, name string) error {
 	db, err := abidb.Load(s.Arch)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(s.Dir, ".tmp-polyfill-")
+	tmp, err := os.MkdirTemp(s.Dir, ".tmp-build-")
 	if err != nil {
-		return fmt.Errorf("building polyfills in %s: %v", s.Dir, err)
+		return fmt.Errorf("building %s in %s: %v", name, s.Dir, err)
 	}
 	defer os.RemoveAll(tmp)
-	files, err := libcompat.BuildParts(ctx, s.CC, libcompatTarget(db, s.Glibc, s.Arch), tmp, libcompat.Polyfill)
-	if err != nil {
+	if _, err := libcompat.BuildParts(ctx, s.CC, libcompatTarget(db, s.Glibc, s.Arch), tmp, part); err != nil {
 		return err
 	}
-	if err := cachefs.Sync(files.Polyfill); err != nil {
+	built := filepath.Join(tmp, name)
+	if err := cachefs.Sync(built); err != nil {
 		return err
 	}
-	if err := os.Rename(files.Polyfill, filepath.Join(s.Dir, libcompat.PolyfillName)); err != nil {
-		return fmt.Errorf("installing polyfills in %s: %v", s.Dir, err)
+	if err := os.Rename(built, filepath.Join(s.Dir, name)); err != nil {
+		return fmt.Errorf("installing %s in %s: %v", name, s.Dir, err)
 	}
 	return cachefs.Sync(s.Dir)
 }

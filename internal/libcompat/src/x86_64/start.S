@@ -73,6 +73,39 @@ __data_start:
 	.weak data_start
 	.set data_start, __data_start
 
+#if defined(COMPAT_GPROF)
+/* gcrt1.o, the start file of programs built with -pg: crti.o's _init calls
+ * __gmon_start__ when it is defined, which starts gprof's sampling over the
+ * program's text and has the profile written (gmon.out) at exit. Called
+ * once; __monstartup, _mcleanup (libc) and atexit (libc_nonshared.a) are in
+ * every target. */
+	.text
+	.p2align 4
+	.globl __gmon_start__
+	.type __gmon_start__, @function
+__gmon_start__:
+	.cfi_startproc
+	COMPAT_ENDBR
+	cmpb	$0, compat_gmon_started(%rip)
+	jne	1f
+	movb	$1, compat_gmon_started(%rip)
+	subq	$8, %rsp
+	.cfi_adjust_cfa_offset 8
+	leaq	__executable_start(%rip), %rdi
+	leaq	etext(%rip), %rsi
+	call	__monstartup@PLT
+	movq	_mcleanup@GOTPCREL(%rip), %rdi
+	call	atexit@PLT
+	addq	$8, %rsp
+	.cfi_adjust_cfa_offset -8
+1:	ret
+	.cfi_endproc
+	.size __gmon_start__, . - __gmon_start__
+
+	.local compat_gmon_started
+	.comm compat_gmon_started, 1, 1
+#endif
+
 /* ELF note naming the minimum Linux kernel the target glibc supports. */
 	.section .note.ABI-tag, "a", @note
 	.p2align 2
