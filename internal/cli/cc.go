@@ -100,16 +100,33 @@ libcompat_polyfill.a, compiled with $CC (or gcc). It lives under
 $XDG_CACHE_HOME/compatbuild/sysroot (default ~/.cache), private to you, and
 is named by a hash of everything that decides its content.
 
+--prune removes the cached sysroots this compatbuild would no longer use
+with the current compiler ($CC, or gcc): those of other compatbuild
+versions or of a compiler that has changed, and leftovers of interrupted
+builds. They are rebuilt on demand (about 0.15 s each). Run it when no build
+is using the cache.
+
 Examples:
   compatbuild sysroot --glibc 2.17
-  ls "$(compatbuild sysroot --glibc 2.28)"`
+  ls "$(compatbuild sysroot --glibc 2.28)"
+  compatbuild sysroot --prune`
 
 func runSysroot(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("sysroot", "--glibc X.Y [--arch x86_64]", sysrootHelp, stderr)
+	fs := newFlags("sysroot", "--glibc X.Y [--arch x86_64] | --prune", sysrootHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc release, 2.17 to 2.44")
 	arch := fs.String("arch", "x86_64", "target ABI (x86_64 for now)")
+	prune := fs.Bool("prune", false, "remove cached sysroots no longer in use, instead of building one")
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
+	}
+	if fs.NArg() > 0 {
+		return fail(stderr, "sysroot: unexpected argument %q; see 'compatbuild sysroot --help'", fs.Arg(0))
+	}
+	if *prune {
+		if *glibc != "" {
+			return fail(stderr, "sysroot: --prune and --glibc do not go together: --prune keeps every sysroot in use")
+		}
+		return pruneSysroots(stdout, stderr)
 	}
 	if *glibc == "" {
 		*glibc = os.Getenv("COMPATBUILD_GLIBC")
@@ -129,5 +146,21 @@ func runSysroot(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "sysroot: %v", err)
 	}
 	fmt.Fprintln(stdout, sr.Dir)
+	return ExitOK
+}
+
+func pruneSysroots(stdout, stderr io.Writer) int {
+	removed, kept, err := sysroot.Prune(driver.SysrootCompiler())
+	for _, r := range removed {
+		fmt.Fprintf(stdout, "removed %s (%d KB): %s\n", r.Dir, (r.Bytes+1023)/1024, r.Why)
+	}
+	if err != nil {
+		return fail(stderr, "sysroot --prune: %v", err)
+	}
+	var total int64
+	for _, r := range removed {
+		total += r.Bytes
+	}
+	fmt.Fprintf(stdout, "%d removed (%d KB freed), %d kept\n", len(removed), (total+1023)/1024, kept)
 	return ExitOK
 }

@@ -24,6 +24,8 @@ func TestUsageErrorsAreOneLineWithExit2(t *testing.T) {
 		{"explain"},
 		{"check", "--no-such-flag", "x"},
 		{"env", "--glibc"},
+		{"sysroot", "--prune", "--glibc", "2.17"},
+		{"sysroot", "stray"},
 	} {
 		code, _, stderr := run(args...)
 		if code != ExitUsage {
@@ -96,5 +98,27 @@ func TestCheckWithNoELFIsAnError(t *testing.T) {
 	code, out, _ = run("check", filepath.Join(dir, "missing"))
 	if code != ExitUsage || !strings.Contains(out, "ERROR  "+filepath.Join(dir, "missing")+": no such file or directory") {
 		t.Errorf("missing path: exit %d\n%s", code, out)
+	}
+}
+
+// sysroot --prune reports what it removed and what it kept.
+func TestSysrootPrune(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	stale := filepath.Join(cache, "compatbuild", "sysroot", "x86_64-glibc2.17-00000000000000000000")
+	if err := os.MkdirAll(stale, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(stale, "libc.so.6"), make([]byte, 4096), 0o600)
+	if code, out, _ := run("sysroot", "--glibc", "2.28"); code != ExitOK || !strings.Contains(out, "x86_64-glibc2.28-") {
+		t.Fatalf("building a sysroot: exit %d, %q", code, out)
+	}
+	code, out, stderr := run("sysroot", "--prune")
+	if code != ExitOK || !strings.Contains(out, "removed "+stale+" (4 KB): built by another compatbuild or compiler") ||
+		!strings.HasSuffix(out, "1 removed (4 KB freed), 1 kept\n") {
+		t.Errorf("exit %d\n%s%s", code, out, stderr)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("the stale sysroot is still there")
 	}
 }
