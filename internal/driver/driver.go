@@ -190,8 +190,19 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 		explainUndefined(opt.Stderr, string(diag), opt.Glibc)
 		return code, nil
 	}
+	out, ok := linkedOutput(inv, opt.Stderr)
+	if !ok {
+		return 0, nil
+	}
+	return verify(ctx, opt, sr, compiler, full, out)
+}
+
+// linkedOutput names the file a successful link wrote, or says there is
+// none to check: -### runs nothing, -o /dev/null keeps nothing, and some
+// links write nothing (-Wl,--version), which is worth a note.
+func linkedOutput(inv invocation, stderr io.Writer) (string, bool) {
 	if inv.dryRun {
-		return 0, nil // -###: the commands are shown, nothing was linked
+		return "", false
 	}
 	out := inv.output
 	if out == "" {
@@ -199,13 +210,12 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	}
 	switch st, err := os.Stat(out); {
 	case os.IsNotExist(err):
-		// The link wrote nothing, as with -Wl,--version.
-		fmt.Fprintf(opt.Stderr, "compatbuild: note: the compiler wrote no %s, so there is nothing to check\n", out)
-		return 0, nil
+		fmt.Fprintf(stderr, "compatbuild: note: the compiler wrote no %s, so there is nothing to check\n", out)
+		return "", false
 	case err == nil && !st.Mode().IsRegular():
-		return 0, nil // -o /dev/null: a link test, no artifact to check
+		return "", false
 	}
-	return verify(ctx, opt, sr, compiler, full, out)
+	return out, true
 }
 
 // addMissing handles a link that missed symbols the sysroot's polyfills
