@@ -41,6 +41,6 @@ func gccRelease(node string) string {
 var markerReasons = map[string]string{
 	"GLIBC_ABI_DT_RELR":       "linked with -z pack-relative-relocs (DT_RELR relocations)",
 	"GLIBC_ABI_DT_X86_64_PLT": "linked with -z mark-plt (DT_X86_64_PLT tags)",
-	"GLIBC_ABI_GNU2_TLS":      "compiled with TLS descriptors (-mtls-dialect=gnu2)",
+	"GLIBC_ABI_GNU2_TLS":      "compiled with TLS descriptors (-mtls-dialect=gnu2; for older glibc compile with -mtls-dialect=gnu)",
 	"GLIBC_ABI_GNU_TLS":       "uses i386 GNU TLS relocations that need the BZ #33221 loader fix",
 }
