@@ -313,6 +313,20 @@ func (db *DB) Last() Version { return db.releases[len(db.releases)-1] }
 // releaseBit maps a target to the release whose lists describe it and a
 // node filter: a target inside the database uses its own lists; an older
 // target (e.g. 2.12) uses the oldest lists, keeping only nodes ≤ target.
+// libraryAt returns lib's data and target's release bit, or says which
+// of the two the database lacks.
+func (db *DB) libraryAt(lib string, target Version) (*library, int, error) {
+	bit, err := db.releaseBit(target)
+	if err != nil {
+		return nil, 0, err
+	}
+	l := db.libs[lib]
+	if l == nil {
+		return nil, 0, fmt.Errorf("%s has no library %q", db.abi, lib)
+	}
+	return l, bit, nil
+}
+
 func (db *DB) releaseBit(target Version) (bit int, err error) {
 	rels := db.Releases()
 	if target.Less(rels[0]) {
@@ -359,13 +373,9 @@ func (db *DB) Libraries(target Version) ([]string, error) {
 // Nodes lists the version nodes lib defines at target, oldest first,
 // including nodes that carry no symbol and symbol-less markers.
 func (db *DB) Nodes(lib string, target Version) ([]string, error) {
-	bit, err := db.releaseBit(target)
+	l, bit, err := db.libraryAt(lib, target)
 	if err != nil {
 		return nil, err
-	}
-	l := db.libs[lib]
-	if l == nil {
-		return nil, fmt.Errorf("%s has no library %q", db.abi, lib)
 	}
 	var out []string
 	for n, m := range l.nodes {
@@ -387,13 +397,9 @@ func (db *DB) Nodes(lib string, target Version) ([]string, error) {
 // link binds to (Default is set), unless the symbol is compat-only at
 // target: then no entry is the default and new links cannot bind it.
 func (db *DB) Exports(lib string, target Version) ([]SymbolVersion, error) {
-	bit, err := db.releaseBit(target)
+	l, bit, err := db.libraryAt(lib, target)
 	if err != nil {
 		return nil, err
-	}
-	l := db.libs[lib]
-	if l == nil {
-		return nil, fmt.Errorf("%s has no library %q", db.abi, lib)
 	}
 	names := make([]string, 0, len(l.syms()))
 	for n := range l.syms() {
@@ -468,13 +474,9 @@ const lastKnown = "2.44"
 // target release binds to: the newest version lib lists at that release.
 // If there is none it returns a *NotAvailableError.
 func (db *DB) Bind(lib, symbol string, target Version) (SymbolVersion, error) {
-	bit, err := db.releaseBit(target)
+	l, bit, err := db.libraryAt(lib, target)
 	if err != nil {
 		return SymbolVersion{}, err
-	}
-	l := db.libs[lib]
-	if l == nil {
-		return SymbolVersion{}, fmt.Errorf("%s has no library %q", db.abi, lib)
 	}
 	var best SymbolVersion
 	found := false
