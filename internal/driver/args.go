@@ -1,7 +1,9 @@
 package driver
 
 import (
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -164,4 +166,70 @@ func dropZOption(args []string, flag string) ([]string, bool) {
 		}
 	}
 	return out, dropped
+}
+
+// dropZInResponseFiles is dropZOption for the response files among args
+// (nested ones included): each @file that holds the option is copied
+// without it into dir (made by scratch on first need) and the argument
+// points at the copy. It reports whether it dropped any.
+func dropZInResponseFiles(args []string, flag string, scratch func() (string, error)) ([]string, bool, error) {
+	return dropZInResponseFilesAt(args, flag, scratch, 0)
+}
+
+func dropZInResponseFilesAt(args []string, flag string, scratch func() (string, error), depth int) ([]string, bool, error) {
+	out := slices.Clone(args)
+	changed := false
+	for i, a := range args {
+		if len(a) < 2 || a[0] != '@' || depth >= maxResponseDepth {
+			continue
+		}
+		data, err := os.ReadFile(a[1:])
+		if err != nil {
+			continue // the compiler takes it as an input named @file
+		}
+		inner, nested, err := dropZInResponseFilesAt(splitResponseFile(string(data)), flag, scratch, depth+1)
+		if err != nil {
+			return nil, false, err
+		}
+		inner, here := dropZOption(inner, flag)
+		if !nested && !here {
+			continue
+		}
+		dir, err := scratch()
+		if err != nil {
+			return nil, false, err
+		}
+		f, err := os.CreateTemp(dir, "args-*.rsp")
+		if err == nil {
+			_, err = f.WriteString(joinResponseFile(inner))
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("rewriting response file %s: %v", a[1:], err)
+		}
+		out[i] = "@" + f.Name()
+		changed = true
+	}
+	return out, changed, nil
+}
+
+// joinResponseFile writes args so that splitResponseFile (and gcc) reads
+// them back unchanged: one per line, special characters escaped.
+func joinResponseFile(args []string) string {
+	var b strings.Builder
+	for _, a := range args {
+		if a == "" {
+			b.WriteString("''")
+		}
+		for i := 0; i < len(a); i++ {
+			if strings.IndexByte(" \t\n\r\v\f'\"\\", a[i]) >= 0 {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(a[i])
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

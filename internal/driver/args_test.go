@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -76,5 +77,64 @@ func TestParseArgsReadsResponseFiles(t *testing.T) {
 	}
 	if inv := parseArgs([]string{"-###", "a.o"}); !inv.dryRun || inv.compileOnly {
 		t.Errorf("-###: %+v", inv)
+	}
+}
+
+func TestJoinResponseFileRoundTrips(t *testing.T) {
+	args := []string{"-o", "out file", `q"uote`, "it's", `back\slash`, "", "tab\there", "new\nline", "-Wl,-z,now"}
+	if got := splitResponseFile(joinResponseFile(args)); !slices.Equal(got, args) {
+		t.Errorf("round trip: %q, want %q", got, args)
+	}
+}
+
+// An option to drop inside a response file, nested or not, is dropped from
+// a rewritten copy; the user's files stay as they were.
+func TestDropZInResponseFiles(t *testing.T) {
+	dir := t.TempDir()
+	inner := filepath.Join(dir, "inner.rsp")
+	outer := filepath.Join(dir, "outer.rsp")
+	clean := filepath.Join(dir, "clean.rsp")
+	os.WriteFile(inner, []byte("-Wl,-z,mark-plt,-z,now\nb.o\n"), 0o644)
+	os.WriteFile(outer, []byte("a.o @"+inner+" -o 'my app'\n"), 0o644)
+	os.WriteFile(clean, []byte("c.o\n"), 0o644)
+	scratchDir := t.TempDir()
+	made := 0
+	scratch := func() (string, error) { made++; return scratchDir, nil }
+
+	got, dropped, err := dropZInResponseFiles([]string{"-O2", "@" + outer, "@" + clean}, "mark-plt", scratch)
+	if err != nil || !dropped {
+		t.Fatalf("dropped %v, err %v", dropped, err)
+	}
+	if got[0] != "-O2" || got[2] != "@"+clean || !strings.HasPrefix(got[1], "@"+scratchDir) {
+		t.Fatalf("args %q: want only the outer file replaced, by a copy in the scratch directory", got)
+	}
+	// Read back as the compiler will: everything but the option.
+	inv := parseArgs(got)
+	if inv.output != "my app" {
+		t.Errorf("output %q", inv.output)
+	}
+	var flat []string
+	var expand func(args []string)
+	expand = func(args []string) {
+		for _, a := range args {
+			if strings.HasPrefix(a, "@") {
+				data, _ := os.ReadFile(a[1:])
+				expand(splitResponseFile(string(data)))
+			} else {
+				flat = append(flat, a)
+			}
+		}
+	}
+	expand(got)
+	if want := []string{"-O2", "a.o", "-Wl,-z,now", "b.o", "-o", "my app", "c.o"}; !slices.Equal(flat, want) {
+		t.Errorf("expanded %q, want %q", flat, want)
+	}
+	if data, _ := os.ReadFile(inner); string(data) != "-Wl,-z,mark-plt,-z,now\nb.o\n" {
+		t.Errorf("the user's response file changed: %q", data)
+	}
+	// Nothing to drop: no copies, no scratch directory.
+	made = 0
+	if got, dropped, err := dropZInResponseFiles([]string{"@" + clean, "x.o"}, "mark-plt", scratch); err != nil || dropped || made != 0 || got[0] != "@"+clean {
+		t.Errorf("clean files: %q, %v, %v, scratch made %d times", got, dropped, err, made)
 	}
 }

@@ -149,12 +149,30 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if inv.m32 {
 		return 2, errorf("-m32/-mx32: compatbuild cc links x86_64 only for now; build 32-bit code on a 32-bit toolchain")
 	}
+	// Rewritten response files live until the link is done.
+	var rspDir string
+	defer func() {
+		if rspDir != "" {
+			os.RemoveAll(rspDir)
+		}
+	}()
+	scratch := func() (string, error) {
+		var err error
+		if rspDir == "" {
+			rspDir, err = os.MkdirTemp("", "compatbuild-rsp-")
+		}
+		return rspDir, err
+	}
 	for _, z := range markerOptions {
 		if !opt.Glibc.Less(z.since) {
 			continue
 		}
-		var dropped bool
-		if args, dropped = dropZOption(args, z.flag); dropped {
+		var dropped, inFiles bool
+		args, dropped = dropZOption(args, z.flag)
+		if args, inFiles, err = dropZInResponseFiles(args, z.flag, scratch); err != nil {
+			return 2, errorf("%v", err)
+		}
+		if dropped || inFiles {
 			fmt.Fprintf(opt.Stderr, "compatbuild: note: dropped -z %s: %s, the target is %s\n", z.flag, z.why, opt.Glibc)
 		}
 	}

@@ -2,9 +2,12 @@ package driver
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"compatbuild/internal/abidb"
 )
 
 // What the driver checks after a link is the file the compiler wrote,
@@ -28,6 +31,24 @@ func TestOutputsTheDriverChecks(t *testing.T) {
 		}
 		if _, err := os.Stat(so); !os.IsNotExist(err) {
 			t.Error("the broken library was left behind")
+		}
+	})
+	t.Run("option in a response file", func(t *testing.T) {
+		// -z pack-relative-relocs inside @file is dropped for 2.17 as
+		// on the command line: no DT_RELR, no GLIBC_ABI_DT_RELR need.
+		exe := filepath.Join(dir, "relr")
+		rsp := filepath.Join(dir, "relr.rsp")
+		os.WriteFile(rsp, []byte("-Wl,-z,pack-relative-relocs\n"+hello+"\n-o "+exe+"\n"), 0o644)
+		out, code := link(t, false, "2.17", "@"+rsp)
+		if code != 0 || !strings.Contains(out, "dropped -z pack-relative-relocs") {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+		if dyn, _ := exec.Command("readelf", "-d", exe).CombinedOutput(); strings.Contains(string(dyn), "RELR") {
+			t.Errorf("the output has DT_RELR:\n%s", dyn)
+		}
+		checkFloor(t, exe, abidb.MustParseVersion("2.17"))
+		if leftovers, _ := filepath.Glob(filepath.Join(os.TempDir(), "compatbuild-rsp-*")); len(leftovers) != 0 {
+			t.Errorf("rewritten response files left behind: %v", leftovers)
 		}
 	})
 	t.Run("dry run", func(t *testing.T) {
