@@ -335,7 +335,7 @@ func TestClangAsTheCompiler(t *testing.T) {
 }
 
 // The sysroot's linker scripts and start files work with every linker gcc
-// can drive, for non-PIE executables (crt1.o) as for PIE ones, and the
+// can drive (GNU ld, gold, lld, mold), for non-PIE executables (crt1.o) as for PIE ones, and the
 // driver copes with being started with stdin closed, as some build tools
 // do.
 func TestLinkersAndExecutableModes(t *testing.T) {
@@ -347,6 +347,7 @@ func TestLinkersAndExecutableModes(t *testing.T) {
 		{"bfd-no-pie", []string{"-fno-pie", "-no-pie"}, []string{"-h", "EXEC (Executable file)"}},
 		{"gold", []string{"-fuse-ld=gold"}, []string{"-n", "Version: gold"}},
 		{"lld", []string{"-fuse-ld=lld"}, []string{"-p", ".comment", "LLD"}},
+		{"mold", []string{"-fuse-ld=mold"}, []string{"-p", ".comment", "mold"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copyDir(t, "make")
