@@ -49,8 +49,8 @@ type Sysroot struct {
 	Spec
 	Dir string // holds the libraries, scripts, start files and archives
 
-	polyfills []string // symbols libcompat_polyfill.a defines; see Polyfills
-	manifest  bool     // polyfills is set (from the build or the manifest)
+	polyfills      []string // symbols libcompat_polyfill.a defines; see Polyfills
+	polyfillsKnown bool     // polyfills is set (from the build or the manifest)
 }
 
 // manifestName is written last; its presence marks a complete sysroot.
@@ -199,7 +199,7 @@ func load(dir string, spec Spec) (*Sysroot, error) {
 // Polyfills lists the symbols libcompat_polyfill.a defines at this target
 // (when built; see PolyfillsBuilt).
 func (s *Sysroot) Polyfills() ([]string, error) {
-	if s.manifest {
+	if s.polyfillsKnown {
 		return s.polyfills, nil
 	}
 	data, err := os.ReadFile(filepath.Join(s.Dir, manifestName))
@@ -210,7 +210,7 @@ func (s *Sysroot) Polyfills() ([]string, error) {
 	if err := json.Unmarshal(data, &m); err != nil || m.Format != formatVersion {
 		return nil, fmt.Errorf("sysroot %s: bad manifest %s: remove the directory to rebuild it", s.Dir, manifestName)
 	}
-	s.polyfills, s.manifest = m.Polyfills, true
+	s.polyfills, s.polyfillsKnown = m.Polyfills, true
 	return s.polyfills, nil
 }
 
@@ -262,7 +262,7 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err := cachefs.WriteFile(filepath.Join(tmp, manifestName), append(data, '\n'), 0o644); err != nil {
 		return nil, err
 	}
-	return &Sysroot{Spec: spec, polyfills: m.Polyfills, manifest: true}, nil
+	return &Sysroot{Spec: spec, polyfills: m.Polyfills, polyfillsKnown: true}, nil
 }
 
 func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.Target {
