@@ -75,6 +75,7 @@ var (
 	v231 = abidb.MustParseVersion("2.31")
 	v232 = abidb.MustParseVersion("2.32")
 	v241 = abidb.MustParseVersion("2.41")
+	v234 = abidb.MustParseVersion("2.34")
 )
 
 func fixed(s string) func(target, rt abidb.Version) string {
@@ -588,6 +589,94 @@ func TestPolyfillDlFindObject(t *testing.T) {
 	}
 }
 
+const wantThreadDtors = `thread uses first and second
+  +first
+  +second
+  first second
+  ~second
+  ~first
+  +late
+  ~first met late
+  ~late
+joined
+main uses first and second
+  +first
+  +second
+  first second
+main returns
+  ~second
+  ~first
+  +late
+  ~first met late
+  ~late
+~static
+`
+
+const wantThreadDtorsSingle = `main uses first and second
+  +first
+  +second
+  first second
+main returns
+  ~second
+  ~first
+  +late
+  ~first met late
+  ~late
+~static
+`
+
+// TestPolyfillThreadDestructors: C++ thread_local destructors through
+// -static-libstdc++, whose __cxa_thread_atexit calls
+// __cxa_thread_atexit_impl (glibc 2.18). Below 2.18 the program carries the
+// polyfill and must print exactly what glibc's own prints: per-thread
+// destructors at thread end, newest first, re-registration during
+// destruction, the main thread's before static destructors. A program
+// without threads must not need libpthread for it.
+func TestPolyfillThreadDestructors(t *testing.T) {
+	old, cur := debian11(t), debian13(t)
+	for _, ts := range behaviourTargets {
+		t.Run(ts, func(t *testing.T) {
+			t.Parallel()
+			target := abidb.MustParseVersion(ts)
+			dir := t.TempDir()
+			src := filepath.Join("testdata", "polyfills", "thread_dtors.cc")
+			for _, variant := range []struct {
+				name, want string
+				flags      []string
+			}{{"threads", wantThreadDtors, nil}, {"single", wantThreadDtorsSingle, []string{"-DSINGLE"}}} {
+				prog := filepath.Join(dir, variant.name)
+				args := append([]string{"-O2", "-Wall", "-static-libstdc++", "-static-libgcc"}, variant.flags...)
+				mustLink(t, true, ts, append(args, src, "-o", prog)...)
+				checkFloor(t, prog, target)
+				checkSymbolUse(t, prog, target, []string{"__cxa_thread_atexit_impl"})
+				if variant.name == "single" && target.Less(v234) {
+					if needed := readNeeded(t, prog); slices.Contains(needed, "libpthread.so.0") {
+						t.Errorf("%s for %s needs libpthread.so.0: %v", variant.name, ts, needed)
+					}
+				}
+				if !v231.Less(target) {
+					runUnder(t, old, "glibc 2.31", variant.want, prog)
+				}
+				runUnder(t, cur, "glibc 2.41", variant.want, prog)
+			}
+		})
+	}
+}
+
+func readNeeded(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	needed, err := f.DynString(elf.DT_NEEDED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return needed
+}
+
 // allSymbolsSource references every polyfilled symbol and the stat family.
 func allSymbolsSource(syms []string) string {
 	var b strings.Builder
@@ -652,7 +741,10 @@ func TestPolyfillUsedOnlyWhenTargetLacksSymbol(t *testing.T) {
 // TestPolyfillEverySymbolHasABehaviourProgram keeps the programs above in
 // step with libcompat's catalog: a new polyfill needs a behaviour check.
 func TestPolyfillEverySymbolHasABehaviourProgram(t *testing.T) {
-	covered := map[string]bool{"_dl_find_object": true} // TestPolyfillDlFindObject
+	covered := map[string]bool{
+		"_dl_find_object":          true, // TestPolyfillDlFindObject
+		"__cxa_thread_atexit_impl": true, // TestPolyfillThreadDestructors
+	}
 	for _, p := range polyfillPrograms {
 		for _, s := range p.syms {
 			covered[s] = true

@@ -83,6 +83,7 @@ var polyfills = sync.OnceValue(func() []polyfill {
 		{"memfd_create", "memfd_create.c", v("2.27")},
 		{"copy_file_range", "copy_file_range.c", v("2.27")},
 		{"statx", "statx.c", v("2.28")},
+		{"__cxa_thread_atexit_impl", "cxa_thread_atexit_impl.c", v("2.18")},
 		{"wcslcpy", "wcslcpy.c", v("2.38")},
 		{"wcslcat", "wcslcpy.c", v("2.38")},
 		{"memset_explicit", "memset_explicit.c", v("2.43")},

@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "4f3e3785320ec74b28bd8c6993591df4ebfb2124857bcc00076a2e4933b497f2"
+const sourcesFingerprint = "5edf57a5bcd99a4b83dc10a25dc2a518ec07962d835c33e349df2bb705b6a8e9"

@@ -24,7 +24,7 @@ var missingIn217 = map[string]bool{
 	"arc4random": true, "arc4random_buf": true, "arc4random_uniform": true,
 	"close_range": true, "memfd_create": true, "copy_file_range": true, "statx": true,
 	"_dl_find_object": true, "__libc_single_threaded": true,
-	"wcslcpy": true, "wcslcat": true, "memset_explicit": true,
+	"wcslcpy": true, "wcslcat": true, "memset_explicit": true, "__cxa_thread_atexit_impl": true,
 	"__explicit_bzero_chk": true, "__strlcpy_chk": true, "__strlcat_chk": true,
 	"__wcslcpy_chk": true, "__wcslcat_chk": true, "__inet_pton_chk": true,
 	"__inet_ntop_chk": true, "__memset_explicit_chk": true,
