@@ -663,6 +663,30 @@ func TestPolyfillThreadDestructors(t *testing.T) {
 	}
 }
 
+// TestPolyfillThreadDestructorsUnload: a dlopen'ed plugin's thread_local
+// destructors around dlclose, under glibc 2.31. glibc's own (plugin built
+// for 2.28) keeps the plugin until the outliving thread ends; the polyfill
+// (2.17) runs the closing thread's destructor at dlclose and drops the
+// other; neither crashes.
+func TestPolyfillThreadDestructorsUnload(t *testing.T) {
+	rt := debian11(t)
+	dir := t.TempDir()
+	src := filepath.Join("testdata", "polyfills")
+	host := filepath.Join(dir, "host")
+	mustLink(t, false, "2.17", "-O2", "-Wall", filepath.Join(src, "thread_dtors_host.c"), "-o", host, "-ldl", "-lpthread")
+	want := map[string]string{
+		"2.17": "early thread: plugin-tl\n  ~plugin-tl\nlate thread: plugin-tl\nmain: plugin-tl\n  ~plugin-tl\ndlclose: 0\nlate thread ends after dlclose\ndone\n",
+		"2.28": "early thread: plugin-tl\n  ~plugin-tl\nlate thread: plugin-tl\nmain: plugin-tl\ndlclose: 0\nlate thread ends after dlclose\n  ~plugin-tl\ndone\n  ~plugin-tl\n",
+	}
+	for _, ts := range []string{"2.17", "2.28"} {
+		plugin := filepath.Join(dir, "libplugin-"+ts+".so")
+		mustLink(t, true, ts, "-O2", "-Wall", "-shared", "-fPIC", "-static-libstdc++", "-static-libgcc",
+			filepath.Join(src, "thread_dtors_plugin.cc"), "-o", plugin)
+		checkSymbolUse(t, plugin, abidb.MustParseVersion(ts), []string{"__cxa_thread_atexit_impl"})
+		runUnder(t, rt, "glibc 2.31", want[ts], host, plugin)
+	}
+}
+
 func readNeeded(t *testing.T, path string) []string {
 	t.Helper()
 	f, err := elf.Open(path)
