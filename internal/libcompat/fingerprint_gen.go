@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "5edf57a5bcd99a4b83dc10a25dc2a518ec07962d835c33e349df2bb705b6a8e9"
+const sourcesFingerprint = "76a5abedd0c670edb8ad8752a8bff941a37ec66dc44ecb80627de20ee375895c"
