@@ -177,7 +177,7 @@ func dropZInResponseFiles(args []string, flag string, scratch func() (string, er
 }
 
 func dropZInResponseFilesAt(args []string, flag string, scratch func() (string, error), depth int) ([]string, bool, error) {
-	out := slices.Clone(args)
+	out := args // copied before the first change
 	changed := false
 	for i, a := range args {
 		if len(a) < 2 || a[0] != '@' || depth >= maxResponseDepth {
@@ -208,6 +208,9 @@ func dropZInResponseFilesAt(args []string, flag string, scratch func() (string, 
 		}
 		if err != nil {
 			return nil, false, fmt.Errorf("rewriting response file %s: %v", a[1:], err)
+		}
+		if !changed {
+			out = slices.Clone(args)
 		}
 		out[i] = "@" + f.Name()
 		changed = true
