@@ -1,25 +1,10 @@
 package libcompat
 
 import (
-	"debug/elf"
 	"sort"
 	"strings"
 	"sync"
 )
-
-// archInfo describes what differs per architecture. The C sources under
-// src/common are shared; src/<dir>/arch.h holds the per-arch numbers
-// (syscalls, _STAT_VER) and src/<dir> the start files.
-type archInfo struct {
-	dir     string      // directory under src/
-	machine elf.Machine // what the compiler must produce
-}
-
-var arches = map[string]archInfo{
-	"x86_64": {dir: "x86_64", machine: elf.EM_X86_64},
-}
-
-var archAliases = map[string]string{"amd64": "x86_64", "x86-64": "x86_64"}
 
 // Releases at which glibc's behaviour that we reproduce changes.
 var (
@@ -165,6 +150,9 @@ func IntroducedIn(sym string) (Version, bool) {
 // libcompat_polyfill.a define for t, without building anything.
 func ArchiveSymbols(t Target) (nonshared, polyfill []string) {
 	ns, pf := selectObjects(t.Glibc, t.has())
+	if a, ok := lookupArch(t.Arch); ok {
+		ns = append(ns, a.nonshared...)
+	}
 	for _, o := range ns {
 		nonshared = append(nonshared, o.symbols...)
 	}

@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "76a5abedd0c670edb8ad8752a8bff941a37ec66dc44ecb80627de20ee375895c"
+const sourcesFingerprint = "9037cfff1cf99690b3b630ea5d7424825cdacf2c58c09d1003dedfdeea140b06"

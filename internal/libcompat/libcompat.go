@@ -151,11 +151,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if len(cc) == 0 || cc[0] == "" {
 		return nil, errors.New("libcompat: no C compiler given; set CC to a working gcc or clang")
 	}
-	archName := t.Arch
-	if a, ok := archAliases[archName]; ok {
-		archName = a
-	}
-	arch, ok := arches[archName]
+	arch, ok := lookupArch(t.Arch)
 	if !ok {
 		return nil, fmt.Errorf("libcompat: architecture %q not supported (supported: %s)", t.Arch, strings.Join(supportedArches(), ", "))
 	}
@@ -178,7 +174,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 
 	// Start files.
 	csu := t.Glibc.Less(startStyleSplit)
-	startDefs := []string{kernelDefines(t.Glibc)}
+	startDefs := []string{kernelDefines(t.Glibc, arch)}
 	if csu {
 		startDefs = append(startDefs, "-DCOMPAT_CSU_START")
 	}
@@ -195,6 +191,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	gprof := &job{out: Gcrt1Name, src: archSrc + "/start.S", defines: append([]string{"-DCOMPAT_GPROF"}, startDefs...), pic: true}
 
 	nsObjs, pfObjs := selectObjects(t.Glibc, has)
+	nsObjs = append(nsObjs, arch.nonshared...)
 	var nsJobs, pfJobs []*job
 	var nonsharedSyms, pfSyms []string
 	for _, o := range nsObjs {
@@ -211,6 +208,12 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	parts := opt.parts
 	if parts == 0 {
 		parts = AllParts
+	}
+	if parts&ProfilingStart != 0 && !arch.gprof {
+		if parts != AllParts {
+			return nil, fmt.Errorf("libcompat: gcrt1.o (profiling with -pg) is built for x86_64 only, not %s", t.Arch)
+		}
+		parts &^= ProfilingStart
 	}
 	var all []*job
 	if parts&StartFiles != 0 {
@@ -296,15 +299,6 @@ func supportedArches() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// kernelDefines gives the minimum kernel recorded in the start files'
-// .note.ABI-tag: the one the target glibc release was built for.
-func kernelDefines(v Version) string {
-	if v.Less(kernel32Split) {
-		return "-DCOMPAT_KERNEL_MAJOR=2 -DCOMPAT_KERNEL_MINOR=6 -DCOMPAT_KERNEL_PATCH=32"
-	}
-	return "-DCOMPAT_KERNEL_MAJOR=3 -DCOMPAT_KERNEL_MINOR=2 -DCOMPAT_KERNEL_PATCH=0"
 }
 
 func extractSources(work string) error {

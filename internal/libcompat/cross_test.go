@@ -1,0 +1,214 @@
+package libcompat
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"debug/elf"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// crossABIs are the ABIs besides x86_64 with the Debian cross compiler
+// that builds for them (CI installs gcc-<triple>) and the first release
+// each can target.
+var crossABIs = []struct {
+	arch, triple string
+	first        Version
+}{
+	{"i386", "i686-linux-gnu", Version{2, 17}},
+	{"aarch64", "aarch64-linux-gnu", Version{2, 17}},
+	{"arm", "arm-linux-gnueabihf", Version{2, 17}},
+	{"powerpc64le", "powerpc64le-linux-gnu", Version{2, 19}},
+	{"s390x", "s390x-linux-gnu", Version{2, 17}},
+	{"riscv64", "riscv64-linux-gnu", Version{2, 27}},
+}
+
+func crossCC(t *testing.T, triple string) []string {
+	t.Helper()
+	cc := triple + "-gcc"
+	if _, err := exec.LookPath(cc); err != nil {
+		t.Fatalf("%s not found: the cross tests need Debian's gcc-%s (.ci/run installs it)", cc, triple)
+	}
+	return []string{cc}
+}
+
+// TestCrossBuildEveryPart: for every ABI, at its first release (old-style
+// start, stat wrappers, every polyfill) and at 2.34 (new-style start), the
+// start files, libc_nonshared.a and the polyfills compile with that ABI's
+// cross compiler into objects of that machine, with no TLS. (The
+// polyfills are compiled once per ABI: a hundred compiles each.)
+func TestCrossBuildEveryPart(t *testing.T) {
+	for _, abi := range crossABIs {
+		t.Run(abi.arch, func(t *testing.T) {
+			t.Parallel()
+			cc := crossCC(t, abi.triple)
+			for _, v := range []Version{abi.first, {2, 34}} {
+				tg := Target{Arch: abi.arch, Glibc: v, Has: func(string) bool { return false }}
+				parts := StartFiles | Nonshared
+				if v == abi.first {
+					parts |= Polyfill
+				}
+				files, err := BuildParts(context.Background(), cc, tg, t.TempDir(), parts)
+				if err != nil {
+					t.Fatalf("%s %s: %v", abi.arch, v, err)
+				}
+				if parts&Polyfill != 0 && len(files.PolyfillSymbols) < 20 {
+					t.Errorf("%s %s: only %d polyfill symbols: %v", abi.arch, v, len(files.PolyfillSymbols), files.PolyfillSymbols)
+				}
+				wantMachine := arches[abi.arch].machine
+				for _, p := range []string{files.Scrt1, files.Crti, files.Crtn, files.Nonshared, files.Polyfill} {
+					if p != files.Polyfill || parts&Polyfill != 0 {
+						checkObjects(t, p, wantMachine)
+					}
+				}
+				start := readSymbols(t, files.Scrt1)
+				_, csu := start["__libc_csu_init"]
+				if csu != v.Less(Version{2, 34}) {
+					t.Errorf("%s %s: Scrt1.o references __libc_csu_init: %v", abi.arch, v, csu)
+				}
+				for _, want := range []string{"_start", "_IO_stdin_used", "__libc_start_main", "main"} {
+					if _, ok := start[want]; !ok {
+						t.Errorf("%s %s: Scrt1.o has no %s", abi.arch, v, want)
+					}
+				}
+				ns, _ := ArchiveSymbols(tg)
+				if got := slices.Contains(ns, "__stack_chk_fail_local"); got != (abi.arch == "i386") {
+					t.Errorf("%s: libc_nonshared.a defines __stack_chk_fail_local: %v (only i386 code calls it)", abi.arch, got)
+				}
+			}
+		})
+	}
+}
+
+// checkObjects reads an object or every member of an archive: each is an
+// ELF file of the machine, and none uses initial-exec or local-exec TLS
+// (which makes a shared library fail to dlopen).
+func checkObjects(t *testing.T, path string, machine elf.Machine) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members [][]byte
+	if bytes.HasPrefix(data, []byte("!<arch>\n")) {
+		members = arMembers(t, data)
+	} else {
+		members = [][]byte{data}
+	}
+	for _, m := range members {
+		f, err := elf.NewFile(bytes.NewReader(m))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if f.Machine != machine {
+			t.Errorf("%s: machine %v, want %v", path, f.Machine, machine)
+		}
+		for _, s := range f.Sections {
+			if s.Flags&elf.SHF_TLS != 0 {
+				t.Errorf("%s: has a TLS section %s", path, s.Name)
+			}
+		}
+		f.Close()
+	}
+}
+
+// arMembers splits a System V ar archive as writeArchive makes it.
+func arMembers(t *testing.T, data []byte) [][]byte {
+	t.Helper()
+	var out [][]byte
+	p := 8
+	for p+60 <= len(data) {
+		hdr := data[p : p+60]
+		var size int
+		for _, c := range strings.TrimSpace(string(hdr[48:58])) {
+			size = size*10 + int(c-'0')
+		}
+		name := strings.TrimSpace(string(hdr[0:16]))
+		body := data[p+60 : p+60+size]
+		if name != "/" && name != "//" {
+			out = append(out, body)
+		}
+		p += 60 + size + size%2
+	}
+	return out
+}
+
+func readSymbols(t *testing.T, path string) map[string]elf.Symbol {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]elf.Symbol{}
+	for _, s := range syms {
+		out[s.Name] = s
+	}
+	return out
+}
+
+// TestSyscallNumbersMatchHeaders: the system call numbers spelled out in
+// each src/<arch>/arch.h are the ones the target's own <asm/unistd.h>
+// (from Debian's linux-libc-dev-<arch>-cross) defines.
+func TestSyscallNumbersMatchHeaders(t *testing.T) {
+	defRe := regexp.MustCompile(`^#define\s+COMPAT_SYS_(\w+)\s+(\d+)`)
+	for _, abi := range append([]struct {
+		arch, triple string
+		first        Version
+	}{{"x86_64", "x86_64-linux-gnu", Version{2, 17}}}, crossABIs...) {
+		t.Run(abi.arch, func(t *testing.T) {
+			cc := []string{"gcc"}
+			if abi.arch != "x86_64" {
+				cc = crossCC(t, abi.triple)
+			}
+			data, err := sources.ReadFile("src/" + arches[abi.arch].dir + "/arch.h")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{}
+			var probe strings.Builder
+			probe.WriteString("#include <asm/unistd.h>\n")
+			sc := bufio.NewScanner(bytes.NewReader(data))
+			for sc.Scan() {
+				if m := defRe.FindStringSubmatch(sc.Text()); m != nil {
+					want[m[1]] = m[2]
+					probe.WriteString("N " + m[1] + " __NR_" + m[1] + "\n")
+				}
+			}
+			if len(want) < 6 {
+				t.Fatalf("arch.h of %s defines only %d system calls", abi.arch, len(want))
+			}
+			src := filepath.Join(t.TempDir(), "probe.c")
+			os.WriteFile(src, []byte(probe.String()), 0o644)
+			out, err := exec.Command(cc[0], "-E", "-P", src).CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s -E: %v\n%s", cc[0], err, out)
+			}
+			for _, line := range strings.Split(string(out), "\n") {
+				f := strings.Fields(line)
+				if len(f) < 3 || f[0] != "N" {
+					continue
+				}
+				expr := strings.Join(f[2:], "")
+				expr = strings.TrimSuffix(strings.TrimPrefix(expr, "(0+"), ")")
+				if expr != want[f[1]] {
+					t.Errorf("%s: arch.h says SYS_%s is %s, <asm/unistd.h> says %s", abi.arch, f[1], want[f[1]], strings.Join(f[2:], " "))
+				}
+				delete(want, f[1])
+			}
+			if len(want) > 0 {
+				t.Errorf("%s: not checked: %v", abi.arch, want)
+			}
+		})
+	}
+}

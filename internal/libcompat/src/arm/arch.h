@@ -1,0 +1,28 @@
+/* Per-architecture facts for the C sources of libcompat (arm, EABI
+ * hard-float).
+ *
+ * System call numbers are Linux's arch/arm EABI table (<asm/unistd.h>),
+ * spelled out so the sources build with any headers;
+ * TestSyscallNumbersMatchHeaders checks them against the cross compiler's
+ * <asm/unistd.h>. */
+#ifndef COMPAT_ARCH_H
+#define COMPAT_ARCH_H
+
+/* Pre-2.33 stat/mknod versions of glibc's arm port, which converts from the
+ * kernel's structure (_STAT_VER_LINUX 3, _MKNOD_VER_LINUX 1). */
+#define COMPAT_STAT_VER  3
+#define COMPAT_MKNOD_VER 1
+
+#define COMPAT_SYS_gettid          224
+#define COMPAT_SYS_getrandom       384
+#define COMPAT_SYS_memfd_create    385
+#define COMPAT_SYS_copy_file_range 391
+#define COMPAT_SYS_statx           397
+#define COMPAT_SYS_close_range     436
+
+/* arm's struct dl_find_object has dlfo_eh_count (ARM EHABI index tables,
+ * glibc's DLFO_STRUCT_HAS_EH_COUNT) and no dlfo_eh_dbase. */
+#define COMPAT_DLFO_HAS_EH_DBASE 0
+#define COMPAT_DLFO_HAS_EH_COUNT 1
+
+#endif
