@@ -34,8 +34,17 @@ const (
 )
 
 // ParseWrapperName recognises compatbuild-cc, compatbuild-c++ and their
-// versioned forms; glibc is "" for the plain names.
+// versioned forms; glibc is "" for the plain names. Wrappers for another
+// target (compatbuild-aarch64-linux-gnu-cc-2.17) are recognised too; see
+// ParseWrapper for their target.
 func ParseWrapperName(name string) (cxx bool, glibc string, ok bool) {
+	if w, ok := ParseWrapper(name); ok {
+		return w.CXX, w.Glibc, true
+	}
+	return parseHostWrapperName(name)
+}
+
+func parseHostWrapperName(name string) (cxx bool, glibc string, ok bool) {
 	for _, w := range []struct {
 		prefix string
 		cxx    bool
@@ -50,7 +59,7 @@ func ParseWrapperName(name string) (cxx bool, glibc string, ok bool) {
 	return false, "", false
 }
 
-// RustTarget is the Rust target triple compat builds are for (x86_64 for now).
+// RustTarget is the Rust target triple of x86_64 compat builds.
 const RustTarget = "x86_64-unknown-linux-gnu"
 
 // Self returns the path of the running compatbuild executable.

@@ -25,6 +25,18 @@ The floor comes from --glibc (first argument), else COMPATBUILD_GLIBC. The
 same commands run when compatbuild is invoked as compatbuild-cc or
 compatbuild-c++ (a symlink), which is how build systems use it as CC/CXX.
 
+Other targets: --target TRIPLE (or --arch, or COMPATBUILD_TARGET) builds for
+i686-linux-gnu, aarch64-linux-gnu, arm-linux-gnueabihf, powerpc64le-linux-gnu,
+s390x-linux-gnu or riscv64-linux-gnu (Rust and Debian spellings work too:
+aarch64-unknown-linux-gnu, arm64, armhf, ppc64el) with your cross compiler:
+$CC_<rust triple> (CC_aarch64_unknown_linux_gnu), $CC if it is one
+(aarch64-linux-gnu-gcc, or clang, which gets --target), else Debian's
+<triple>-gcc (apt-get install gcc-aarch64-linux-gnu), else clang with the
+target's libc6-dev-<arch>-cross and libgcc-12-dev-<arch>-cross. Each target
+starts at its first glibc: powerpc64le 2.19, riscv64 2.27, the others 2.17.
+Wrappers for build systems carry the target in their name:
+compatbuild-aarch64-linux-gnu-cc-2.17.
+
 Refused: -static (glibc cannot be linked statically into an old-glibc
 build). Dropped with a note where the target's loader lacks what they need:
 -z pack-relative-relocs below 2.36, -z mark-plt and -z gnu2-tls-tag below
@@ -33,6 +45,7 @@ build). Dropped with a note where the target's loader lacks what they need:
 Examples:
   compatbuild cc --glibc 2.17 -O2 -shared -fPIC plugin.c -o libplugin.so
   COMPATBUILD_GLIBC=2.28 compatbuild c++ -static-libstdc++ -static-libgcc app.cc -o app
+  compatbuild cc --glibc 2.17 --target aarch64-linux-gnu -O2 app.c -o app
   ln -s $(command -v compatbuild) ~/bin/compatbuild-cc; CC=compatbuild-cc make`
 
 // floorFrom takes a leading --glibc X.Y / --glibc=X.Y from args, else
@@ -75,15 +88,19 @@ func runCompiler(cxx bool, args []string, stdout, stderr io.Writer) int {
 		name = "c++"
 	}
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-		fmt.Fprintf(stdout, "Usage: compatbuild %s [--glibc X.Y] COMPILER-ARGS...\n\n%s\n", name, strings.TrimSpace(ccHelp))
+		fmt.Fprintf(stdout, "Usage: compatbuild %s [--glibc X.Y] [--target TRIPLE] COMPILER-ARGS...\n\n%s\n", name, strings.TrimSpace(ccHelp))
 		return ExitOK
 	}
-	glibc, rest, err := floorFrom(args)
+	tf, rest, err := floorAndTarget(args)
+	if err != nil {
+		return fail(stderr, "%s: %v", name, err)
+	}
+	compiler, err := driver.CompilerFor(tf.Target, cxx)
 	if err != nil {
 		return fail(stderr, "%s: %v", name, err)
 	}
 	code, err := driver.Run(context.Background(), driver.Options{
-		Glibc: glibc, Compiler: driver.DefaultCompiler(cxx), Stdout: stdout, Stderr: stderr,
+		Glibc: tf.Glibc, Target: tf.Target, Compiler: compiler, Stdout: stdout, Stderr: stderr,
 		OwnProcess: true,
 	}, rest)
 	if err != nil {

@@ -24,11 +24,16 @@ import (
 	"compatbuild/internal/check"
 	"compatbuild/internal/elfinfo"
 	"compatbuild/internal/sysroot"
+	"compatbuild/internal/target"
+	"compatbuild/internal/toolchain"
 )
 
 // Options configure one compiler invocation.
 type Options struct {
-	Glibc    abidb.Version
+	Glibc abidb.Version
+	// Target is the ABI to link for; the zero value is x86_64. For another
+	// target Compiler must build for it (see CompilerFor).
+	Target   target.Target
 	Compiler []string // the real compiler command, e.g. ["gcc"]
 	Stdout   io.Writer
 	Stderr   io.Writer
@@ -62,6 +67,9 @@ func DefaultCompiler(cxx bool) []string {
 		own, user, def = "COMPATBUILD_CXX", "CXX", "g++"
 	}
 	for _, env := range []string{own, user} {
+		if env == own && crossEnv() {
+			continue // the real compiler of another target's wrappers
+		}
 		if v := strings.Fields(os.Getenv(env)); len(v) > 0 && !isWrapper(v[0]) {
 			return v
 		}
@@ -98,6 +106,35 @@ func lookPath(name string) (string, error) {
 		lookPaths.found[name] = p
 	}
 	return p, err
+}
+
+// crossEnv reports whether COMPATBUILD_TARGET (set by 'compatbuild env
+// --target') names a target other than x86_64.
+func crossEnv() bool {
+	v := os.Getenv("COMPATBUILD_TARGET")
+	if v == "" {
+		return false
+	}
+	t, err := target.Parse(v)
+	return err != nil || !t.IsHost()
+}
+
+// CompilerFor is the compiler command for C or C++ for t: DefaultCompiler
+// for x86_64, else the user's cross compiler (internal/toolchain).
+func CompilerFor(t target.Target, cxx bool) ([]string, error) {
+	if t.IsHost() {
+		return DefaultCompiler(cxx), nil
+	}
+	return toolchain.Compiler(t, cxx, toolchain.Env{})
+}
+
+// SysrootCompilerFor is SysrootCompiler for t: the cross C compiler for
+// another target.
+func SysrootCompilerFor(t target.Target) ([]string, error) {
+	if t.IsHost() {
+		return SysrootCompiler(), nil
+	}
+	return toolchain.Compiler(t, false, toolchain.Env{})
 }
 
 var lookPaths = struct {
@@ -146,8 +183,18 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if inv.static != "" {
 		return 2, errorf("%s is not supported: a static program carries this machine's glibc code inside (and its dlopen/NSS still need that exact glibc at run time), so it is no old-glibc build. Drop %s: compatbuild's dynamic link loads on glibc %s; add -static-libgcc -static-libstdc++ to embed the compiler runtimes, or use musl for a fully static binary", inv.static, inv.static, opt.Glibc)
 	}
+	tg := opt.Target
+	if tg.ABI == "" {
+		tg = target.Host()
+	}
 	if inv.m32 {
-		return 2, errorf("-m32/-mx32: compatbuild cc links x86_64 only for now; build 32-bit code on a 32-bit toolchain")
+		return 2, errorf("-m32/-mx32 would link %s code against the x86_64 sysroot: use --target i686-linux-gnu for i386 (with Debian's gcc-i686-linux-gnu)", tg.ABI)
+	}
+	if err := tg.CheckRelease(opt.Glibc); err != nil {
+		return 2, errorf("%v", err)
+	}
+	if inv.profile && !inv.shared && !tg.IsHost() {
+		return 2, errorf("-pg: profiling start files (gcrt1.o) are built for x86_64 only; drop -pg for %s", tg.Triple)
 	}
 	// Rewritten response files live until the link is done.
 	var rspDir string
@@ -176,9 +223,13 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 			fmt.Fprintf(opt.Stderr, "compatbuild: note: dropped -z %s: %s, the target is %s\n", z.flag, z.why, opt.Glibc)
 		}
 	}
-	sr, err := sysroot.Ensure(ctx, sysroot.Spec{Arch: "x86_64", Glibc: opt.Glibc, CC: SysrootCompiler()})
+	srcc, err := SysrootCompilerFor(tg)
 	if err != nil {
-		return 2, errorf("preparing the glibc %s sysroot: %v", opt.Glibc, err)
+		return 2, errorf("%v", err)
+	}
+	sr, err := sysroot.Ensure(ctx, sysroot.Spec{Arch: tg.ABI, Glibc: opt.Glibc, CC: srcc})
+	if err != nil {
+		return 2, errorf("preparing the glibc %s sysroot%s: %v", opt.Glibc, forTarget(tg), err)
 	}
 	if inv.profile && !inv.shared {
 		if err := sr.BuildProfilingStart(ctx); err != nil {
@@ -205,7 +256,7 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	}
 	opt.Stderr.Write(diag)
 	if code != 0 {
-		explainUndefined(opt.Stderr, string(diag), opt.Glibc)
+		explainUndefined(opt.Stderr, string(diag), opt.Glibc, tg.ABI)
 		return code, nil
 	}
 	out, ok := linkedOutput(inv, opt.Stderr)
@@ -284,6 +335,14 @@ func linkFlags(dir string) []string {
 	return []string{"-B" + dir + string(filepath.Separator), "-L" + dir, "-Wl,-rpath-link," + dir, "-Wl,--allow-shlib-undefined"}
 }
 
+// forTarget is " for <triple>" for a target other than x86_64.
+func forTarget(t target.Target) string {
+	if t.IsHost() {
+		return ""
+	}
+	return " for " + t.Triple
+}
+
 func execCompiler(path string, args []string) error {
 	argv := append([]string{path}, args...)
 	err := syscall.Exec(path, argv, os.Environ())
@@ -301,8 +360,8 @@ var undefinedRef = sync.OnceValue(func() *regexp.Regexp {
 
 // newerGlibcSymbols explains each unbound symbol that glibc only has in
 // releases newer than target.
-func newerGlibcSymbols(unbound []string, target abidb.Version) []string {
-	db, err := abidb.Load("x86_64")
+func newerGlibcSymbols(unbound []string, target abidb.Version, abi string) []string {
+	db, err := abidb.Load(abi)
 	if err != nil {
 		return nil
 	}
@@ -331,8 +390,8 @@ func firstRelease(db *abidb.DB, sym string) abidb.Version {
 // explainUndefined adds, for each undefined symbol that a newer glibc has,
 // which release introduced it. The linker's own message above already says
 // which object referenced it.
-func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version) {
-	db, err := abidb.Load("x86_64")
+func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version, abi string) {
+	db, err := abidb.Load(abi)
 	if err != nil {
 		return
 	}
@@ -358,6 +417,10 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 	if err != nil {
 		return 2, errorf("verifying %s after the link: %v", out, err)
 	}
+	if info.ABI != sr.Arch {
+		os.Remove(out)
+		return 2, errorf("%s is %s code, but the link was for %s; removed it. Use a compiler for the target (see 'compatbuild cc --help')", out, info.ABI, sr.Arch)
+	}
 	if len(info.Unbound) > 0 {
 		// A shared library may link with undefined symbols. One that the
 		// polyfills define means they were not built yet: build, relink.
@@ -372,7 +435,7 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 			return verify(ctx, opt, sr, compiler, linkArgs, out)
 		}
 		// One that a newer glibc defines would fail to load on the target.
-		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc); len(bad) > 0 {
+		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Arch); len(bad) > 0 {
 			for _, line := range bad {
 				fmt.Fprintf(opt.Stderr, "compatbuild: %s\n", line)
 			}

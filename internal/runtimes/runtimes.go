@@ -69,6 +69,10 @@ type Runtime struct {
 	// LibraryPath lists the host paths of the runtime's library
 	// directories, in search order, symlinks resolved inside Root.
 	LibraryPath []string
+	// Emulator is the command that runs the runtime's programs on this
+	// machine (Debian's qemu-user, e.g. [/usr/bin/qemu-aarch64]), empty
+	// when the machine runs them itself.
+	Emulator []string
 }
 
 // Options changes how [GetWithOptions] finds or fetches a runtime.
@@ -150,12 +154,22 @@ func (r *Runtime) Command(ctx context.Context, prog string, args ...string) *exe
 	path, lookErr := resolveProg(prog)
 	argv := append(r.loaderArgs(), path)
 	argv = append(argv, args...)
-	cmd := exec.CommandContext(ctx, r.Loader, argv...)
+	cmd := r.loaderCommand(ctx, argv)
 	cmd.Env = cleanEnv(os.Environ())
 	if lookErr != nil {
 		cmd.Err = lookErr
 	}
 	return cmd
+}
+
+// loaderCommand runs the runtime's loader with args, under the emulator
+// for a foreign architecture.
+func (r *Runtime) loaderCommand(ctx context.Context, args []string) *exec.Cmd {
+	if len(r.Emulator) > 0 {
+		argv := append(append(r.Emulator[1:len(r.Emulator):len(r.Emulator)], r.Loader), args...)
+		return exec.CommandContext(ctx, r.Emulator[0], argv...)
+	}
+	return exec.CommandContext(ctx, r.Loader, args...)
 }
 
 func (r *Runtime) loaderArgs() []string {
@@ -221,7 +235,7 @@ func (r *Runtime) Libraries(ctx context.Context, prog string) ([]Library, error)
 		return nil, err
 	}
 	argv := append(r.loaderArgs(), "--list", path)
-	cmd := exec.CommandContext(ctx, r.Loader, argv...)
+	cmd := r.loaderCommand(ctx, argv)
 	cmd.Env = cleanEnv(os.Environ())
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

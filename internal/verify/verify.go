@@ -66,6 +66,10 @@ type Options struct {
 	// LibPath are directories searched for the artifacts' libraries
 	// before the runtime's own (a plugin's sibling libraries).
 	LibPath []string
+	// Arch is the architecture of the runtimes (Debian's name, arm64, or
+	// any spelling internal/target knows). Empty means the artifacts'
+	// own. Runtimes of a foreign architecture run under qemu-user.
+	Arch string
 
 	// Call names a function `void f(void)` that each shared library must
 	// export; it is called after dlopen.
@@ -193,6 +197,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Arch, err = runtimeArch(arts, opts.Arch); err != nil {
+		return nil, err
+	}
 	rts, err := getRuntimes(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -207,7 +214,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 			if err != nil {
 				return nil, fmt.Errorf("runtime %s: %v", rt.Name, err)
 			}
-			host, err := EnsureHost(ctx, opts.HostCacheDir, v)
+			host, err := EnsureHostFor(ctx, opts.HostCacheDir, v, rt.Arch)
 			if err != nil {
 				return nil, err
 			}
@@ -276,9 +283,6 @@ func readArtifact(p string) (Artifact, error) {
 	default:
 		return Artifact{}, fmt.Errorf("%s is an ELF file of another kind (core dump?); verify takes shared libraries and executables", p)
 	}
-	if a.Kind == string(elfinfo.SharedLibrary) && a.ABI != "x86_64" {
-		return Artifact{}, fmt.Errorf("%s is an %s shared library; verify loads x86_64 shared libraries only so far (its dlopen host is built by compatbuild cc)", p, a.ABI)
-	}
 	if fi.Mode()&0o111 == 0 && a.Kind != string(elfinfo.SharedLibrary) {
 		return Artifact{}, fmt.Errorf("%s is an executable without execute permission; chmod +x it", p)
 	}
@@ -311,7 +315,7 @@ func checkLibPath(dirs []string) ([]string, error) {
 		if err != nil || !fi.IsDir() {
 			return nil, fmt.Errorf("--lib-path %s is not a directory; give the directory that holds the artifact's own libraries", d)
 		}
-		for _, libc := range []string{"libc.so.6", "ld-linux-x86-64.so.2", "libpthread.so.0", "libdl.so.2"} {
+		for _, libc := range append([]string{"libc.so.6", "libpthread.so.0", "libdl.so.2"}, loaderNames...) {
 			if _, err := os.Stat(filepath.Join(abs, libc)); err == nil {
 				return nil, fmt.Errorf("--lib-path %s holds %s, which would replace the runtime's glibc; give a directory with only the artifact's own libraries", d, libc)
 			}
@@ -356,7 +360,7 @@ func runtimeNames(given []string) []string {
 // are cheap and fail fast), named ones after (they may be fetched).
 func getRuntimes(ctx context.Context, opts Options) ([]Runtime, error) {
 	names := runtimeNames(opts.Runtimes)
-	ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir}
+	ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Arch: opts.Arch}
 	if len(opts.Packages) > 0 {
 		ropts.Packages = append(runtimes.DefaultPackages(), opts.Packages...)
 	}
@@ -409,10 +413,6 @@ func checkArches(arts []Artifact, rts []Runtime) error {
 	var errs []error
 	for _, rt := range rts {
 		want := abiOfArch[rt.Arch]
-		if rt.Arch != "amd64" && slices.ContainsFunc(arts, func(a Artifact) bool { return a.Kind == string(elfinfo.SharedLibrary) }) {
-			errs = append(errs, fmt.Errorf("runtime %s is %s; verify loads shared libraries on amd64 runtimes only so far", rt.Name, rt.Arch))
-			continue
-		}
 		for _, a := range arts {
 			if a.ABI != want {
 				errs = append(errs, fmt.Errorf("%s is %s but runtime %s is %s (%s); verify it on a runtime of its own architecture", a.Path, a.ABI, rt.Name, rt.Arch, want))

@@ -1,0 +1,148 @@
+package buildenv
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/target"
+	"compatbuild/internal/toolchain"
+)
+
+// Wrapper is what a compiler wrapper's name says.
+type Wrapper struct {
+	CXX    bool
+	Glibc  string        // "" when the name carries no floor
+	Target target.Target // x86_64 for the names without a triple
+}
+
+var wrapperRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^compatbuild-(?:(.+)-)?(cc|gcc|clang|c\+\+|g\+\+|clang\+\+)(?:-([0-9][0-9.]*))?$`)
+})
+
+// ParseWrapper recognises the wrapper names: compatbuild-cc,
+// compatbuild-c++ (and -gcc, -g++, -clang, -clang++), with an optional
+// floor suffix (compatbuild-cc-2.17) and an optional target triple after
+// "compatbuild-" (compatbuild-aarch64-linux-gnu-cc-2.17).
+func ParseWrapper(name string) (Wrapper, bool) {
+	m := wrapperRe().FindStringSubmatch(name)
+	if m == nil {
+		return Wrapper{}, false
+	}
+	w := Wrapper{CXX: strings.HasSuffix(m[2], "++"), Glibc: m[3], Target: target.Host()}
+	if m[1] != "" {
+		t, err := target.Parse(m[1])
+		if err != nil {
+			return Wrapper{}, false
+		}
+		w.Target = t
+	}
+	return w, true
+}
+
+// WrapperNames are the C and C++ wrapper names for glibc and t:
+// compatbuild-cc-2.17 for x86_64, compatbuild-<triple>-cc-2.17 otherwise.
+func WrapperNames(glibc abidb.Version, t target.Target) (cc, cxx string) {
+	prefix := "compatbuild-"
+	if !t.IsHost() {
+		prefix += t.Triple + "-"
+	}
+	return prefix + "cc-" + glibc.String(), prefix + "c++-" + glibc.String()
+}
+
+// WrappersFor is Wrappers for target t: the links are named
+// compatbuild-<triple>-cc-<glibc> and compatbuild-<triple>-c++-<glibc>.
+func WrappersFor(exe string, glibc abidb.Version, t target.Target) (cc, cxx string, err error) {
+	if t.IsHost() {
+		return Wrappers(exe, glibc)
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", "", fmt.Errorf("no cache directory (%v): set XDG_CACHE_HOME or HOME", err)
+	}
+	sum := sha256.Sum256([]byte(exe))
+	dir := filepath.Join(base, "compatbuild", "bin", hex.EncodeToString(sum[:])[:16]+"-"+t.Triple+"-glibc"+glibc.String())
+	ccName, cxxName := WrapperNames(glibc, t)
+	names := []string{ccName, cxxName}
+	cc, cxx = filepath.Join(dir, names[0]), filepath.Join(dir, names[1])
+	if linksTo(dir, names, exe) {
+		return cc, cxx, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return "", "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
+	if err != nil {
+		return "", "", err
+	}
+	defer os.RemoveAll(tmp)
+	for _, name := range names {
+		if err := os.Symlink(exe, filepath.Join(tmp, name)); err != nil {
+			return "", "", err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil && !linksTo(dir, names, exe) {
+		return "", "", fmt.Errorf("installing compiler wrappers in %s: %v", dir, err)
+	}
+	return cc, cxx, nil
+}
+
+// VarsFor is Vars for target t. Besides the wrappers and the real cross
+// compilers (COMPATBUILD_CC/CXX, with COMPATBUILD_TARGET naming the
+// target), it sets the cc crate's CC_<rust triple>/CXX_<rust triple>,
+// cargo's CARGO_TARGET_<TRIPLE>_LINKER, cgo's GOARCH (GOARM for arm) and
+// CGO_ENABLED, and AR/RANLIB/STRIP to the target's binutils when they are
+// installed. A C++ compiler is only required for C++ builds: without one
+// COMPATBUILD_CXX names Debian's <triple>-g++.
+func VarsFor(glibc abidb.Version, t target.Target) ([]Var, error) {
+	if t.IsHost() {
+		return Vars(glibc)
+	}
+	exe, err := Self()
+	if err != nil {
+		return nil, err
+	}
+	ccw, cxxw, err := WrappersFor(exe, glibc, t)
+	if err != nil {
+		return nil, err
+	}
+	cc, err := toolchain.Compiler(t, false, toolchain.Env{})
+	if err != nil {
+		return nil, err
+	}
+	cxx, err := toolchain.Compiler(t, true, toolchain.Env{})
+	if err != nil {
+		// A C-only build needs none; a C++ one fails naming this program.
+		cxx = []string{t.Triple + "-g++"}
+	}
+	env := t.EnvTriple()
+	vars := []Var{
+		{"COMPATBUILD_GLIBC", glibc.String()},
+		{"COMPATBUILD_TARGET", t.Triple},
+		{"COMPATBUILD_CC", strings.Join(cc, " ")},
+		{"COMPATBUILD_CXX", strings.Join(cxx, " ")},
+		{"CC", ccw},
+		{"CXX", cxxw},
+		{"CC_" + env, ccw},
+		{"CXX_" + env, cxxw},
+		{"CARGO_TARGET_" + strings.ToUpper(env) + "_LINKER", ccw},
+		{"CGO_ENABLED", "1"},
+		{"GOARCH", t.GOARCH},
+	}
+	if t.GOARM != "" {
+		vars = append(vars, Var{"GOARM", t.GOARM})
+	}
+	for _, tool := range []struct{ name, prog string }{{"AR", "ar"}, {"RANLIB", "ranlib"}, {"STRIP", "strip"}} {
+		if p, err := exec.LookPath(t.Triple + "-" + tool.prog); err == nil {
+			vars = append(vars, Var{tool.name, p})
+		}
+	}
+	return vars, nil
+}
