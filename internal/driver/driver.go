@@ -406,6 +406,9 @@ func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version, ab
 			}
 			fmt.Fprintf(w, "compatbuild: %s is in glibc %s and later (%s, %s@%s), not in the target %s, and compatbuild has no polyfill for it: raise --glibc to %s or avoid the call\n",
 				sym, rel, db.Soname(lib), sym, sv.Node, target, rel)
+			if note := abidb.Note(sym); note != "" {
+				fmt.Fprintf(w, "compatbuild: %s: %s\n", sym, note)
+			}
 		}
 	}
 }
