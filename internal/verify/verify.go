@@ -197,10 +197,14 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.Arch, err = runtimeArch(arts, opts.Arch); err != nil {
+	namedArch, err := runtimeArch(arts, opts.Arch)
+	if err != nil {
 		return nil, err
 	}
-	rts, err := getRuntimes(ctx, opts)
+	if opts.Arch != "" {
+		opts.Arch = namedArch // folders too: the Debian name of the one given
+	}
+	rts, err := getRuntimes(ctx, opts, namedArch)
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +362,9 @@ func runtimeNames(given []string) []string {
 
 // getRuntimes resolves the runtimes: folders and unknown names first (they
 // are cheap and fail fast), named ones after (they may be fetched).
-func getRuntimes(ctx context.Context, opts Options) ([]Runtime, error) {
+// Named runtimes are fetched for namedArch; folders are of opts.Arch, or
+// detected.
+func getRuntimes(ctx context.Context, opts Options, namedArch string) ([]Runtime, error) {
 	names := runtimeNames(opts.Runtimes)
 	ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Arch: opts.Arch}
 	if len(opts.Packages) > 0 {
@@ -372,7 +378,11 @@ func getRuntimes(ctx context.Context, opts Options) ([]Runtime, error) {
 			if named != (pass == 1) || (pass == 1 && len(errs) > 0) {
 				continue
 			}
-			rt, err := runtimes.GetWithOptions(ctx, n, ropts)
+			o := ropts
+			if named {
+				o.Arch = namedArch
+			}
+			rt, err := runtimes.GetWithOptions(ctx, n, o)
 			if err != nil {
 				errs = append(errs, oneLine(err))
 				continue

@@ -26,6 +26,7 @@
 //	s <symbol> <node> F <mask>      function (or IFUNC) symbol@node
 //	s <symbol> <node> D <size> <mask>   data object of <size> bytes (hex)
 //	c <symbol> <mask>               symbol has no default version (compat-only) in these releases
+//	d <symbol> <node> <mask>        in these releases the default version is node, not the newest
 //	m <node> <lib> <release>        symbol-less node, present from <release> on
 //
 // Masks are hexadecimal bit sets over the release list.
@@ -247,6 +248,7 @@ func writeABI(path, abi string, releases []string, libs map[string]*libData, mar
 		for _, name := range sortedKeys(ld.compat) {
 			fmt.Fprintf(&b, "c %s %x\n", name, ld.compat[name])
 		}
+		b.WriteString(defaultRecords(abi, lib, releases, ld))
 	}
 	for _, m := range markers[abi] {
 		fmt.Fprintf(&b, "m %s %s %s\n", m.node, m.lib, m.release)
@@ -528,10 +530,13 @@ func markCompatOnly(abi string, releases []string, libs map[string]*libData) err
 		}
 		ld.compat = map[string]uint64{}
 		for name, m := range exported {
-			if since, ok := compatSince(lib, name); ok && m&from(since) != 0 {
+			if since, ok := abiCompatSince(abi, lib, name); ok && m&from(since) != 0 {
 				ld.compat[name] = m & from(since)
 			}
 		}
+	}
+	if err := checkABITables(abi, releases, libs); err != nil {
+		return err
 	}
 	if abi != "x86_64" {
 		return nil
