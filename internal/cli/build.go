@@ -11,6 +11,7 @@ import (
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/buildenv"
+	"compatbuild/internal/target"
 )
 
 // floorFlag reads --glibc or COMPATBUILD_GLIBC for commands with flags.
@@ -25,6 +26,20 @@ func floorFlag(value string) (abidb.Version, error) {
 	return v, err
 }
 
+// floorAndTargetFlags reads --glibc and --target (or their variables) and
+// checks the floor against the target's first release.
+func floorAndTargetFlags(glibc, tv string) (abidb.Version, target.Target, error) {
+	v, err := floorFlag(glibc)
+	if err != nil {
+		return abidb.Version{}, target.Target{}, err
+	}
+	t, err := targetFrom(tv)
+	if err != nil {
+		return abidb.Version{}, target.Target{}, err
+	}
+	return v, t, t.CheckRelease(v)
+}
+
 const envHelp = `
 Prints the environment that makes a build compile and link through
 compatbuild for the given glibc: CC and CXX point at compatbuild-cc-X.Y and
@@ -32,13 +47,21 @@ compatbuild-c++-X.Y (links to this compatbuild), COMPATBUILD_CC/CXX keep your
 real compilers, and cargo (CC_x86_64_unknown_linux_gnu, the target linker)
 and cgo (CGO_ENABLED=1) get theirs. Every link checks its own output.
 
+With --target TRIPLE the wrappers are compatbuild-<triple>-cc-X.Y,
+COMPATBUILD_CC/CXX are the cross compilers and COMPATBUILD_TARGET the
+target; cargo gets CC_<rust triple> and CARGO_TARGET_<TRIPLE>_LINKER, cgo
+GOARCH (and GOARM for arm), and AR, RANLIB and STRIP point at the target's
+binutils when installed.
+
 Examples:
   eval "$(compatbuild env --glibc 2.17)" && make
+  eval "$(compatbuild env --glibc 2.17 --target aarch64-linux-gnu)" && make
   compatbuild env --glibc 2.28 --json`
 
 func runEnv(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("env", "[--glibc X.Y] [--json]", envHelp, stderr)
+	fs := newFlags("env", "[--glibc X.Y] [--target TRIPLE] [--json]", envHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	tv := targetFlag(fs)
 	asJSON := fs.Bool("json", false, "print a JSON object instead of shell exports")
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
@@ -46,11 +69,11 @@ func runEnv(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() != 0 {
 		return fail(stderr, "env takes no arguments; see 'compatbuild env --help'")
 	}
-	v, err := floorFlag(*glibc)
+	v, t, err := floorAndTargetFlags(*glibc, *tv)
 	if err != nil {
 		return fail(stderr, "env: %v", err)
 	}
-	vars, err := buildenv.Vars(v)
+	vars, err := buildenv.VarsFor(v, t)
 	if err != nil {
 		return fail(stderr, "env: %v", err)
 	}
@@ -81,27 +104,29 @@ through compatbuild for the given glibc. Its exit status is the command's.
 
 Examples:
   compatbuild exec --glibc 2.17 -- make -j8
+  compatbuild exec --glibc 2.17 --target aarch64-linux-gnu -- make -j8
   compatbuild exec --glibc 2.17 -- sh -c './configure && make'`
 
 func runExec(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("exec", "[--glibc X.Y] -- COMMAND [ARGS...]", execHelp, stderr)
+	fs := newFlags("exec", "[--glibc X.Y] [--target TRIPLE] -- COMMAND [ARGS...]", execHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	tv := targetFlag(fs)
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
 	if fs.NArg() == 0 {
 		return fail(stderr, "exec needs a command: compatbuild exec --glibc 2.17 -- make")
 	}
-	v, err := floorFlag(*glibc)
+	v, t, err := floorAndTargetFlags(*glibc, *tv)
 	if err != nil {
 		return fail(stderr, "exec: %v", err)
 	}
-	return runWithEnv(v, fs.Args(), nil, stdout, stderr)
+	return runWithEnv(v, t, fs.Args(), nil, stdout, stderr)
 }
 
 // runWithEnv runs argv with the compat environment plus extra variables.
-func runWithEnv(v abidb.Version, argv []string, extra []buildenv.Var, stdout, stderr io.Writer) int {
-	vars, err := buildenv.Vars(v)
+func runWithEnv(v abidb.Version, t target.Target, argv []string, extra []buildenv.Var, stdout, stderr io.Writer) int {
+	vars, err := buildenv.VarsFor(v, t)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -129,13 +154,20 @@ the given glibc. The compiler wrappers carry the floor in their names
 files link for the right glibc without any environment. The real compilers
 are gcc/g++ unless COMPATBUILD_CC/COMPATBUILD_CXX are set when building.
 
+With --target TRIPLE the file sets CMAKE_SYSTEM_PROCESSOR, the target's
+wrappers (compatbuild-<triple>-cc-X.Y), Debian's /usr/<triple> as the
+find root for libraries, headers and packages, and qemu-user as the
+emulator for try_run.
+
 Examples:
   compatbuild cmake-toolchain --glibc 2.17 -o compat.cmake
+  compatbuild cmake-toolchain --glibc 2.17 --target aarch64-linux-gnu -o arm64.cmake
   cmake -S . -B build -DCMAKE_TOOLCHAIN_FILE=$PWD/compat.cmake && cmake --build build`
 
 func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("cmake-toolchain", "[--glibc X.Y] [-o FILE]", cmakeHelp, stderr)
+	fs := newFlags("cmake-toolchain", "[--glibc X.Y] [--target TRIPLE] [-o FILE]", cmakeHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	tv := targetFlag(fs)
 	out := fs.String("o", "", "write the toolchain file here instead of standard output")
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
@@ -143,7 +175,7 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() != 0 {
 		return fail(stderr, "cmake-toolchain takes no arguments; see 'compatbuild cmake-toolchain --help'")
 	}
-	v, err := floorFlag(*glibc)
+	v, t, err := floorAndTargetFlags(*glibc, *tv)
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
@@ -151,18 +183,34 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
-	cc, cxx, err := buildenv.Wrappers(exe, v)
+	cc, cxx, err := buildenv.WrappersFor(exe, v, t)
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
 	text := fmt.Sprintf(`# CMake toolchain file written by compatbuild: output loads on glibc %[1]s and later.
 set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR x86_64)
+set(CMAKE_SYSTEM_PROCESSOR %[4]s)
 set(CMAKE_C_COMPILER %[2]q)
 set(CMAKE_CXX_COMPILER %[3]q)
-# Headers and host libraries stay the host's; glibc itself comes from the
+`, v, cc, cxx, t.CMake)
+	if t.IsHost() {
+		text += `# Headers and host libraries stay the host's; glibc itself comes from the
 # compatbuild sysroot the wrappers add to every link.
-`, v, cc, cxx)
+`
+	} else {
+		text += fmt.Sprintf(`# Libraries, headers and packages of the target come from Debian's
+# multiarch cross root; programs run at build time are this machine's.
+# glibc itself comes from the compatbuild sysroot the wrappers add.
+set(CMAKE_FIND_ROOT_PATH /usr/%[1]s)
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+`, t.Triple)
+		if t.Qemu != "" {
+			text += fmt.Sprintf("set(CMAKE_CROSSCOMPILING_EMULATOR %s -L /usr/%s)\n", t.Qemu, t.Triple)
+		}
+	}
 	if *out == "" {
 		fmt.Fprint(stdout, text)
 		return ExitOK
@@ -178,8 +226,14 @@ Runs the go command with cgo compiling and linking through compatbuild for
 the given glibc (CC, CXX, CGO_ENABLED=1), and with external linking, so the
 final link goes through compatbuild too and is checked.
 
+GOARCH (from the environment, or --target TRIPLE) picks the target: with
+GOARCH=arm64 cgo compiles and links with the aarch64 cross compiler
+through compatbuild-aarch64-linux-gnu-cc-X.Y (GOARCH 386, arm with GOARM=7,
+ppc64le, s390x and riscv64 likewise).
+
 Examples:
   compatbuild go build --glibc 2.17 -o app ./cmd/app
+  GOARCH=arm64 compatbuild go build --glibc 2.17 -o app-arm64 ./cmd/app
   COMPATBUILD_GLIBC=2.28 compatbuild go test ./...`
 
 func runGo(args []string, stdout, stderr io.Writer) int {
@@ -187,9 +241,9 @@ func runGo(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "Usage: compatbuild go [--glibc X.Y] GO-ARGS...\n\n%s\n", strings.TrimSpace(goHelp))
 		return ExitOK
 	}
-	// --glibc may come first or right after the go subcommand
-	// ("compatbuild go build --glibc 2.17 ./...").
-	var value string
+	// --glibc and --target may come first or right after the go
+	// subcommand ("compatbuild go build --glibc 2.17 ./...").
+	var value, tv string
 	rest := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		switch {
@@ -198,17 +252,34 @@ func runGo(args []string, stdout, stderr io.Writer) int {
 			i++
 		case strings.HasPrefix(args[i], "--glibc=") && value == "":
 			value = strings.TrimPrefix(args[i], "--glibc=")
+		case args[i] == "--target" && i+1 < len(args) && tv == "":
+			tv = args[i+1]
+			i++
+		case strings.HasPrefix(args[i], "--target=") && tv == "":
+			tv = strings.TrimPrefix(args[i], "--target=")
 		default:
 			rest = append(rest, args[i])
 		}
 	}
-	v, err := floorFlag(value)
+	if goarch := os.Getenv("GOARCH"); tv == "" && goarch != "" {
+		t, err := target.ByGOARCH(goarch)
+		if err != nil {
+			return fail(stderr, "go: %v", err)
+		}
+		tv = t.Triple
+	} else if tv == "" {
+		tv = target.Host().Triple // not COMPATBUILD_TARGET: go builds for GOARCH
+	}
+	v, t, err := floorAndTargetFlags(value, tv)
 	if err != nil {
 		return fail(stderr, "go: %v", err)
+	}
+	if goarch := os.Getenv("GOARCH"); goarch != "" && goarch != t.GOARCH {
+		return fail(stderr, "go: GOARCH=%s but --target %s is GOARCH=%s: give one", goarch, t.Triple, t.GOARCH)
 	}
 	if len(rest) == 0 {
 		return fail(stderr, "go: give a go command, e.g. compatbuild go build --glibc 2.17 ./...")
 	}
 	extra := []buildenv.Var{{Name: "GOFLAGS", Value: strings.TrimSpace(os.Getenv("GOFLAGS") + " -ldflags=-linkmode=external")}}
-	return runWithEnv(v, append([]string{"go"}, rest...), extra, stdout, stderr)
+	return runWithEnv(v, t, append([]string{"go"}, rest...), extra, stdout, stderr)
 }

@@ -11,6 +11,7 @@ import (
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/driver"
 	"compatbuild/internal/sysroot"
+	"compatbuild/internal/target"
 )
 
 const ccHelp = `
@@ -123,15 +124,20 @@ versions or of a compiler that has changed, and leftovers of interrupted
 builds. They are rebuilt on demand (about 0.15 s each). Run it when no build
 is using the cache.
 
+--target TRIPLE (or --arch) builds the sysroot of another target with its
+cross compiler (see 'compatbuild cc --help'); --prune keeps each target's
+sysroots built by its current compiler.
+
 Examples:
   compatbuild sysroot --glibc 2.17
+  compatbuild sysroot --glibc 2.17 --target aarch64-linux-gnu
   ls "$(compatbuild sysroot --glibc 2.28)"
   compatbuild sysroot --prune`
 
 func runSysroot(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("sysroot", "--glibc X.Y [--arch x86_64] | --prune", sysrootHelp, stderr)
+	fs := newFlags("sysroot", "--glibc X.Y [--target TRIPLE] | --prune", sysrootHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc release, 2.17 to 2.44")
-	arch := fs.String("arch", "x86_64", "target ABI (x86_64 for now)")
+	arch := targetFlag(fs)
 	prune := fs.Bool("prune", false, "remove cached sysroots no longer in use, instead of building one")
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
@@ -151,14 +157,18 @@ func runSysroot(args []string, stdout, stderr io.Writer) int {
 	if *glibc == "" {
 		return fail(stderr, "sysroot: --glibc X.Y is required (e.g. 2.17)")
 	}
-	v, rest, err := floorFrom([]string{"--glibc", *glibc})
+	tf, rest, err := floorAndTarget([]string{"--glibc", *glibc, "--target", *arch})
+	if *arch == "" {
+		tf, rest, err = floorAndTarget([]string{"--glibc", *glibc})
+	}
 	if err != nil || len(rest) != 0 {
 		return fail(stderr, "sysroot: %v", err)
 	}
-	if *arch != "x86_64" {
-		return fail(stderr, "sysroot: --arch %s: only x86_64 sysroots can be built so far", *arch)
+	cc, err := driver.SysrootCompilerFor(tf.Target)
+	if err != nil {
+		return fail(stderr, "sysroot: %v", err)
 	}
-	sr, err := sysroot.Ensure(context.Background(), sysroot.Spec{Arch: *arch, Glibc: v, CC: driver.SysrootCompiler()})
+	sr, err := sysroot.Ensure(context.Background(), sysroot.Spec{Arch: tf.Target.ABI, Glibc: tf.Glibc, CC: cc})
 	if err != nil {
 		return fail(stderr, "sysroot: %v", err)
 	}
@@ -167,7 +177,13 @@ func runSysroot(args []string, stdout, stderr io.Writer) int {
 }
 
 func pruneSysroots(stdout, stderr io.Writer) int {
-	removed, kept, err := sysroot.Prune(driver.SysrootCompiler())
+	removed, kept, err := sysroot.PruneFor(func(abi string) ([]string, error) {
+		t, ok := target.ByABI(abi)
+		if !ok {
+			return nil, fmt.Errorf("unknown ABI %s", abi)
+		}
+		return driver.SysrootCompilerFor(t)
+	})
 	for _, r := range removed {
 		fmt.Fprintf(stdout, "removed %s (%d KB): %s\n", r.Dir, (r.Bytes+1023)/1024, r.Why)
 	}
