@@ -2,5 +2,5 @@
 
 package libcompat
 
-// sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "76a5abedd0c670edb8ad8752a8bff941a37ec66dc44ecb80627de20ee375895c"
+// sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
+const sourcesFingerprint = "c033a060ec3ff051f463466291046b7aeeaf95c4eb2c5223a8084162f36dc3d9"
