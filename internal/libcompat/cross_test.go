@@ -77,7 +77,10 @@ func TestCrossBuildEveryPart(t *testing.T) {
 						t.Errorf("%s %s: Scrt1.o has no %s", abi.arch, v, want)
 					}
 				}
-				ns, _ := ArchiveSymbols(tg)
+				ns, _, _, err := ArchiveSymbols(tg)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if got := slices.Contains(ns, "__stack_chk_fail_local"); got != (abi.arch == "i386") {
 					t.Errorf("%s: libc_nonshared.a defines __stack_chk_fail_local: %v (only i386 code calls it)", abi.arch, got)
 				}

@@ -2,5 +2,5 @@
 
 package libcompat
 
-// sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "9037cfff1cf99690b3b630ea5d7424825cdacf2c58c09d1003dedfdeea140b06"
+// sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
+const sourcesFingerprint = "d599d7203109fd279bdc1752c1cb7168fb95a645c64fedb844752eb13ad67d9b"
