@@ -19,16 +19,24 @@ type archInfo struct {
 	nonshared []object
 	// gprof: start.S can build gcrt1.o (-pg), x86_64 only so far.
 	gprof bool
+	// thunks says how alias entries of the catalogue are built: "go"
+	// (thunkObject writes them), "asm" (src/<dir>/thunk.S, compiled per
+	// alias), or "" where a tail call cannot be a thunk: on powerpc64le
+	// the callee would return to our caller with its own TOC pointer in
+	// r2, which the caller, having called a function of its own module,
+	// does not restore. There the aliases are left out: the link reports
+	// the symbol undefined and the driver explains it.
+	thunks string
 }
 
 var arches = map[string]archInfo{
-	"x86_64":      {dir: "x86_64", machine: elf.EM_X86_64, gprof: true},
-	"i386":        {dir: "i386", machine: elf.EM_386, nonshared: []object{stackChkFailLocal}},
-	"aarch64":     {dir: "aarch64", machine: elf.EM_AARCH64, minKernel: [3]int{3, 7, 0}},
-	"arm":         {dir: "arm", machine: elf.EM_ARM},
+	"x86_64":      {dir: "x86_64", machine: elf.EM_X86_64, gprof: true, thunks: "go"},
+	"i386":        {dir: "i386", machine: elf.EM_386, nonshared: []object{stackChkFailLocal}, thunks: "asm"},
+	"aarch64":     {dir: "aarch64", machine: elf.EM_AARCH64, minKernel: [3]int{3, 7, 0}, thunks: "asm"},
+	"arm":         {dir: "arm", machine: elf.EM_ARM, thunks: "asm"},
 	"powerpc64le": {dir: "powerpc64le", machine: elf.EM_PPC64, minKernel: [3]int{3, 10, 0}},
-	"s390x":       {dir: "s390x", machine: elf.EM_S390},
-	"riscv64":     {dir: "riscv64", machine: elf.EM_RISCV, minKernel: [3]int{4, 15, 0}},
+	"s390x":       {dir: "s390x", machine: elf.EM_S390, thunks: "asm"},
+	"riscv64":     {dir: "riscv64", machine: elf.EM_RISCV, minKernel: [3]int{4, 15, 0}, thunks: "asm"},
 }
 
 // stackChkFailLocal is what -fstack-protector code built with -fPIC calls
@@ -58,4 +66,19 @@ func kernelDefines(v Version, arch archInfo) string {
 		k = m
 	}
 	return fmt.Sprintf("-DCOMPAT_KERNEL_MAJOR=%d -DCOMPAT_KERNEL_MINOR=%d -DCOMPAT_KERNEL_PATCH=%d", k[0], k[1], k[2])
+}
+
+// withoutThunks drops the alias members an ABI cannot build (see
+// archInfo.thunks).
+func withoutThunks(objs []object, arch archInfo) []object {
+	if arch.thunks != "" {
+		return objs
+	}
+	out := objs[:0:0]
+	for _, o := range objs {
+		if o.thunk == "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -141,6 +141,7 @@ func ArchiveSymbols(t Target) (nonshared, polyfill, math []string, err error) {
 	}
 	if a, ok := lookupArch(t.Arch); ok {
 		ns = append(ns, a.nonshared...)
+		pf, m = withoutThunks(pf, a), withoutThunks(m, a)
 	}
 	return objectSymbols(ns), objectSymbols(pf), objectSymbols(m), nil
 }

@@ -215,3 +215,71 @@ func TestSyscallNumbersMatchHeaders(t *testing.T) {
 		})
 	}
 }
+
+// TestCrossAliasThunks: on every ABI with assembly thunks, an alias entry's
+// member (here strlen under another name) links into a PIE executable and,
+// run under qemu-user with the cross toolchain's own glibc, passes its
+// argument through and returns the target's result. powerpc64le builds
+// none (see archInfo.thunks).
+func TestCrossAliasThunks(t *testing.T) {
+	for _, abi := range crossABIs {
+		t.Run(abi.arch, func(t *testing.T) {
+			t.Parallel()
+			arch := arches[abi.arch]
+			objs := []object{{member: "compat_alias_strlen", symbols: []string{"compat_alias_strlen"}, thunk: "strlen"}}
+			if arch.thunks == "" {
+				if got := withoutThunks(objs, arch); len(got) != 0 {
+					t.Errorf("%s builds alias thunks: %v", abi.arch, got)
+				}
+				return
+			}
+			cc := crossCC(t, abi.triple)
+			work := t.TempDir()
+			if err := extractSources(work); err != nil {
+				t.Fatal(err)
+			}
+			os.Mkdir(filepath.Join(work, "polyfill"), 0o755)
+			jobs, err := objectJobs("polyfill", objs, arch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := compileAll(context.Background(), cc, work, arch, jobs, buildOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			thunk := filepath.Join(work, "thunk.o")
+			os.WriteFile(thunk, jobs[0].data, 0o644)
+			checkObjects(t, thunk, arch.machine)
+			if s := readSymbols(t, thunk)["compat_alias_strlen"]; elf.ST_VISIBILITY(s.Other) != elf.STV_HIDDEN || elf.ST_TYPE(s.Info) != elf.STT_FUNC {
+				t.Errorf("thunk symbol %+v is not a hidden function", s)
+			}
+			src := filepath.Join(work, "main.c")
+			os.WriteFile(src, []byte("#include <stdio.h>\nextern unsigned long compat_alias_strlen(const char *);\nint main(void) { printf(\"%lu\\n\", compat_alias_strlen(\"thunked\")); return 0; }\n"), 0o644)
+			prog := filepath.Join(work, "prog")
+			if out, err := exec.Command(cc[0], "-O2", "-fPIE", "-pie", src, thunk, "-o", prog).CombinedOutput(); err != nil {
+				t.Fatalf("link: %v\n%s", err, out)
+			}
+			var run *exec.Cmd
+			if abi.arch == "i386" {
+				// x86_64 kernels run i386 programs; loader and libc from
+				// the cross toolchain's root.
+				run = exec.Command("/usr/"+abi.triple+"/lib/ld-linux.so.2", "--library-path", "/usr/"+abi.triple+"/lib", prog)
+			} else {
+				run = exec.Command(qemuFor(t, abi.arch), "-L", "/usr/"+abi.triple, prog)
+			}
+			out, err := run.CombinedOutput()
+			if err != nil || string(out) != "7\n" {
+				t.Errorf("thunked strlen on %s: %v, output %q; want 7", abi.arch, err, out)
+			}
+		})
+	}
+}
+
+func qemuFor(t *testing.T, arch string) string {
+	t.Helper()
+	name := map[string]string{"aarch64": "qemu-aarch64", "arm": "qemu-arm", "s390x": "qemu-s390x", "riscv64": "qemu-riscv64", "powerpc64le": "qemu-ppc64le"}[arch]
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s not found: install qemu-user (.ci/run does)", name)
+	}
+	return p
+}

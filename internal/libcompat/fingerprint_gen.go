@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "d599d7203109fd279bdc1752c1cb7168fb95a645c64fedb844752eb13ad67d9b"
+const sourcesFingerprint = "1e5f8b32c514910830b1fe695d1412e7a9ccb8fe1b26f6f42fc5c4fa724d4d50"

@@ -206,6 +206,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		return nil, err
 	}
 	nsObjs = append(nsObjs, arch.nonshared...)
+	pfObjs, mObjs = withoutThunks(pfObjs, arch), withoutThunks(mObjs, arch)
 	nsJobs, err := objectJobs("nonshared", nsObjs, arch)
 	if err != nil {
 		return nil, err
@@ -317,7 +318,10 @@ func objectJobs(dir string, objs []object, arch archInfo) ([]*job, error) {
 	var jobs []*job
 	for _, o := range objs {
 		j := &job{out: dir + "/" + o.member + ".o", pic: true}
-		if o.thunk != "" {
+		if o.thunk != "" && arch.thunks == "asm" {
+			j.src = "src/" + arch.dir + "/thunk.S"
+			j.defines = []string{"-DCOMPAT_THUNK_NAME=" + o.symbols[0], "-DCOMPAT_THUNK_TARGET=" + o.thunk}
+		} else if o.thunk != "" {
 			data, err := thunkObject(arch.machine, o.symbols[0], o.thunk)
 			if err != nil {
 				return nil, err
