@@ -194,3 +194,35 @@ func TestCrossStaticLibstdcxxBelow223(t *testing.T) {
 		t.Errorf("%s was left behind", out)
 	}
 }
+
+const wantTime64 = `clocks: ok
+difftime: 10
+stat: ok
+calendar: ok
+after 2038: EOVERFLOW
+timedwait: timed out
+utimens: ok
+`
+
+// TestCrossTime64: on the 32-bit ABIs a program built with
+// -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64 for glibc 2.17 (its headers call
+// glibc 2.34's time64 entry points) links against the time64 polyfills and
+// runs under Debian 11's real glibc 2.31: i386 natively, arm under
+// qemu-user. Times after 2038 fail with EOVERFLOW where the target's
+// 32-bit calendar code cannot reach them.
+func TestCrossTime64(t *testing.T) {
+	for _, triple := range []string{"i686-linux-gnu", "arm-linux-gnueabihf"} {
+		tg, _ := target.Parse(triple)
+		t.Run(tg.ABI, func(t *testing.T) {
+			t.Parallel()
+			prog := filepath.Join(t.TempDir(), "time64")
+			crossLink(t, tg, false, tg.First, "-O2", "-D_TIME_BITS=64", "-D_FILE_OFFSET_BITS=64", "-pthread", "testdata/time64.c", "-o", prog)
+			if floor := floorByReadelf(t, prog); tg.First.Less(floor) {
+				t.Errorf("floor %s above %s", floor, tg.First)
+			}
+			if out, err := run(t, archRuntime(t, "debian:11", tg), prog); err != nil || out != wantTime64 {
+				t.Errorf("under %s glibc 2.31: %v\n%s\nwant:\n%s", tg.Debian, err, out, wantTime64)
+			}
+		})
+	}
+}

@@ -396,7 +396,7 @@ func explainNewer(db *abidb.DB, sym string, target abidb.Version) (string, bool)
 	}
 	rel := firstRelease(db, sym)
 	where := fmt.Sprintf("is in glibc %s and later (%s, %s@%s), not in the target %s", rel, db.Soname(lib), sym, sv.Node, target)
-	e, phrase, known := libcompat.Describe(sym)
+	e, phrase, known := libcompat.DescribeFor(sym, db.ABI())
 	switch {
 	case !known:
 		return where + ", and compatbuild has no polyfill for it: raise --glibc to " + rel.String() + " or avoid the call", true

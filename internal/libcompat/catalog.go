@@ -42,7 +42,13 @@ func (o object) defines() []string {
 // lacks, compiled with -DCOMPAT_OBJ_<symbol> for each) and one thunk per
 // alias. Members are sorted by name.
 func catalogueObjects(archive string, has func(string) bool, skip map[string]bool) ([]object, error) {
-	entries, err := Catalogue()
+	return catalogueObjectsFor("x86_64", archive, has, skip)
+}
+
+// catalogueObjectsFor is catalogueObjects with the catalogue of the ABI
+// arch (CatalogueFor).
+func catalogueObjectsFor(arch, archive string, has func(string) bool, skip map[string]bool) ([]object, error) {
+	entries, err := CatalogueFor(arch)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +141,7 @@ func IntroducedIn(sym string) (Version, bool) {
 // libcompat_polyfill.a and libcompat_m.a define for t, without building
 // anything.
 func ArchiveSymbols(t Target) (nonshared, polyfill, math []string, err error) {
-	ns, pf, m, err := selectObjects(t.Glibc, t.has())
+	ns, pf, m, err := selectObjectsFor(t.Arch, t.Glibc, t.has())
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -161,6 +167,11 @@ func objectSymbols(objs []object) []string {
 // libc_nonshared.a already defines it (as it does the stat family before
 // 2.33), so no symbol is defined in two archives.
 func selectObjects(v Version, has func(string) bool) (nonshared, polyfill, math []object, err error) {
+	return selectObjectsFor("x86_64", v, has)
+}
+
+// selectObjectsFor is selectObjects for the ABI arch.
+func selectObjectsFor(arch string, v Version, has func(string) bool) (nonshared, polyfill, math []object, err error) {
 	nonshared = nonsharedObjects(v)
 	defined := map[string]bool{}
 	for _, o := range nonshared {
@@ -168,10 +179,10 @@ func selectObjects(v Version, has func(string) bool) (nonshared, polyfill, math 
 			defined[s] = true
 		}
 	}
-	if polyfill, err = catalogueObjects(PolyfillName, has, defined); err != nil {
+	if polyfill, err = catalogueObjectsFor(arch, PolyfillName, has, defined); err != nil {
 		return nil, nil, nil, err
 	}
-	if math, err = catalogueObjects(MathName, has, defined); err != nil {
+	if math, err = catalogueObjectsFor(arch, MathName, has, defined); err != nil {
 		return nil, nil, nil, err
 	}
 	return nonshared, polyfill, math, nil

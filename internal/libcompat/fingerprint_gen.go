@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "1e5f8b32c514910830b1fe695d1412e7a9ccb8fe1b26f6f42fc5c4fa724d4d50"
+const sourcesFingerprint = "86cf26ea1ce4142b957c733c5a780cb98b0f769fd207f49785b2d1603f326336"

@@ -201,7 +201,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 
 	gprof := &job{out: Gcrt1Name, src: archSrc + "/start.S", defines: append([]string{"-DCOMPAT_GPROF"}, startDefs...), pic: true}
 
-	nsObjs, pfObjs, mObjs, err := selectObjects(t.Glibc, has)
+	nsObjs, pfObjs, mObjs, err := selectObjectsFor(t.Arch, t.Glibc, has)
 	if err != nil {
 		return nil, err
 	}

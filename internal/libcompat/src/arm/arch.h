@@ -20,6 +20,12 @@
 #define COMPAT_SYS_statx           397
 #define COMPAT_SYS_close_range     436
 
+/* The time64 system calls of Linux 5.1 (32-bit ABIs only). */
+#define COMPAT_SYS_clock_gettime64        403
+#define COMPAT_SYS_clock_getres_time64    406
+#define COMPAT_SYS_clock_nanosleep_time64 407
+#define COMPAT_SYS_utimensat_time64       412
+
 /* arm's struct dl_find_object has dlfo_eh_count (ARM EHABI index tables,
  * glibc's DLFO_STRUCT_HAS_EH_COUNT) and no dlfo_eh_dbase. */
 #define COMPAT_DLFO_HAS_EH_DBASE 0

@@ -19,6 +19,12 @@
 #define COMPAT_SYS_statx           383
 #define COMPAT_SYS_close_range     436
 
+/* The time64 system calls of Linux 5.1 (32-bit ABIs only). */
+#define COMPAT_SYS_clock_gettime64        403
+#define COMPAT_SYS_clock_getres_time64    406
+#define COMPAT_SYS_clock_nanosleep_time64 407
+#define COMPAT_SYS_utimensat_time64       412
+
 /* i386's struct dl_find_object has dlfo_eh_dbase (the unwinder's
  * DW_EH_PE_datarel base, glibc's DLFO_STRUCT_HAS_EH_DBASE). */
 #define COMPAT_DLFO_HAS_EH_DBASE 1
