@@ -1,0 +1,42 @@
+package buildenv
+
+import (
+	"testing"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/target"
+)
+
+func TestParseWrapper(t *testing.T) {
+	for name, want := range map[string]struct {
+		cxx        bool
+		glibc, abi string
+	}{
+		"compatbuild-cc":                           {false, "", "x86_64"},
+		"compatbuild-c++-2.17":                     {true, "2.17", "x86_64"},
+		"compatbuild-aarch64-linux-gnu-cc-2.17":    {false, "2.17", "aarch64"},
+		"compatbuild-arm-linux-gnueabihf-c++-2.28": {true, "2.28", "arm"},
+		"compatbuild-riscv64-linux-gnu-gcc":        {false, "", "riscv64"},
+		"compatbuild-i686-linux-gnu-clang++-2.17":  {true, "2.17", "i386"},
+	} {
+		w, ok := ParseWrapper(name)
+		if !ok || w.CXX != want.cxx || w.Glibc != want.glibc || w.Target.ABI != want.abi {
+			t.Errorf("ParseWrapper(%q) = %+v, %v; want %+v", name, w, ok, want)
+		}
+		if cxx, glibc, ok := ParseWrapperName(name); !ok || cxx != want.cxx || glibc != want.glibc {
+			t.Errorf("ParseWrapperName(%q) = %v %q %v", name, cxx, glibc, ok)
+		}
+	}
+	for _, name := range []string{"compatbuild", "compatbuild-cargo", "compatbuild-sparc64-linux-gnu-cc-2.17", "gcc", "compatbuild-aarch64-linux-musl-cc"} {
+		if w, ok := ParseWrapper(name); ok {
+			t.Errorf("ParseWrapper(%q) = %+v, want no wrapper", name, w)
+		}
+	}
+	arm64, _ := target.Parse("arm64")
+	if cc, cxx := WrapperNames(abidb.MustParseVersion("2.17"), arm64); cc != "compatbuild-aarch64-linux-gnu-cc-2.17" || cxx != "compatbuild-aarch64-linux-gnu-c++-2.17" {
+		t.Errorf("WrapperNames = %s, %s", cc, cxx)
+	}
+	if cc, _ := WrapperNames(abidb.MustParseVersion("2.17"), target.Host()); cc != "compatbuild-cc-2.17" {
+		t.Errorf("host wrapper %s", cc)
+	}
+}
