@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "86cf26ea1ce4142b957c733c5a780cb98b0f769fd207f49785b2d1603f326336"
+const sourcesFingerprint = "02ec2fe12a98332933d7acfd1cdb216d28f37f320ed08837af3e69d562e97982"

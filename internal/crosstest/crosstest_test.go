@@ -1,4 +1,4 @@
-package driver
+package crosstest
 
 import (
 	"bytes"
@@ -7,13 +7,75 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/driver"
 	"compatbuild/internal/elfinfo"
 	"compatbuild/internal/runtimes"
+	"compatbuild/internal/sysroot"
 	"compatbuild/internal/target"
 )
+
+// Sysroots start cold in a private cache; runtimes come from the user's
+// (their fetching is tested in internal/runtimes).
+func TestMain(m *testing.M) {
+	cache, err := os.MkdirTemp("", "compatbuild-crosstest-")
+	if err != nil {
+		panic(err)
+	}
+	runtimeCache, _ = runtimes.DefaultCacheDir()
+	os.Setenv("XDG_CACHE_HOME", cache)
+	code := m.Run()
+	os.RemoveAll(cache)
+	os.Exit(code)
+}
+
+var (
+	runtimeCache string
+	testRuntimes sync.Map // name/arch → func() (*runtimes.Runtime, error)
+)
+
+// The programs of internal/driver's own end-to-end tests.
+const (
+	programC = "../driver/testdata/program.c"
+	pluginC  = "../driver/testdata/plugin.c"
+	throwCC  = "../driver/testdata/throw.cc"
+)
+
+const wantProgramOutput = `constructor ran: yes
+thread-local: main 1, thread 42
+stat: ok
+fcntl: ok
+plugin: constructor yes, thread-local main 0 thread 5, fcntl ok
+plugin returned 42
+atexit ran
+destructor ran
+`
+
+func run(t *testing.T, rt *runtimes.Runtime, prog string, args ...string) (string, error) {
+	t.Helper()
+	out, err := rt.Command(context.Background(), prog, args...).CombinedOutput()
+	return string(out), err
+}
+
+// floorByReadelf derives the glibc floor from binutils, independently of
+// compatbuild's own reader.
+func floorByReadelf(t *testing.T, path string) abidb.Version {
+	t.Helper()
+	out, err := exec.Command("readelf", "-V", "-W", path).Output()
+	if err != nil {
+		t.Fatalf("readelf %s: %v", path, err)
+	}
+	var floor abidb.Version
+	for _, f := range strings.Fields(string(out)) {
+		if v, err := abidb.ParseVersion(strings.TrimPrefix(f, "GLIBC_")); err == nil && strings.HasPrefix(f, "GLIBC_") && floor.Less(v) {
+			floor = v
+		}
+	}
+	return floor
+}
 
 // crossRuntimes are the real glibc each ABI's end-to-end programs run on
 // (under qemu-user; i386 natively): Debian 11's 2.31 where the mirror still
@@ -43,7 +105,9 @@ var crossRuntimes = []struct {
 // binary.
 func archRuntime(t *testing.T, name string, tg target.Target) *runtimes.Runtime {
 	t.Helper()
-	get, _ := testRuntimes.LoadOrStore(name+"/"+tg.Debian, onceRuntime(name, tg.Debian))
+	get, _ := testRuntimes.LoadOrStore(name+"/"+tg.Debian, sync.OnceValues(func() (*runtimes.Runtime, error) {
+		return runtimes.GetWithOptions(context.Background(), name, runtimes.Options{CacheDir: runtimeCache, Arch: tg.Debian})
+	}))
 	rt, err := get.(func() (*runtimes.Runtime, error))()
 	if err != nil {
 		t.Fatalf("getting the %s runtime for %s: %v", name, tg.Debian, err)
@@ -55,12 +119,12 @@ func archRuntime(t *testing.T, name string, tg target.Target) *runtimes.Runtime 
 // --target tg args...`.
 func crossLink(t *testing.T, tg target.Target, cxx bool, v abidb.Version, args ...string) {
 	t.Helper()
-	cc, err := CompilerFor(tg, cxx)
+	cc, err := driver.CompilerFor(tg, cxx)
 	if err != nil {
 		t.Fatalf("%v (CI installs the cross compilers: .ci/run)", err)
 	}
 	var out bytes.Buffer
-	code, err := Run(context.Background(), Options{Glibc: v, Target: tg, Compiler: cc, Stdout: &out, Stderr: &out}, args)
+	code, err := driver.Run(context.Background(), driver.Options{Glibc: v, Target: tg, Compiler: cc, Stdout: &out, Stderr: &out}, args)
 	if err != nil || code != 0 {
 		t.Fatalf("link %v for %s glibc %s failed (%d, %v):\n%s", args, tg.Triple, v, code, err, out.String())
 	}
@@ -72,7 +136,8 @@ func crossLink(t *testing.T, tg target.Target, cxx bool, v abidb.Version, args .
 // TLS, stat, fcntl, dlopen of a plugin), the whole stat/mknod family
 // (the ABI's _STAT_VER and _MKNOD_VER), C++ exceptions with
 // -static-libstdc++ (the unwinder's _dl_find_object polyfill); and the
-// program again with 2.34's start-up convention on a glibc >= 2.34.
+// program again with 2.34's start-up convention on a glibc >= 2.34. The
+// polyfill archive of each ABI is built whole (every polyfill compiles).
 func TestCrossEndToEnd(t *testing.T) {
 	for _, cr := range crossRuntimes {
 		tg, err := target.Parse(cr.triple)
@@ -85,14 +150,14 @@ func TestCrossEndToEnd(t *testing.T) {
 			dir := t.TempDir()
 			prog, plugin := filepath.Join(dir, "program"), filepath.Join(dir, "libplugin.so")
 			stats, throw := filepath.Join(dir, "statfamily"), filepath.Join(dir, "throw")
-			crossLink(t, tg, false, tg.First, "-O2", "-D_FILE_OFFSET_BITS=64", "-shared", "-fPIC", "testdata/plugin.c", "-o", plugin)
-			crossLink(t, tg, false, tg.First, "-O2", "-D_FILE_OFFSET_BITS=64", "testdata/program.c", "-o", prog)
+			crossLink(t, tg, false, tg.First, "-O2", "-D_FILE_OFFSET_BITS=64", "-shared", "-fPIC", pluginC, "-o", plugin)
+			crossLink(t, tg, false, tg.First, "-O2", "-D_FILE_OFFSET_BITS=64", programC, "-o", prog)
 			crossLink(t, tg, false, tg.First, "-O2", "-D_FILE_OFFSET_BITS=64", "testdata/statfamily.c", "-o", stats)
 			cxxRelease := tg.First
 			if cr.cxxStatic != "" {
 				cxxRelease = abidb.MustParseVersion(cr.cxxStatic)
 			}
-			crossLink(t, tg, true, cxxRelease, "-O2", "-static-libstdc++", "-static-libgcc", "testdata/throw.cc", "-o", throw)
+			crossLink(t, tg, true, cxxRelease, "-O2", "-static-libstdc++", "-static-libgcc", throwCC, "-o", throw)
 			for _, f := range []string{prog, plugin, stats, throw} {
 				want := tg.First
 				if f == throw {
@@ -105,6 +170,19 @@ func TestCrossEndToEnd(t *testing.T) {
 				if err != nil || info.ABI != tg.ABI {
 					t.Errorf("%s: ABI %v (%v), want %s", filepath.Base(f), info.ABI, err, tg.ABI)
 				}
+			}
+			// Every polyfill compiles for the ABI: the archive, built
+			// whole on a link's first need, is there and has members.
+			srcc, err := driver.SysrootCompilerFor(tg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sr, err := sysroot.Ensure(context.Background(), sysroot.Spec{Arch: tg.ABI, Glibc: tg.First, CC: srcc})
+			if err == nil {
+				err = sr.BuildPolyfills(context.Background())
+			}
+			if syms, _ := sr.Polyfills(); err != nil || !sr.PolyfillsBuilt() || len(syms) < 20 {
+				t.Errorf("%s polyfill archive at %s: %v, %d symbols", tg.ABI, tg.First, err, len(syms))
 			}
 			for _, c := range []struct {
 				prog string
@@ -124,7 +202,7 @@ func TestCrossEndToEnd(t *testing.T) {
 			if tg.First.Less(v234) {
 				newer := archRuntime(t, cr.new, tg)
 				prog234 := filepath.Join(dir, "program-2.34")
-				crossLink(t, tg, false, v234, "-O2", "-D_FILE_OFFSET_BITS=64", "testdata/program.c", "-o", prog234)
+				crossLink(t, tg, false, v234, "-O2", "-D_FILE_OFFSET_BITS=64", programC, "-o", prog234)
 				if out, err := run(t, newer, prog234, plugin); err != nil || out != wantProgramOutput {
 					t.Errorf("program built for 2.34 under %s's glibc %s: %v\n%s", cr.new, newer.Glibc, err, out)
 				}
@@ -138,12 +216,12 @@ func TestCrossEndToEnd(t *testing.T) {
 // Debian 11's arm64 glibc 2.31: proof that the test above can fail.
 func TestCrossPlainBuildFails(t *testing.T) {
 	tg, _ := target.Parse("aarch64-linux-gnu")
-	cc, err := CompilerFor(tg, false)
+	cc, err := driver.CompilerFor(tg, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	prog := filepath.Join(t.TempDir(), "program")
-	if out, err := exec.Command(cc[0], append(cc[1:], "-O2", "-D_FILE_OFFSET_BITS=64", "testdata/program.c", "-o", prog)...).CombinedOutput(); err != nil {
+	if out, err := exec.Command(cc[0], append(cc[1:], "-O2", "-D_FILE_OFFSET_BITS=64", programC, "-o", prog)...).CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", cc[0], err, out)
 	}
 	out, err := run(t, archRuntime(t, "debian:11", tg), prog)
@@ -168,7 +246,7 @@ func TestCrossRefusals(t *testing.T) {
 		{target.Host(), "2.17", []string{"-m32", "x.c", "-o", "x"}, "--target i686-linux-gnu"},
 	} {
 		var out bytes.Buffer
-		code, err := Run(context.Background(), Options{Glibc: abidb.MustParseVersion(c.v), Target: c.tg, Compiler: []string{"gcc"}, Stdout: &out, Stderr: &out}, c.args)
+		code, err := driver.Run(context.Background(), driver.Options{Glibc: abidb.MustParseVersion(c.v), Target: c.tg, Compiler: []string{"gcc"}, Stdout: &out, Stderr: &out}, c.args)
 		if code != 2 || err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s %v: code %d, err %v; want one line with %q", c.tg.Triple, c.args, code, err, c.want)
 		}
@@ -180,13 +258,13 @@ func TestCrossRefusals(t *testing.T) {
 // message says why and what to do instead.
 func TestCrossStaticLibstdcxxBelow223(t *testing.T) {
 	tg, _ := target.Parse("powerpc64le-linux-gnu")
-	cc, err := CompilerFor(tg, true)
+	cc, err := driver.CompilerFor(tg, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "throw")
 	var b bytes.Buffer
-	code, err := Run(context.Background(), Options{Glibc: tg.First, Target: tg, Compiler: cc, Stdout: &b, Stderr: &b}, []string{"-O2", "-static-libstdc++", "testdata/throw.cc", "-o", out})
+	code, err := driver.Run(context.Background(), driver.Options{Glibc: tg.First, Target: tg, Compiler: cc, Stdout: &b, Stderr: &b}, []string{"-O2", "-static-libstdc++", throwCC, "-o", out})
 	if err != nil || code == 0 || !strings.Contains(b.String(), "link libstdc++ shared (drop -static-libstdc++)") || !strings.Contains(b.String(), "raise --glibc to 2.23") {
 		t.Errorf("code %d, err %v, output:\n%s", code, err, b.String())
 	}
