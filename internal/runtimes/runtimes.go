@@ -8,13 +8,13 @@
 // extracted root filesystem (for example from `docker export`) can be used by
 // passing its path as the name.
 //
-// A program is run as
-//
-//	<loader> --inhibit-cache --library-path <runtime lib dirs> prog args...
-//
-// so its libc and every other needed library come from the runtime. Libraries
-// that the runtime does not have still fall back to the loader's built-in
-// default directories (/lib/<triplet>, /usr/lib/<triplet>) of the host; use
+// A program is started as the target system starts it: by execve, through
+// its own PT_INTERP, with the runtime's loader standing there (see [Start]
+// for the ways, most faithful first, and what each gives up), its needed
+// libraries taken from the runtime's library directories first and the
+// host's ld.so.cache hidden. Libraries that the runtime does not have can
+// still come from the loader's built-in default directories
+// (/lib/<triplet>, /usr/lib/<triplet>) of the host; use
 // [Runtime.Libraries] to see where each one resolved.
 //
 // # Fetching
@@ -69,6 +69,9 @@ type Runtime struct {
 	// LibraryPath lists the host paths of the runtime's library
 	// directories, in search order, symlinks resolved inside Root.
 	LibraryPath []string
+	// Start, when set, is the way [Runtime.Command] must start programs;
+	// empty means the most faithful way this machine allows (see [Start]).
+	Start Start
 }
 
 // Options changes how [GetWithOptions] finds or fetches a runtime.
@@ -141,17 +144,44 @@ func looksLikePath(name string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// Command returns a command that runs prog with args under the runtime's
-// loader. prog's needed libraries resolve from the runtime's LibraryPath
-// (the host's ld.so.cache is not used). A prog without a slash is looked up
-// in the host's PATH. The environment is the current one without
-// LD_PRELOAD and LD_AUDIT, which would inject host libraries.
+// Command returns a command that runs prog with args under the runtime,
+// started as the target system starts it (see [Start]; [Runtime.How] says
+// which way this machine allows): prog's needed libraries resolve from the
+// runtime's LibraryPath first, and the host's ld.so.cache is not used. A
+// prog without a slash is looked up in the host's PATH. The environment is
+// the current one without LD_PRELOAD and LD_AUDIT, which would inject host
+// libraries.
 func (r *Runtime) Command(ctx context.Context, prog string, args ...string) *exec.Cmd {
+	return r.CommandEnv(ctx, nil, prog, args...)
+}
+
+// CommandEnv is [Runtime.Command] with env as the program's environment
+// (nil means the current one); LD_PRELOAD, LD_AUDIT and LD_LIBRARY_PATH
+// are replaced as for Command. The returned command's Args are the
+// launcher's: show [Runtime.How] and prog's own argv to users instead.
+func (r *Runtime) CommandEnv(ctx context.Context, env []string, prog string, args ...string) *exec.Cmd {
+	if env == nil {
+		env = os.Environ()
+	}
+	env = cleanEnv(env)
 	path, lookErr := resolveProg(prog)
+	if lookErr == nil {
+		if how, interp := r.how(path); how != StartExplicit {
+			libs := r.LibraryPath
+			if how == StartCopy {
+				libs = append(originDirs(path), libs...)
+			}
+			spec := launchSpec{Mode: how, Loader: r.Loader, Interp: interp, Prog: path,
+				Env: setEnv(env, "LD_LIBRARY_PATH", strings.Join(libs, ":"))}
+			if cmd, err := launcherCommand(ctx, spec, append([]string{path}, args...)); err == nil {
+				return cmd
+			}
+		}
+	}
 	argv := append(r.loaderArgs(), path)
 	argv = append(argv, args...)
 	cmd := exec.CommandContext(ctx, r.Loader, argv...)
-	cmd.Env = cleanEnv(os.Environ())
+	cmd.Env = env
 	if lookErr != nil {
 		cmd.Err = lookErr
 	}
