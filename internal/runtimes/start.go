@@ -333,4 +333,3 @@ func setEnv(env []string, name, value string) []string {
 	}
 	return append(out, name+"="+value)
 }
-
