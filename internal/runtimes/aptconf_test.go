@@ -129,3 +129,38 @@ func TestResolveIn(t *testing.T) {
 		t.Errorf("missing path resolved")
 	}
 }
+
+// The mirror is pasted into a sources.list: exactly one URI gets through.
+func TestMirrorIsOneURI(t *testing.T) {
+	etc := writeFiles(t, map[string]string{"sources.list": "deb http://deb.invalid/debian bookworm main\n"})
+	for _, bad := range []string{
+		"http://m.invalid/debian\ndeb [trusted=yes] http://evil.invalid/debian bullseye main",
+		"[trusted=yes] http://m.invalid/debian",
+		"http://m.invalid/debian bullseye",
+		"http://m.invalid/debian#x",
+		"http://m.invalid/debian\r",
+		"http:///debian",
+		"gopher://m.invalid/debian",
+		"/srv/debian",
+		"http://user:secret@m.invalid/debian",
+		"http://m.invalid/deb\"ian",
+	} {
+		t.Setenv(mirrorEnv, bad)
+		_, err := debianMirror(etc)
+		if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "give one archive URI") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	for _, good := range []string{"http://m.invalid/debian", "https://m.invalid:8443/debian/", "file:///srv/mirror/debian", "mirror+http://m.invalid/list"} {
+		t.Setenv(mirrorEnv, good)
+		if src, err := debianMirror(etc); err != nil || src.URI != good {
+			t.Errorf("%q: %+v %v", good, src, err)
+		}
+	}
+	// The machine's own sources are held to the same rule.
+	t.Setenv(mirrorEnv, "")
+	etc = writeFiles(t, map[string]string{"sources.list.d/x.sources": "Types: deb\nURIs: gopher://m.invalid/debian\nSuites: bookworm\nComponents: main\n"})
+	if _, err := debianMirror(etc); err == nil || !strings.Contains(err.Error(), "x.sources") {
+		t.Errorf("a bad URI in the apt sources: %v", err)
+	}
+}

@@ -47,6 +47,9 @@ func lookupRelease(name string) (debianRelease, bool) {
 const metaFile = ".compatbuild-runtime.json"
 
 type runtimeMeta struct {
+	// Format is metaFormat for runtimes this compatbuild can check; older
+	// entries (no manifest) are fetched again.
+	Format   int       `json:"format"`
 	Name     string    `json:"name"`
 	Suite    string    `json:"suite"`
 	Arch     string    `json:"arch"`
@@ -54,7 +57,12 @@ type runtimeMeta struct {
 	Debs     []string  `json:"debs"`     // the .deb files extracted
 	Mirror   string    `json:"mirror"`
 	Fetched  time.Time `json:"fetched"`
+	// Manifest is the SHA-256 of the root's manifestFile.
+	Manifest string `json:"manifest_sha256"`
 }
+
+// metaFormat is the current runtimeMeta.Format.
+const metaFormat = 2
 
 // fetchRequest is what a named runtime is made of.
 type fetchRequest struct {
@@ -128,6 +136,16 @@ func getDebian(ctx context.Context, rel debianRelease, opts Options) (*Runtime, 
 	key := cacheKey(rel, arch, pkgs)
 	final := filepath.Join(cacheDir, key)
 
+	if err := checkCacheDir(cacheDir); err != nil {
+		return nil, err
+	}
+	if complete(final) {
+		// An entry that disappears meanwhile (another process replacing
+		// an old one) is simply fetched again.
+		if err := checkRuntime(rel, final, arch); err != nil && complete(final) {
+			return nil, err
+		}
+	}
 	if !complete(final) {
 		etc := opts.aptEtc
 		if etc == "" {
@@ -139,16 +157,77 @@ func getDebian(ctx context.Context, rel debianRelease, opts Options) (*Runtime, 
 				return runtimeMeta{}, err
 			}
 			req := fetchRequest{rel: rel, arch: arch, packages: pkgs, mirror: mirror}
-			return build(ctx, req, tmp)
+			meta, err := build(ctx, req, tmp)
+			if err != nil {
+				return meta, err
+			}
+			// A runtime named for a release must hold that release's C
+			// library: refuse it before it is cached under that name.
+			r, err := detect(rel.name, tmp, arch)
+			if err != nil {
+				return meta, err
+			}
+			if err := checkGlibc(rel, r); err != nil {
+				return meta, fmt.Errorf("%v; check COMPATBUILD_DEBIAN_MIRROR and the machine's apt sources", err)
+			}
+			return meta, nil
 		}); err != nil {
 			return nil, fmt.Errorf("fetching %s runtime: %v", rel.name, err)
 		}
 	}
 	r, err := detect(rel.name, final, arch)
+	if err == nil {
+		err = checkGlibc(rel, r)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%v; remove %s to fetch it again", err, final)
 	}
 	return r, nil
+}
+
+// checkGlibc refuses a runtime whose C library is not its release's.
+func checkGlibc(rel debianRelease, r *Runtime) error {
+	if r.Glibc != rel.glibc {
+		return fmt.Errorf("runtime %s holds glibc %s, but %s's C library is glibc %s", rel.name, r.Glibc, rel.name, rel.glibc)
+	}
+	return nil
+}
+
+// checkCacheDir refuses a runtime cache another user could write to.
+func checkCacheDir(cacheDir string) error {
+	err := cachefs.CheckPrivate(cacheDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // made private on first fetch
+	}
+	return err
+}
+
+// checkRuntime checks a cached runtime against the manifest written when
+// it was fetched, before anything runs under it: a damaged runtime would
+// otherwise make correct artifacts fail. An entry of an older compatbuild
+// (no manifest) is removed, to be fetched again.
+func checkRuntime(rel debianRelease, dir, arch string) error {
+	data, err := os.ReadFile(filepath.Join(dir, metaFile))
+	var meta runtimeMeta
+	if err == nil {
+		err = json.Unmarshal(data, &meta)
+	}
+	if err == nil && meta.Format < metaFormat {
+		// Renamed first, so no other process sees it half removed.
+		old := filepath.Join(filepath.Dir(dir), fmt.Sprintf(".tmp-old-%s-%d", filepath.Base(dir), os.Getpid()))
+		if err := os.Rename(dir, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("replacing %s, a runtime cached by an older compatbuild: %v; remove it yourself", dir, err)
+		}
+		os.RemoveAll(old)
+		return nil
+	}
+	if err == nil {
+		err = checkManifest(dir, meta.Manifest)
+	}
+	if err != nil {
+		return fmt.Errorf("the cached runtime %s in %s is damaged: %v; remove %s to fetch it again", rel.name, dir, err, dir)
+	}
+	return nil
 }
 
 // complete reports whether dir is a finished runtime.
@@ -164,6 +243,9 @@ func complete(dir string) bool {
 func fetchLocked(ctx context.Context, cacheDir, key, final string, mk func(tmpRoot string) (runtimeMeta, error)) error {
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return fmt.Errorf("creating the cache %s: %v; set XDG_CACHE_HOME to a writable directory", cacheDir, err)
+	}
+	if err := cachefs.CheckPrivate(cacheDir); err != nil {
+		return err
 	}
 	unlock, err := lockFile(ctx, filepath.Join(cacheDir, "."+key+".lock"))
 	if err != nil {
@@ -191,6 +273,10 @@ func fetchLocked(ctx context.Context, cacheDir, key, final string, mk func(tmpRo
 	meta, err := mk(root)
 	if err != nil {
 		return err
+	}
+	meta.Format = metaFormat
+	if meta.Manifest, err = writeManifest(root); err != nil {
+		return fmt.Errorf("listing the runtime: %v", err)
 	}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
