@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -24,13 +26,16 @@ type debianRelease struct {
 	name    string   // "debian:11"
 	aliases []string // "debian:bullseye"
 	suite   string   // "bullseye"
-	glibc   string   // expected glibc version, for documentation and checks
+	glibc   string   // its glibc version: a runtime of another is refused
+	python  string   // its Python 3 ("3.9"), package python<python>
 }
 
+// debianReleases are the named runtimes. Facts from each release's own
+// packages: libc6 (glibc), python3 (the default Python 3), nodejs.
 var debianReleases = []debianRelease{
-	{"debian:11", []string{"debian:bullseye"}, "bullseye", "2.31"},
-	{"debian:12", []string{"debian:bookworm"}, "bookworm", "2.36"},
-	{"debian:13", []string{"debian:trixie"}, "trixie", "2.41"},
+	{"debian:11", []string{"debian:bullseye"}, "bullseye", "2.31", "3.9"},
+	{"debian:12", []string{"debian:bookworm"}, "bookworm", "2.36", "3.11"},
+	{"debian:13", []string{"debian:trixie"}, "trixie", "2.41", "3.13"},
 }
 
 func lookupRelease(name string) (debianRelease, bool) {
@@ -70,6 +75,9 @@ type fetchRequest struct {
 	arch     string
 	packages []string
 	mirror   aptSource
+	// progress, when set, gets what is fetched and, during the download,
+	// one rewritten line of progress (for a terminal).
+	progress io.Writer
 }
 
 // downloadDebs downloads the request's packages as .deb files into outDir,
@@ -156,7 +164,7 @@ func getDebian(ctx context.Context, rel debianRelease, opts Options) (*Runtime, 
 			if err != nil {
 				return runtimeMeta{}, err
 			}
-			req := fetchRequest{rel: rel, arch: arch, packages: pkgs, mirror: mirror}
+			req := fetchRequest{rel: rel, arch: arch, packages: pkgs, mirror: mirror, progress: opts.Progress}
 			meta, err := build(ctx, req, tmp)
 			if err != nil {
 				return meta, err
@@ -407,15 +415,21 @@ func sourcesLine(req fetchRequest) string {
 	return fmt.Sprintf("deb [%s] %s %s main\n", opts, req.mirror.URI, req.rel.suite)
 }
 
-// aptDownload runs apt-get update and apt-get download with a private apt
-// setup in workDir: its own sources list naming only the wanted suite, its
-// own state, lists and cache, and the wanted architecture. The system's apt
-// state is not touched and no root is needed. Signatures are checked.
+// aptDownload runs apt-get with a private apt setup in workDir: its own
+// sources list naming only the wanted suite, its own state, lists and
+// cache, and the wanted architecture; the system's apt state is not
+// touched and no root is needed. Signatures are checked. It downloads the
+// requested packages with everything they depend on (apt resolves
+// Depends and Pre-Depends against an empty system, so the runtime holds
+// what those programs need on a real installation), into outDir.
 func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) error {
 	for _, d := range []string{"state/lists/partial", "cache/archives/partial", "sources.list.d", "preferences.d"} {
 		if err := os.MkdirAll(filepath.Join(workDir, d), 0o755); err != nil {
 			return err
 		}
+	}
+	if err := os.MkdirAll(filepath.Join(outDir, "partial"), 0o755); err != nil {
+		return err
 	}
 	line := sourcesLine(req)
 	for name, content := range map[string]string{"sources.list": line, "state/status": "", "preferences": ""} {
@@ -433,41 +447,148 @@ func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) 
 		"-o", "Dir::State::Lists=" + filepath.Join(workDir, "state/lists"),
 		"-o", "Dir::State::status=" + filepath.Join(workDir, "state/status"),
 		"-o", "Dir::Cache=" + filepath.Join(workDir, "cache"),
-		"-o", "Dir::Cache::archives=" + filepath.Join(workDir, "cache/archives"),
+		"-o", "Dir::Cache::archives=" + outDir,
 		"-o", "APT::Architecture=" + req.arch,
 		"-o", "APT::Architectures::=" + req.arch,
 		"-o", "APT::Default-Release=",
 		"-o", "Acquire::Languages=none",
+		"-o", "APT::Install-Recommends=false",
+		"-o", "APT::Install-Suggests=false",
 	}
 	if os.Geteuid() == 0 {
 		// apt drops to the _apt user for downloads, which cannot enter a
 		// private (0700) cache directory; stay root instead.
 		args = append(args, "-o", "APT::Sandbox::User=root")
 	}
-	run := func(dir string, extra ...string) error {
+	run := func(dir string, extra ...string) (string, error) {
 		cmd := exec.CommandContext(ctx, "apt-get", append(slices.Clone(args), extra...)...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "LC_ALL=C", "DEBIAN_FRONTEND=noninteractive")
+		// apt-get starts its download methods as children: on
+		// cancellation (a signal to compatbuild) the whole group ends.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+		cmd.WaitDelay = 5 * time.Second
 		out, err := cmd.CombinedOutput()
 		if err != nil {
+			if ctx.Err() != nil {
+				return "", fmt.Errorf("apt-get %s: %v", extra[0], context.Cause(ctx))
+			}
 			if errors.Is(err, exec.ErrNotFound) {
-				return fmt.Errorf("apt-get not found: %v; named runtimes need a Debian-like machine with apt and dpkg", err)
+				return "", fmt.Errorf("apt-get not found: %v; named runtimes need a Debian-like machine with apt and dpkg", err)
 			}
 			hint := "check the machine's apt configuration (/etc/apt/sources.list.d)"
-			if strings.Contains(string(out), "Unable to locate package") {
-				hint = "check the package names (Options.Packages) exist in " + req.rel.suite + " for " + req.arch
+			if strings.Contains(string(out), "Unable to locate package") || strings.Contains(string(out), "has no installation candidate") {
+				hint = "check the package names (--package) exist in " + req.rel.suite + " for " + req.arch
 			}
-			return fmt.Errorf("apt-get %s failed (mirror %s from %s, suite %s): %s; %s",
-				strings.Join(extra, " "), req.mirror.URI, req.mirror.File, req.rel.suite, aptError(string(out)), hint)
+			return "", fmt.Errorf("apt-get %s failed (mirror %s from %s, suite %s): %s; %s",
+				extra[0], req.mirror.URI, req.mirror.File, req.rel.suite, aptError(string(out)), hint)
 		}
-		return nil
+		return string(out), nil
 	}
-	if err := run(workDir, "update", "--error-on=any"); err != nil {
+	if _, err := run(workDir, "update", "--error-on=any"); err != nil {
 		return err
 	}
 	var names []string
 	for _, p := range req.packages {
 		names = append(names, p+":"+req.arch)
 	}
-	return run(outDir, append([]string{"download"}, names...)...)
+	install := append([]string{"install", "--download-only", "--yes"}, names...)
+	uris, err := run(workDir, append(slices.Clone(install), "--print-uris")...)
+	if err != nil {
+		return err
+	}
+	plan := parsePrintURIs(uris)
+	if req.progress != nil {
+		announce(req, plan)
+		stop := showProgress(req.progress, outDir, plan)
+		defer stop()
+	}
+	_, err = run(workDir, install...)
+	return err
+}
+
+// debFile is one .deb apt will download.
+type debFile struct {
+	name string // apt's file name, e.g. libc6_2.31-13+deb11u11_amd64.deb
+	size int64
+}
+
+// parsePrintURIs reads apt-get --print-uris lines:
+// 'URI' FILE SIZE HASH.
+func parsePrintURIs(out string) []debFile {
+	var files []debFile
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "'") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			continue
+		}
+		size, _ := strconv.ParseInt(f[2], 10, 64)
+		files = append(files, debFile{name: f[1], size: size})
+	}
+	return files
+}
+
+// announce says what a first fetch fetches: release, packages, size.
+func announce(req fetchRequest, plan []debFile) {
+	var total int64
+	var pkgs []string
+	for _, d := range plan {
+		total += d.size
+		name, _, _ := strings.Cut(d.name, "_")
+		pkgs = append(pkgs, name)
+	}
+	slices.Sort(pkgs)
+	fmt.Fprintf(req.progress, "compatbuild: fetching the %s runtime (Debian %s, glibc %s, %s) once into the cache: %d packages, %s: %s\n",
+		req.rel.name, req.rel.suite, req.rel.glibc, req.arch, len(plan), megabytes(total), strings.Join(pkgs, " "))
+}
+
+func megabytes(n int64) string {
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
+
+// showProgress rewrites one terminal line with the bytes downloaded so far
+// until the returned function is called.
+func showProgress(w io.Writer, outDir string, plan []debFile) (stop func()) {
+	var total int64
+	for _, d := range plan {
+		total += d.size
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprintf(w, "\r\033[K")
+				return
+			case <-tick.C:
+				fmt.Fprintf(w, "\r\033[K  downloading %s of %s", megabytes(dirBytes(outDir)), megabytes(total))
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
+
+// dirBytes is the size of the files in dir and dir/partial.
+func dirBytes(dir string) int64 {
+	var n int64
+	for _, d := range []string{dir, filepath.Join(dir, "partial")} {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+				n += fi.Size()
+			}
+		}
+	}
+	return n
 }

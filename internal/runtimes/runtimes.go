@@ -23,27 +23,36 @@
 // the main component in /etc/apt/sources.list or /etc/apt/sources.list.d
 // (*.list, *.sources), or $COMPATBUILD_DEBIAN_MIRROR. A private sources.list
 // names only the wanted suite, with Debian's archive keyring as signed-by;
-// apt-get update and apt-get download run with their own Dir::State,
-// Dir::Cache and APT::Architecture, so the system's apt state is untouched.
+// apt-get update and apt-get install --download-only run with their own
+// Dir::State, Dir::Cache and APT::Architecture (and an empty dpkg status),
+// so the system's apt state is untouched and the packages come with
+// everything they depend on. The mirror must be exactly one URI.
+// [Options.Progress] is told what a first fetch fetches and how far it is.
 //
 // # Cache layout
 //
 //	$XDG_CACHE_HOME/compatbuild/runtimes/       (0700; ~/.cache if unset)
 //	  debian-11-amd64/                          extracted root, default packages
 //	    .compatbuild-runtime.json               written last: marks it complete
+//	    .compatbuild-manifest                   every file and its SHA-256
+//	    .compatbuild-stamp                      inode, ctime, size when last hashed
 //	    lib/x86_64-linux-gnu/ld-2.31.so ...
 //	  debian-11-arm64-<hash>/                   another package set
 //	  .debian-11-amd64.lock                     flock held while fetching
 //	  .tmp-debian-11-amd64-*/                   a fetch in progress (apt state,
 //	                                            .debs, root), renamed into place
 //
-// Absolute symlinks in a fetched root are rewritten to relative ones.
+// Absolute symlinks in a fetched root are rewritten to relative ones. The
+// cache directory must be private (owner and mode checked), and a cached
+// runtime is checked against its manifest before use: a damaged one is an
+// error that names the file and says which directory to remove.
 package runtimes
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,6 +95,11 @@ type Options struct {
 	// CacheDir is where named runtimes are kept. Empty means
 	// DefaultCacheDir().
 	CacheDir string
+
+	// Progress, when set, is told what a first fetch fetches (release,
+	// packages, size) and shows its progress on one rewritten line: give
+	// it a terminal, or nil to stay quiet.
+	Progress io.Writer
 
 	// aptEtc is the apt configuration directory to read mirrors from
 	// (tests only; empty means /etc/apt).

@@ -25,13 +25,14 @@ var hostSource []byte
 
 // hostFormat changes whenever the way hosts are built changes, so old
 // cache entries are never reused.
-const hostFormat = "verify-host-1"
+const hostFormat = "verify-host-2"
 
 // Exit statuses of the host (see host/host.c).
 const (
 	hostExitUsage        = 3
 	hostExitDlopenFailed = 4
 	hostExitDlsymFailed  = 5
+	hostExitMismatch     = 6 // python_host.py: not a module this Python imports
 )
 
 var (

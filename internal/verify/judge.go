@@ -14,7 +14,7 @@ import (
 )
 
 // judgeLibrary reads the host's report (see host/host.c).
-func judgeLibrary(res Result, report *os.File, opts Options) Result {
+func judgeLibrary(res Result, report *os.File, glibc string, opts Options) Result {
 	data, _ := os.ReadFile(report.Name())
 	steps := map[string]string{}
 	for _, line := range strings.Split(string(data), "\n") {
@@ -23,6 +23,15 @@ func judgeLibrary(res Result, report *os.File, opts Options) Result {
 		}
 		key, val, _ := strings.Cut(line, " ")
 		steps[key] = val
+	}
+	if why, ok := steps["mismatch"]; ok && res.ExitCode == hostExitMismatch {
+		res.Status, res.Reason = Skip, why
+		return res
+	}
+	// The host says which C library it runs on: anything but the
+	// runtime's means the runtime's loader was not the one that ran.
+	if libc, ok := steps["libc"]; ok && libc != glibc {
+		return failed(res, fmt.Sprintf("the %s host ran on glibc %s, not the runtime's %s: the runtime's loader was not used", res.Host, libc, glibc))
 	}
 	_, loaded := steps["loaded"]
 	_, finished := steps["ok"]
@@ -68,6 +77,8 @@ func judgeLibrary(res Result, report *os.File, opts Options) Result {
 		res.Status, res.Reason = Pass, "loaded with dlopen(RTLD_NOW)"
 	case opts.ExpectReturn == nil:
 		res.Status, res.Reason = Pass, fmt.Sprintf("loaded; %s() returned", opts.Call)
+	case res.Call.Value == nil && steps["returned-other"] != "":
+		return failed(res, fmt.Sprintf("loaded; %s() returned %s, not an integer", opts.Call, steps["returned-other"]))
 	case res.Call.Value == nil:
 		return failed(res, fmt.Sprintf("loaded; %s() returned but the host did not report its value", opts.Call))
 	case *res.Call.Value != *opts.ExpectReturn:
@@ -124,9 +135,18 @@ var hostLibDirs = []string{"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr
 
 // checkHostLibraries fails a result whose artifact took libraries from the
 // host instead of the runtime.
-func checkHostLibraries(ctx context.Context, res Result, r *runtimes.Runtime, a Artifact, libPath []string) Result {
-	libs, _ := r.Libraries(ctx, a.abs)
+func checkHostLibraries(ctx context.Context, res Result, r *runtimes.Runtime, files []string, libPath []string) Result {
+	var libs []runtimes.Library
+	for _, f := range files {
+		l, _ := r.Libraries(ctx, f)
+		libs = append(libs, l...)
+	}
+	seen := map[string]bool{}
 	for _, l := range libs {
+		if seen[l.Name+"\x00"+l.Path] {
+			continue
+		}
+		seen[l.Name+"\x00"+l.Path] = true
 		if l.Path == "" || l.InRuntime(r) || !slices.ContainsFunc(hostLibDirs, func(d string) bool { return strings.HasPrefix(l.Path, d) }) {
 			continue
 		}

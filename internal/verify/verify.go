@@ -26,6 +26,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,8 +75,17 @@ type Options struct {
 
 	// Args are the arguments executables are run with.
 	Args []string
-	// ExpectExit is the exit status an executable must end with.
+	// ExpectExit is the exit status an executable (or a host command)
+	// must end with.
 	ExpectExit int
+
+	// Host is what loads shared libraries: "" or HostDlopen for
+	// compatbuild's dlopen host, HostPython (the runtime's own Python 3
+	// imports extension modules), HostNode (the runtime's Node.js
+	// requires N-API addons), or a command 'PROG ARGS {}' of the runtime's
+	// packages, run with the artifact's path in place of {}. Wheels
+	// always go to the runtime's Python.
+	Host string
 
 	// Timeout bounds each run; zero means DefaultTimeout.
 	Timeout time.Duration
@@ -86,6 +96,9 @@ type Options struct {
 	// HostCacheDir is where dlopen hosts are cached; empty means
 	// HostCacheRoot().
 	HostCacheDir string
+	// Progress, when set, is told what a first runtime fetch fetches and
+	// how far it is (give it a terminal; nil keeps quiet).
+	Progress io.Writer
 }
 
 // Status is a cell's verdict.
@@ -94,14 +107,19 @@ type Status string
 const (
 	Pass Status = "pass"
 	Fail Status = "fail"
+	// Skip: the artifact is not for this runtime's host (a CPython 3.9
+	// module on a runtime whose Python is 3.13); nothing was run.
+	Skip Status = "skip"
 )
 
 // Artifact is one file to verify.
 type Artifact struct {
 	Path string `json:"path"` // as given
-	Kind string `json:"kind"` // shared-library, executable, pie-executable, static-executable, static-pie-executable
-	ABI  string `json:"abi"`  // x86_64, ...
+	Kind string `json:"kind"` // shared-library, executable, pie-executable, static-executable, static-pie-executable, wheel
+	ABI  string `json:"abi"`  // x86_64, ...; "any" for a pure-Python wheel
 	abs  string
+	// wheel holds a wheel's tags (Kind KindWheel).
+	wheel wheelTags
 }
 
 // Runtime is one runtime artifacts were tried on.
@@ -153,8 +171,17 @@ type Result struct {
 	// HostLibraries are libraries the runtime did not have, which the
 	// loader took from the host's default directories instead.
 	HostLibraries []Library `json:"host_libraries"`
-	// Command is the command line that was run.
+	// Command is the command line that was run: the program (the host
+	// program for a shared library) and its arguments.
 	Command []string `json:"command"`
+	// Host is what loaded a shared library or wheel: "dlopen",
+	// "python3.9", "node", or the host command's program; "" for
+	// executables.
+	Host string `json:"host"`
+	// Start is how the program was started (runtimes.Start): "interpreter"
+	// (through its PT_INTERP, as the target starts it), "private-copy",
+	// "explicit-loader", or "direct" for a static executable.
+	Start string `json:"start"`
 }
 
 // Report is the whole matrix.
@@ -165,9 +192,11 @@ type Report struct {
 	Results []Result `json:"results"`
 }
 
-// Failed reports whether any cell failed.
+// Failed reports whether any cell failed, or none passed (everything
+// skipped proves nothing).
 func (r *Report) Failed() bool {
-	return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status != Pass })
+	return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == Fail }) ||
+		!slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == Pass })
 }
 
 // Run verifies every artifact on every runtime. An error means nothing
@@ -183,15 +212,22 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
+	host, err := parseHost(opts.Host)
+	if err != nil {
+		return nil, err
+	}
 	arts, err := readArtifacts(paths)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkHostKinds(arts, host); err != nil {
 		return nil, err
 	}
 	libPath, err := checkLibPath(opts.LibPath)
 	if err != nil {
 		return nil, err
 	}
-	rts, err := getRuntimes(ctx, opts)
+	rts, err := getRuntimes(ctx, opts, arts, host)
 	if err != nil {
 		return nil, err
 	}
@@ -199,26 +235,65 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	hosts := map[string]string{} // runtime name -> dlopen host
-	if slices.ContainsFunc(arts, func(a Artifact) bool { return a.Kind == string(elfinfo.SharedLibrary) }) {
+	if slices.ContainsFunc(arts, func(a Artifact) bool {
+		return a.Kind == string(elfinfo.SharedLibrary) && hostFor(a, host).kind == HostDlopen
+	}) {
 		for _, rt := range rts {
 			v, err := HostGlibc(rt.Glibc)
 			if err != nil {
 				return nil, fmt.Errorf("runtime %s: %v", rt.Name, err)
 			}
-			host, err := EnsureHost(ctx, opts.HostCacheDir, v)
+			h, err := EnsureHost(ctx, opts.HostCacheDir, v)
 			if err != nil {
 				return nil, err
 			}
-			hosts[rt.Name] = host
+			hosts[rt.Name] = h
 		}
+	}
+	// Wheels are installed once each, into private site directories.
+	sites := map[string]site{}
+	for _, a := range arts {
+		if a.Kind != KindWheel {
+			continue
+		}
+		dir, err := os.MkdirTemp("", "compatbuild-wheel-")
+		if err != nil {
+			return nil, fmt.Errorf("installing %s: %v", a.Path, err)
+		}
+		defer os.RemoveAll(dir)
+		names, err := installWheel(a.abs, dir)
+		if err != nil {
+			return nil, err
+		}
+		sites[a.abs] = site{dir: dir, names: names}
 	}
 	rep := &Report{Artifacts: arts, Runtimes: rts}
 	for _, a := range arts {
 		for _, rt := range rts {
-			rep.Results = append(rep.Results, runOne(ctx, a, rt, hosts[rt.Name], libPath, opts))
+			rep.Results = append(rep.Results, runOne(ctx, a, rt, runSetup{dlopenHost: hosts[rt.Name], host: host, site: sites[a.abs], libPath: libPath}, opts))
 		}
 	}
 	return rep, nil
+}
+
+// site is a wheel installed for import: its directory and top-level names.
+type site struct {
+	dir   string
+	names []string
+}
+
+// checkHostKinds refuses artifacts the chosen host cannot load.
+func checkHostKinds(arts []Artifact, h hostSpec) error {
+	var errs []error
+	for _, a := range arts {
+		switch {
+		case a.Kind == KindWheel && h.kind != HostDlopen && h.kind != HostPython:
+			errs = append(errs, fmt.Errorf("%s is a wheel, which only Python loads; drop --host %s", a.Path, h))
+		case (h.kind == HostPython || h.kind == HostNode) && a.Kind != string(elfinfo.SharedLibrary) && a.Kind != KindWheel:
+			errs = append(errs, fmt.Errorf("%s is an executable; --host %s loads extension modules (shared libraries): verify executables without --host", a.Path, h))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // readArtifacts reads every path and reports all bad ones at once.
@@ -254,6 +329,17 @@ func readArtifact(p string) (Artifact, error) {
 		return Artifact{}, fmt.Errorf("%s: %v", p, err)
 	case fi.IsDir():
 		return Artifact{}, fmt.Errorf("%s is a directory; name the shared libraries or executables in it", p)
+	case !fi.Mode().IsRegular():
+		// Opening a FIFO or a device could block forever or read
+		// without end.
+		return Artifact{}, fmt.Errorf("%s is not a regular file (%s); verify takes shared libraries, executables and wheels", p, fileType(fi.Mode()))
+	}
+	if strings.HasSuffix(abs, ".whl") {
+		t, err := parseWheelName(p)
+		if err != nil {
+			return Artifact{}, err
+		}
+		return Artifact{Path: p, Kind: KindWheel, ABI: t.arch(), abs: abs, wheel: t}, nil
 	}
 	info, err := elfinfo.ReadFile(abs)
 	if errors.Is(err, elfinfo.ErrNotELF) {
@@ -352,12 +438,8 @@ func runtimeNames(given []string) []string {
 
 // getRuntimes resolves the runtimes: folders and unknown names first (they
 // are cheap and fail fast), named ones after (they may be fetched).
-func getRuntimes(ctx context.Context, opts Options) ([]Runtime, error) {
+func getRuntimes(ctx context.Context, opts Options, arts []Artifact, host hostSpec) ([]Runtime, error) {
 	names := runtimeNames(opts.Runtimes)
-	ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir}
-	if len(opts.Packages) > 0 {
-		ropts.Packages = append(runtimes.DefaultPackages(), opts.Packages...)
-	}
 	got := make([]*runtimes.Runtime, len(names))
 	var errs []error
 	for pass := 0; pass < 2; pass++ {
@@ -365,6 +447,15 @@ func getRuntimes(ctx context.Context, opts Options) ([]Runtime, error) {
 			named := strings.HasPrefix(n, "debian:") && !strings.Contains(n, "/")
 			if named != (pass == 1) || (pass == 1 && len(errs) > 0) {
 				continue
+			}
+			ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Progress: opts.Progress}
+			extra, err := hostPackages(n, arts, host)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if pkgs := append(slices.Clone(opts.Packages), extra...); len(pkgs) > 0 {
+				ropts.Packages = append(runtimes.DefaultPackages(), pkgs...)
 			}
 			rt, err := runtimes.GetWithOptions(ctx, n, ropts)
 			if err != nil {
@@ -412,7 +503,7 @@ func checkArches(arts []Artifact, rts []Runtime) error {
 			continue
 		}
 		for _, a := range arts {
-			if a.ABI != want {
+			if a.ABI != want && a.ABI != "any" {
 				errs = append(errs, fmt.Errorf("%s is %s but runtime %s is %s (%s); verify it on a runtime of its own architecture", a.Path, a.ABI, rt.Name, rt.Arch, want))
 			}
 		}
@@ -420,29 +511,78 @@ func checkArches(arts []Artifact, rts []Runtime) error {
 	return errors.Join(errs...)
 }
 
+// runSetup is what Run prepared for runOne.
+type runSetup struct {
+	dlopenHost string // the dlopen host built for this runtime
+	host       hostSpec
+	site       site // a wheel's install
+	libPath    []string
+}
+
 // runOne verifies one artifact on one runtime.
-func runOne(ctx context.Context, a Artifact, rt Runtime, host string, libPath []string, opts Options) Result {
+func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Options) Result {
 	res := Result{Artifact: a.Path, Runtime: rt.Name, Glibc: rt.Glibc}
 	r := *rt.rt
-	r.LibraryPath = append(slices.Clip(libPath), rt.rt.LibraryPath...)
+	r.LibraryPath = append(slices.Clip(setup.libPath), rt.rt.LibraryPath...)
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 
-	var cmd *exec.Cmd
-	var report *os.File
-	switch a.Kind {
-	case string(elfinfo.SharedLibrary):
-		args := []string{a.abs}
+	static := a.Kind == "static-executable" || a.Kind == "static-pie-executable"
+	loads := a.Kind == string(elfinfo.SharedLibrary) || a.Kind == KindWheel
+	h := hostFor(a, setup.host)
+	prog := hostProgram{path: a.abs, args: opts.Args}
+	checked := []string{a.abs} // files whose libraries must come from the runtime
+	var err error
+	switch {
+	case static:
+	case h.kind == "command":
+		prog, err = commandProgram(&r, a, h)
+		checked = append(checked, prog.path)
+	case !loads:
+	case h.kind == HostDlopen:
+		prog = hostProgram{name: HostDlopen, path: setup.dlopenHost, args: []string{a.abs}, protocol: true}
 		if opts.Call != "" {
-			mode := "void"
-			if opts.ExpectReturn != nil {
-				mode = "int"
-			}
-			args = append(args, opts.Call, mode)
-			res.Call = &Call{Name: opts.Call}
+			prog.args = append(prog.args, opts.Call, callMode(opts))
 		}
-		cmd = r.Command(ctx, host, args...)
+	case h.kind == HostPython:
+		var version string
+		prog, version, err = pythonProgram(&r, a, setup.site.dir, setup.site.names, opts)
+		if err == nil && a.Kind == KindWheel {
+			skip, fail := wheelVerdict(a.wheel, version, rt.Glibc, rt.Name)
+			res.Host = prog.name
+			switch {
+			case skip != "":
+				res.Status, res.Reason = Skip, skip
+				return res
+			case fail != "":
+				return failed(res, fail)
+			}
+			checked = sharedObjects(setup.site.dir)
+		}
+		checked = append(checked, prog.path)
+	case h.kind == HostNode:
+		prog, err = nodeProgram(&r, a, opts)
+		checked = append(checked, prog.path)
+	}
+	res.Host = prog.name
+	if err != nil {
+		return failed(res, oneLine(err).Error())
+	}
+	if opts.Call != "" && prog.protocol {
+		res.Call = &Call{Name: opts.Call}
+	}
+
+	var cmd *exec.Cmd
+	if static {
+		cmd, res.Start = exec.CommandContext(ctx, prog.path, prog.args...), "direct"
+	} else {
+		cmd = r.CommandEnv(ctx, hostEnv(os.Environ(), prog.env), prog.path, prog.args...)
+		res.Start = string(r.How(prog.path))
+	}
+	res.Command = shownCommand(prog)
+	var report *os.File
+	if prog.protocol {
 		f, err := os.CreateTemp("", "compatbuild-verify-")
 		if err != nil {
 			return failed(res, fmt.Sprintf("creating a temporary file: %v", err))
@@ -451,12 +591,7 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, host string, libPath []
 		defer f.Close()
 		report = f
 		cmd.ExtraFiles = []*os.File{f}
-	case "static-executable", "static-pie-executable":
-		cmd = exec.CommandContext(ctx, a.abs, opts.Args...)
-	default:
-		cmd = r.Command(ctx, a.abs, opts.Args...)
 	}
-	res.Command = cmd.Args
 	out := &capped{max: MaxOutput}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 2 * time.Second
@@ -471,19 +606,42 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, host string, libPath []
 		return failed(res, fmt.Sprintf("could not run: %v", runErr))
 	}
 
-	if a.Kind == "static-executable" || a.Kind == "static-pie-executable" {
-		res = judgeExecutable(res, a.abs, opts.ExpectExit)
+	switch {
+	case static:
+		res = judgeExecutable(res, prog.path, opts.ExpectExit)
 		if res.Status == Pass {
 			res.Reason += " (statically linked: it carries its own C library, the runtime's glibc was not used)"
 		}
 		return res
+	case prog.protocol:
+		res = judgeLibrary(res, report, rt.Glibc, opts)
+		if res.Status == Skip {
+			return res
+		}
+	default:
+		res = judgeExecutable(res, prog.path, opts.ExpectExit)
 	}
-	if a.Kind == string(elfinfo.SharedLibrary) {
-		res = judgeLibrary(res, report, opts)
-	} else {
-		res = judgeExecutable(res, a.abs, opts.ExpectExit)
+	if how := runtimes.Start(res.Start); how != runtimes.StartInterpreter {
+		res.Reason += " (" + how.Describe() + ")"
 	}
-	return checkHostLibraries(parent, res, &r, a, libPath)
+	return checkHostLibraries(parent, res, &r, checked, setup.libPath)
+}
+
+// shownCommand is the command line a result shows: the program and its
+// arguments, with compatbuild's own host scripts named rather than
+// printed.
+func shownCommand(p hostProgram) []string {
+	out := []string{p.path}
+	for _, a := range p.args {
+		switch a {
+		case pythonHost:
+			a = "<compatbuild's Python host, internal/verify/host/python_host.py>"
+		case nodeHost:
+			a = "<compatbuild's Node.js host, internal/verify/host/node_host.js>"
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 func failed(res Result, reason string) Result {
@@ -514,3 +672,18 @@ func signalName(s syscall.Signal) string {
 	return "signal " + strconv.Itoa(int(s))
 }
 
+
+// fileType names a non-regular file's type for messages.
+func fileType(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeCharDevice != 0:
+		return "a character device"
+	case m&os.ModeDevice != 0:
+		return "a block device"
+	}
+	return "not a regular file"
+}
