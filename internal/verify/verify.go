@@ -672,7 +672,6 @@ func signalName(s syscall.Signal) string {
 	return "signal " + strconv.Itoa(int(s))
 }
 
-
 // fileType names a non-regular file's type for messages.
 func fileType(m os.FileMode) string {
 	switch {
