@@ -98,6 +98,9 @@ func Run(ctx context.Context, opt Options) (int, error) {
 	if err != nil {
 		return 2, usageError(err)
 	}
+	if err := checkCrtStatic(cfg, os.LookupEnv, rustcArgs(inv), floor.Glibc.String()); err != nil {
+		return 2, usageError(err)
+	}
 	if inv.target == "" && cfg.buildTarget != "" {
 		if t, _, err := splitTarget(cfg.buildTarget); err != nil || t != buildenv.RustTarget {
 			return 2, usageError(fmt.Errorf("%s sets the build target to %s; compatbuild cargo builds for %s only: pass --target %s or unset it", cfg.buildTargetFrom, cfg.buildTarget, buildenv.RustTarget, buildenv.RustTarget))
@@ -130,6 +133,15 @@ func Run(ctx context.Context, opt Options) (int, error) {
 		return code, err
 	}
 	return report(opt.Stderr, dir, artifacts, floor), nil
+}
+
+// rustcArgs are the arguments 'cargo rustc -- ARGS' passes to rustc ("--"
+// first); other subcommands pass theirs to the program or test binary.
+func rustcArgs(inv *invocation) []string {
+	if inv.sub == "rustc" {
+		return inv.tail
+	}
+	return nil
 }
 
 func cargoCommand(name string) (string, error) {

@@ -125,14 +125,14 @@ func TestHostProtocolWithoutFD3(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	cmd := rt.Command(context.Background(), host, a.Good, "answer", "int")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil || stderr.String() != "loaded\ncalling answer\nreturned 42\nok\n" {
+	if err := cmd.Run(); err != nil || stderr.String() != "libc 2.31\nloaded\ncalling answer\nreturned 42\nok\n" {
 		t.Errorf("answer: %v, stderr %q", err, stderr.String())
 	}
 	stderr.Reset()
 	cmd = rt.Command(context.Background(), host, a.Plain)
 	cmd.Stderr = &stderr
 	err = cmd.Run()
-	if cmd.ProcessState.ExitCode() != hostExitDlopenFailed || !strings.HasPrefix(stderr.String(), "dlopen-failed /") ||
+	if cmd.ProcessState.ExitCode() != hostExitDlopenFailed || !strings.HasPrefix(stderr.String(), "libc 2.31\ndlopen-failed /") ||
 		!strings.HasSuffix(stderr.String(), "version `GLIBC_2.34' not found (required by "+a.Plain+")\n") {
 		t.Errorf("plain: %v, stderr %q", err, stderr.String())
 	}
