@@ -28,21 +28,21 @@ func TestCrtStaticFlag(t *testing.T) {
 
 func TestCfgMatches(t *testing.T) {
 	for key, want := range map[string]bool{
-		`cfg(unix)`:                                          true,
-		`cfg(windows)`:                                       false,
-		`cfg(target_os = "linux")`:                           true,
-		`cfg(target_env = "msvc")`:                           false,
+		`cfg(unix)`:                true,
+		`cfg(windows)`:             false,
+		`cfg(target_os = "linux")`: true,
+		`cfg(target_env = "msvc")`: false,
 		`cfg(all(target_os = "linux", target_env = "gnu"))`:  true,
 		`cfg(all(target_os = "linux", target_env = "musl"))`: false,
 		`cfg(any(windows, target_arch = "x86_64"))`:          true,
-		`cfg(not(windows))`:                                  true,
-		`cfg(not(unix))`:                                     false,
-		`cfg(target_feature = "crt-static")`:                 false,
-		`cfg(all(unix,))`:                                    true,
-		`cfg(unix`:                                           false,
-		`cfg(all(unix)`:                                      false,
-		`cfg(target_os = "linux)`:                            false,
-		`cfg()`:                                              false,
+		`cfg(not(windows))`:                  true,
+		`cfg(not(unix))`:                     false,
+		`cfg(target_feature = "crt-static")`: false,
+		`cfg(all(unix,))`:                    true,
+		`cfg(unix`:                           false,
+		`cfg(all(unix)`:                      false,
+		`cfg(target_os = "linux)`:            false,
+		`cfg()`:                              false,
 	} {
 		if got := cfgMatches(key); got != want {
 			t.Errorf("%s: got %v", key, got)
