@@ -33,7 +33,7 @@ func TestCargoCrtStaticIsRefusedUpFront(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
-		"Cargo.toml": "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+		"Cargo.toml":  "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
 		"src/main.rs": "fn main() {}\n",
 	})
 	refused(t, dir, []string{"RUSTFLAGS=-C target-feature=+crt-static"},
