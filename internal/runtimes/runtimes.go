@@ -185,7 +185,7 @@ func (r *Runtime) CommandEnv(ctx context.Context, env []string, prog string, arg
 			if how == StartCopy {
 				libs = append(originDirs(path), libs...)
 			}
-			spec := launchSpec{Mode: how, Loader: r.Loader, Interp: interp, Prog: path,
+			spec := launchSpec{Mode: how, Loader: r.Loader, Interp: interp, Prog: path, Root: r.Root,
 				Env: setEnv(env, "LD_LIBRARY_PATH", strings.Join(libs, ":"))}
 			if cmd, err := launcherCommand(ctx, spec, append([]string{path}, args...)); err == nil {
 				return cmd

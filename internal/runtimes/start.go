@@ -29,7 +29,9 @@ type Start string
 const (
 	// StartInterpreter: in a private mount namespace (a user namespace too
 	// when not root), the runtime's loader is bind-mounted over the
-	// program's PT_INTERP path and an empty file over /etc/ld.so.cache;
+	// program's PT_INTERP path, an empty file over /etc/ld.so.cache, and
+	// the runtime's root is made read-only (nothing that runs can change
+	// the cached runtime);
 	// the program is started by execve as on the target, with the
 	// runtime's library directories in LD_LIBRARY_PATH.
 	StartInterpreter Start = "interpreter"
@@ -69,6 +71,7 @@ type launchSpec struct {
 	Loader string   `json:"loader,omitempty"` // host path of the runtime's loader
 	Interp string   `json:"interp,omitempty"` // the program's PT_INTERP
 	Prog   string   `json:"prog,omitempty"`   // absolute path of the program
+	Root   string   `json:"root,omitempty"`   // the runtime's root, made read-only
 	Env    []string `json:"env,omitempty"`    // the program's environment
 }
 
@@ -108,6 +111,16 @@ func launcherMain(specJSON string, argv []string) int {
 		}
 		if err := syscall.Mount(spec.Loader, spec.Interp, "", syscall.MS_BIND, ""); err != nil {
 			return fail("bind-mounting the runtime's loader over %s: %v", spec.Interp, err)
+		}
+		// What runs cannot change the runtime (Python would write
+		// __pycache__ into its standard library, for one).
+		if spec.Root != "" {
+			if err := syscall.Mount(spec.Root, spec.Root, "", syscall.MS_BIND|syscall.MS_REC, ""); err != nil {
+				return fail("making the runtime %s read-only: %v", spec.Root, err)
+			}
+			if err := syscall.Mount("", spec.Root, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+				return fail("making the runtime %s read-only: %v", spec.Root, err)
+			}
 		}
 		if _, err := os.Stat("/etc/ld.so.cache"); err == nil {
 			if err := syscall.Mount("/dev/null", "/etc/ld.so.cache", "", syscall.MS_BIND, ""); err != nil {

@@ -87,3 +87,13 @@ func TestLauncherFailureIsOneLine(t *testing.T) {
 		t.Errorf("%v: %q", err, out)
 	}
 }
+
+// What runs under a runtime cannot change it.
+func TestRuntimeIsReadOnlyForWhatRuns(t *testing.T) {
+	t.Parallel()
+	r := get(t, "debian:13")
+	out, err := r.Command(ctxFor(t), "/bin/sh", "-c", "touch "+filepath.Join(r.Root, "new")+" 2>&1; echo $?").CombinedOutput()
+	if _, serr := os.Stat(filepath.Join(r.Root, "new")); serr == nil || err != nil || !strings.Contains(string(out), "Read-only file system") {
+		t.Errorf("a program changed the runtime: %v, %s", err, out)
+	}
+}

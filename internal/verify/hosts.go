@@ -176,7 +176,9 @@ func commandProgram(rt *runtimes.Runtime, a Artifact, h hostSpec) (hostProgram, 
 	for _, w := range h.argv[1:] {
 		args = append(args, strings.ReplaceAll(w, "{}", a.abs))
 	}
-	return hostProgram{name: filepath.Base(h.argv[0]), path: path, args: args}, nil
+	// Where no mount namespace keeps the runtime read-only, a Python
+	// host must not write bytecode caches into it.
+	return hostProgram{name: filepath.Base(h.argv[0]), path: path, args: args, env: []string{"PYTHONDONTWRITEBYTECODE=1"}}, nil
 }
 
 func callMode(opts Options) string {

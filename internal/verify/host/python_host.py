@@ -38,14 +38,16 @@ import importlib.util
 modules = []
 try:
     if mode == "module":
+        # `import NAME` finds NAME + one of this Python's extension
+        # suffixes: a module name has no dot, so the suffix is all from
+        # the first dot on.
         base = os.path.basename(target)
-        suffixes = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
-        suffix = next((s for s in suffixes if base.endswith(s)), None)
-        if suffix is None:
-            report("mismatch", "Python %d.%d imports extension modules named *%s, not %s" % (
-                sys.version_info[0], sys.version_info[1], ", *".join(suffixes), base))
+        name, dot, rest = base.partition(".")
+        suffixes = importlib.machinery.EXTENSION_SUFFIXES
+        if "." + rest not in suffixes:
+            report("mismatch", "Python %d.%d imports extension modules named NAME%s, not %s" % (
+                sys.version_info[0], sys.version_info[1], " or NAME".join(suffixes), base))
             sys.exit(6)
-        name = base[: -len(suffix)]
         spec = importlib.util.spec_from_file_location(name, target)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
