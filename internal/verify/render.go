@@ -53,7 +53,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	b.WriteString("\n")
 	for _, res := range r.Results {
 		on := "glibc " + res.Glibc
-		if res.Host != "" {
+		if res.Host != "" && res.Host != HostDlopen {
 			on += ", " + res.Host
 		}
 		fmt.Fprintf(b, "%s %s on %s (%s): %s\n", strings.ToUpper(string(res.Status)), res.Artifact, res.Runtime, on, res.Reason)
