@@ -164,3 +164,29 @@ func TestMirrorIsOneURI(t *testing.T) {
 		t.Errorf("a bad URI in the apt sources: %v", err)
 	}
 }
+
+// A first fetch says what it fetches: release, packages, size.
+func TestAnnounceFromPrintURIs(t *testing.T) {
+	out := "Reading package lists...\n" +
+		"'http://m.invalid/debian/pool/main/g/glibc/libc6_2.31-13_amd64.deb' libc6_2.31-13_amd64.deb 2822708 MD5Sum:22ff\n" +
+		"'http://m.invalid/debian/pool/main/p/python3.9/python3.9_3.9.2-1_amd64.deb' python3.9_3.9.2-1_amd64.deb 465964 MD5Sum:a24a\n"
+	plan := parsePrintURIs(out)
+	if len(plan) != 2 || plan[0].name != "libc6_2.31-13_amd64.deb" || plan[1].size != 465964 {
+		t.Fatalf("plan %+v", plan)
+	}
+	var b strings.Builder
+	rel, _ := lookupRelease("debian:11")
+	announce(fetchRequest{rel: rel, arch: "amd64", progress: &b}, plan)
+	want := "compatbuild: fetching the debian:11 runtime (Debian bullseye, glibc 2.31, amd64) once into the cache: 2 packages, 3.3 MB: libc6 python3.9\n"
+	if b.String() != want {
+		t.Errorf("got  %q\nwant %q", b.String(), want)
+	}
+	// The progress line counts what is in the download directory.
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "partial"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a.deb"), make([]byte, 1000), 0o644)
+	os.WriteFile(filepath.Join(dir, "partial", "b.deb"), make([]byte, 500), 0o644)
+	if n := dirBytes(dir); n != 1500 {
+		t.Errorf("dirBytes = %d", n)
+	}
+}
