@@ -70,6 +70,7 @@ type treeEntry struct {
 	mode         fs.FileMode
 	size         int64
 	sum          string
+	stamp        string // regular files: see stampFile
 }
 
 func (e treeEntry) line() string {
@@ -109,6 +110,9 @@ func listTree(root string) ([]treeEntry, error) {
 				return err
 			}
 			e.kind, e.mode, e.size = 'f', fi.Mode(), fi.Size()
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				e.stamp = stampString(st)
+			}
 		default:
 			return fmt.Errorf("%s: not a file, directory or symbolic link", rel)
 		}
@@ -165,13 +169,10 @@ func regular(entries []treeEntry) []int {
 	return out
 }
 
-// stampOf is a file's stamp: inode, change time and size.
-func stampOf(p string) string {
-	var st syscall.Stat_t
-	if err := syscall.Lstat(p, &st); err != nil {
-		return ""
-	}
-	return fmt.Sprintf("%d %d.%09d %d", st.Ino, st.Ctim.Sec, st.Ctim.Nsec, st.Size)
+// stampString is a file's stamp: inode, change time and size.
+func stampString(st *syscall.Stat_t) string {
+	return strconv.FormatUint(st.Ino, 10) + " " + strconv.FormatInt(st.Ctim.Sec, 10) + "." +
+		strconv.FormatInt(st.Ctim.Nsec, 10) + " " + strconv.FormatInt(st.Size, 10)
 }
 
 // writeStamp records the stamps of entries' regular files.
@@ -179,7 +180,9 @@ func writeStamp(root string, entries []treeEntry) error {
 	var b bytes.Buffer
 	for _, e := range entries {
 		if e.kind == 'f' {
-			fmt.Fprintf(&b, "%s\t%s\n", stampOf(filepath.Join(root, e.path)), e.path)
+			// The stamp taken before the file was hashed: a change
+			// after that makes the next check hash it again.
+			fmt.Fprintf(&b, "%s\t%s\n", e.stamp, e.path)
 		}
 	}
 	tmp := filepath.Join(root, fmt.Sprintf(".tmp-stamp-%d", os.Getpid()))
@@ -267,7 +270,7 @@ func checkManifestCounting(root, want string) (hashed int, err error) {
 	for _, i := range regular(have) {
 		e := &have[i]
 		want := strings.Split(listed[e.path], "\t")
-		if st := stamps[e.path]; st != "" && st == stampOf(filepath.Join(root, e.path)) && len(want) == 5 {
+		if st := stamps[e.path]; st != "" && st == e.stamp && len(want) == 5 {
 			e.sum = want[3]
 			continue
 		}
