@@ -1,24 +1,32 @@
-// Package verify proves that ELF artifacts load and run under real glibc
-// runtimes, without containers.
+// Package verify proves that ELF artifacts (and Python wheels) load and
+// run under real glibc runtimes, without containers, the way their users
+// run them.
 //
 // Each artifact is tried on each runtime (see internal/runtimes: Debian's
-// glibc fetched through apt and cached, or an extracted root filesystem):
+// glibc fetched through apt and cached, or an extracted root filesystem).
+// Every program is started as the target starts it: through its own
+// PT_INTERP, the runtime's loader standing there (runtimes.Start says how,
+// and the result records it).
 //
-//   - a shared library is loaded with dlopen(RTLD_NOW) by a small host
-//     program that compatbuild builds, with its own driver, for the
-//     runtime's glibc; the host runs under the runtime's loader, so the
-//     library's needs resolve against that glibc and the loader's exact
-//     error is reported. Optionally a named function with no arguments is
-//     called.
-//   - a dynamically linked executable is run with the given arguments under
-//     the runtime's loader; its exit status and output are reported.
+//   - a shared library is loaded by a host (Options.Host): by default with
+//     dlopen(RTLD_NOW) by a small program that compatbuild builds, with its
+//     own driver, for the runtime's glibc; or by the runtime's own Python
+//     (extension modules), Node.js (N-API addons), or any program of its
+//     packages. The loader's or the import's exact error is reported.
+//     Optionally a named function with no arguments is called.
+//   - a wheel is installed into a private directory and its top-level
+//     packages imported by the runtime's Python, after pip's tag rules
+//     (another Python: skip; a manylinux tag above the runtime: fail).
+//   - a dynamically linked executable is run with the given arguments; its
+//     exit status and output are reported.
 //   - a statically linked executable is run directly (it carries its own C
 //     library, so the runtime does not matter, and the result says so).
 //
-// A run also fails when one of the artifact's libraries was not found in
-// the runtime (or the --lib-path directories) and the loader fell back to
-// the host's own /lib or /usr/lib: such a run proves nothing about the
-// target system.
+// A host reports the C library it runs on; anything but the runtime's
+// fails the cell. A run also fails when one of the artifact's (or the
+// host's) libraries was not found in the runtime (or the --lib-path
+// directories) and the loader fell back to the host's own /lib or
+// /usr/lib: such a run proves nothing about the target system.
 package verify
 
 import (
