@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unsafe"
 )
 
 // Start is how a program is started under a runtime. The target system
@@ -150,11 +151,26 @@ func privateMounts() error {
 	return nil
 }
 
-// dropAmbientCaps clears the ambient capabilities the launcher was given
-// in a user namespace, so the program runs without them.
+// dropAmbientCaps clears the capabilities the launcher was given in a user
+// namespace (ambient, and the inheritable bit that carried it), so the
+// program runs without them. Capabilities are per thread: the launcher's
+// thread is locked and execs the program itself.
 func dropAmbientCaps() {
 	const prCapAmbient, prCapAmbientClearAll = 47, 4
 	syscall.RawSyscall6(syscall.SYS_PRCTL, prCapAmbient, prCapAmbientClearAll, 0, 0, 0, 0)
+	if os.Geteuid() == 0 {
+		return // root keeps root's capabilities, as on the target
+	}
+	hdr := struct {
+		version uint32
+		pid     int32
+	}{version: 0x20080522} // _LINUX_CAPABILITY_VERSION_3
+	var data [2]struct{ effective, permitted, inheritable uint32 }
+	if _, _, e := syscall.RawSyscall(syscall.SYS_CAPGET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0); e != 0 {
+		return
+	}
+	data[0].inheritable, data[1].inheritable = 0, 0
+	syscall.RawSyscall(syscall.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0)
 }
 
 // patchedCopy writes a copy of prog whose PT_INTERP is /proc/self/fd/N, N
