@@ -14,10 +14,12 @@ import (
 
 // Report is the result of checking a set of paths.
 type Report struct {
-	Schema string        `json:"schema"`
-	Target string        `json:"target,omitempty"`
-	Files  []*FileReport `json:"files"`
-	Totals Totals        `json:"summary"`
+	Schema string `json:"schema"`
+	Target string `json:"target,omitempty"` // the --glibc gate
+	// Targets names every gate: "glibc 2.17", "manylinux_2_17", "rhel:7".
+	Targets []string      `json:"targets,omitempty"`
+	Files   []*FileReport `json:"files"`
+	Totals  Totals        `json:"summary"`
 
 	target abidb.Version
 }

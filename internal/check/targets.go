@@ -1,0 +1,436 @@
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/distros"
+	"compatbuild/internal/elfinfo"
+)
+
+// Targets are the gates a check judges files against. The zero value
+// judges nothing: every readable file is ok.
+type Targets struct {
+	Glibc     abidb.Version     // --glibc: the glibc floor alone
+	Manylinux []*distros.Policy // --manylinux: a manylinux policy, on the file's architecture
+	Distros   []distros.Release // --distro: what a distro release ships
+}
+
+// IsZero reports whether no gate is set.
+func (t Targets) IsZero() bool {
+	return t.Glibc.IsZero() && len(t.Manylinux) == 0 && len(t.Distros) == 0
+}
+
+// Verdict is a file's judgement against one target.
+type Verdict struct {
+	Target string `json:"target"` // "glibc 2.17", "manylinux_2_17_x86_64", "rhel:7"
+	Kind   string `json:"kind"`   // glibc, manylinux or distro
+	OK     bool   `json:"ok"`
+	// Reasons say what the target lacks, one need each; empty when OK.
+	Reasons []Reason `json:"reasons,omitempty"`
+	// Notes are conditions that do not fail the target (a GCC runtime
+	// library the target has but does not install by default).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Reason is one need a target does not meet.
+type Reason struct {
+	Family  string   `json:"family,omitempty"`  // GLIBCXX
+	Version string   `json:"version,omitempty"` // GLIBCXX_3.4.30
+	Library string   `json:"library,omitempty"` // libstdc++.so.6
+	Symbols []string `json:"symbols,omitempty"` // imports bound to Version
+	// Via names the bundled library whose need this is; empty for the
+	// file's own needs.
+	Via string `json:"via,omitempty"`
+	Why string `json:"why"` // what the target has instead, and what to do
+}
+
+// member is one file of a need set: the file itself, or a bundled library
+// it loads (via its path).
+type member struct {
+	info  *elfinfo.File
+	via   string
+	bound map[[2]string][]string
+}
+
+// needSet is what a file and the bundled libraries it loads ask of a
+// target system. bundled says which DT_NEEDED names the set provides.
+type needSet struct {
+	abi     string
+	members []member
+	bundled func(m member, lib string) bool
+	// the effective glibc floor and whether it is portable at all
+	floor    abidb.Version
+	portable bool
+	db       *abidb.DB
+}
+
+func boundSymbols(info *elfinfo.File) map[[2]string][]string {
+	bound := map[[2]string][]string{}
+	for _, im := range info.Imports {
+		k := [2]string{im.Library, im.Version}
+		bound[k] = append(bound[k], im.Name)
+	}
+	return bound
+}
+
+func (m member) symbols(lib, node string) []string {
+	s := slices.Clone(m.bound[[2]string{lib, node}])
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// isLoader reports whether a DT_NEEDED or verneed file is the dynamic
+// loader (ld-linux*.so.*, ld64.so.1/2 on ppc64le and s390x).
+func isLoader(lib string) bool {
+	return strings.HasPrefix(lib, "ld-linux") || lib == "ld64.so.1" || lib == "ld64.so.2" || strings.HasPrefix(lib, "ld-2.")
+}
+
+var libpython = regexp.MustCompile(`^libpython\d+\.\d+m?\.so(\.\d)*$`)
+
+// gccRuntimeLibs are the shared libraries of GCC's runtime: the target's
+// GCC packages provide them.
+func gccRuntimeLib(lib string) bool {
+	switch {
+	case lib == "libstdc++.so.6", lib == "libgcc_s.so.1", lib == "libatomic.so.1", lib == "libgomp.so.1",
+		lib == "libquadmath.so.0", strings.HasPrefix(lib, "libgfortran.so."):
+		return true
+	}
+	return false
+}
+
+// systemLib reports whether a library is one a target system provides:
+// glibc's own, GCC's runtime, zlib, and what the manylinux policies assume
+// every system has (X11, GL, GLib: PEP 600's whitelist).
+func systemLib(lib string) bool {
+	if abidb.IsGlibcSoname(lib) || isLoader(lib) || gccRuntimeLib(lib) || libpython.MatchString(lib) {
+		return true
+	}
+	for _, p := range distros.Policies() {
+		if slices.Contains(p.Whitelist, lib) {
+			return true
+		}
+	}
+	return false
+}
+
+// unbundled lists, per member, the DT_NEEDED libraries the set does not
+// provide.
+func (s *needSet) unbundled() [][2]string {
+	var out [][2]string
+	for _, m := range s.members {
+		for _, lib := range m.info.Needed {
+			if !s.bundled(m, lib) {
+				out = append(out, [2]string{lib, m.via})
+			}
+		}
+	}
+	return out
+}
+
+// judgePolicy lists what keeps the set from a manylinux policy on its
+// architecture, split by auditwheel's three tests: version nodes outside
+// the policy's symbol_versions, libraries outside its whitelist that are
+// not bundled, blacklisted symbols. Unlike auditwheel, needs on the dynamic
+// loader (ld-linux-x86-64.so.2) count: _dl_find_object@GLIBC_2.35 lives
+// there, and glibc 2.34's loader refuses a file that needs it.
+func (s *needSet) judgePolicy(p *distros.Policy) (symbols, libs, blacklist []Reason, applies bool) {
+	arch := distros.WheelArch(s.abi)
+	allowed, ok := p.Allowed[arch]
+	if !ok {
+		return nil, nil, nil, false
+	}
+	seen := map[string]bool{}
+	for _, m := range s.members {
+		for _, n := range m.info.Needs {
+			fam := familyOf(n.Version)
+			set, checked := allowed[fam]
+			if !checked || set.Has(strings.TrimPrefix(n.Version, fam+"_")) {
+				continue
+			}
+			key := n.Version + "\x00" + m.via
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			symbols = append(symbols, Reason{Family: fam, Version: n.Version, Library: n.Library, Symbols: m.symbols(n.Library, n.Version), Via: m.via,
+				Why: fmt.Sprintf("%s allows %s", p.Tag(arch), allowedRange(fam, set))})
+		}
+		if p.Blacklist != nil {
+			undef := map[string]bool{}
+			for _, lists := range [][]string{m.info.Unbound, m.info.UnboundWeak} {
+				for _, u := range lists {
+					undef[u] = true
+				}
+			}
+			for _, im := range m.info.Imports {
+				undef[im.Name] = true
+			}
+			for _, lib := range m.info.Needed {
+				var hits []string
+				for _, sym := range p.Blacklist[lib] {
+					if undef[sym] {
+						hits = append(hits, sym)
+					}
+				}
+				if len(hits) > 0 {
+					slices.Sort(hits)
+					blacklist = append(blacklist, Reason{Library: lib, Symbols: hits, Via: m.via,
+						Why: fmt.Sprintf("%s forbids these symbols of %s", p.Tag(arch), lib)})
+				}
+			}
+		}
+		for _, sym := range []string{"PyFPE_jbuf", "PyFPE_dummy", "PyFPE_counter"} {
+			if slices.Contains(m.info.Unbound, sym) || slices.Contains(m.info.UnboundWeak, sym) {
+				blacklist = append(blacklist, Reason{Symbols: []string{sym}, Via: m.via,
+					Why: "built against a Python with --with-fpectl (PyFPE_jbuf): no manylinux tag allows it"})
+			}
+		}
+	}
+	for _, u := range s.unbundled() {
+		lib := u[0]
+		if isLoader(lib) || libpython.MatchString(lib) || slices.Contains(p.Whitelist, lib) {
+			continue
+		}
+		libs = append(libs, Reason{Library: lib, Via: u[1],
+			Why: fmt.Sprintf("%s is not on %s's library whitelist: bundle it (auditwheel repair) or link it statically", lib, p.Tag(arch))})
+	}
+	return symbols, libs, blacklist, true
+}
+
+// allowedRange says which nodes of a family a set allows, for messages.
+func allowedRange(fam string, set distros.NodeSet) string {
+	m := set.Members()
+	if len(m) == 0 {
+		return "no " + fam + " node"
+	}
+	newest := ""
+	for _, v := range m {
+		if _, _, ok := abidb.NodeVersion(fam + "_" + v); ok && (newest == "" || nodeCompare(fam+"_"+newest, fam+"_"+v) < 0) {
+			newest = v
+		}
+	}
+	if newest == "" {
+		return fam + " " + strings.Join(m, ", ")
+	}
+	return fam + " up to " + fam + "_" + newest
+}
+
+// manylinux is the set's PEP 600 tag as auditwheel computes it: the
+// lowest of the best policies that the version nodes, the whitelist and
+// the blacklist each allow (auditwheel's symbol, ref and blacklist
+// policies). Blockers say what keeps the set from the next older policy,
+// or from the newest one when no policy fits (tag "").
+func (s *needSet) manylinux() (tag, alias string, blockers []Reason) {
+	arch := distros.WheelArch(s.abi)
+	type result struct {
+		p              *distros.Policy
+		sym, libs, bls []Reason
+	}
+	var rs []result
+	bestSym, bestLib, bestBL := -1, -1, -1
+	for _, p := range distros.Policies() {
+		sym, libs, bl, ok := s.judgePolicy(p)
+		if !ok {
+			continue
+		}
+		rs = append(rs, result{p, sym, libs, bl})
+		if len(sym) == 0 {
+			bestSym = max(bestSym, p.Priority)
+		}
+		if len(libs) == 0 {
+			bestLib = max(bestLib, p.Priority)
+		}
+		if len(bl) == 0 {
+			bestBL = max(bestBL, p.Priority)
+		}
+	}
+	if len(rs) == 0 {
+		return "", "", []Reason{{Why: "no manylinux policy covers the " + arch + " architecture"}}
+	}
+	objections := func(r result) []Reason { return append(append(slices.Clone(r.sym), r.libs...), r.bls...) }
+	prio := min(bestSym, bestLib, bestBL)
+	for i, r := range rs {
+		if r.p.Priority == prio {
+			if i > 0 {
+				blockers = objections(rs[i-1])
+			}
+			return r.p.Tag(arch), r.p.Alias(arch), blockers
+		}
+	}
+	return "", "", objections(rs[len(rs)-1])
+}
+
+// judgeManylinux judges the set against one policy.
+func (s *needSet) judgeManylinux(p *distros.Policy) Verdict {
+	arch := distros.WheelArch(s.abi)
+	v := Verdict{Target: p.Tag(arch), Kind: "manylinux", OK: true}
+	sym, libs, bl, ok := s.judgePolicy(p)
+	if !ok {
+		v.OK = false
+		v.Reasons = []Reason{{Why: fmt.Sprintf("%s has no %s platform", p.Name, arch)}}
+		return v
+	}
+	v.Reasons = append(append(sym, libs...), bl...)
+	v.OK = len(v.Reasons) == 0
+	return v
+}
+
+// judgeGlibc is the --glibc gate: the glibc floor alone.
+func (s *needSet) judgeGlibc(target abidb.Version, forcing []Requirement) Verdict {
+	v := Verdict{Target: "glibc " + target.String(), Kind: "glibc", OK: s.portable && !target.Less(s.floor)}
+	if !v.OK {
+		for _, req := range forcing {
+			v.Reasons = append(v.Reasons, Reason{Family: "GLIBC", Version: req.Version, Library: req.Library, Symbols: req.Symbols, Via: req.Via,
+				Why: glibcWhy(req, "glibc "+target.String())})
+		}
+	}
+	return v
+}
+
+func glibcWhy(req Requirement, has string) string {
+	switch {
+	case req.Private:
+		return "GLIBC_PRIVATE is glibc-internal: the file runs only on the glibc it was built against"
+	case req.Release == "":
+		return "a glibc version node this compatbuild does not know"
+	}
+	return fmt.Sprintf("from glibc %s; the target has %s", req.Release, has)
+}
+
+// gccOf is the GCC release whose runtime an image ships: the release that
+// introduced its newest GLIBCXX node.
+func gccOf(img *distros.Image) string {
+	newest := ""
+	for _, v := range img.Families["GLIBCXX"].Members() {
+		if newest == "" || nodeCompare("GLIBCXX_"+newest, "GLIBCXX_"+v) < 0 {
+			newest = v
+		}
+	}
+	return gccRelease("GLIBCXX_" + newest)
+}
+
+// judgeDistro is the --distro gate: every need against what the release
+// ships. unknown reasons are needs compatbuild cannot judge there (no
+// measurement, an unknown library); they fail a gate but do not take the
+// release off the runs-on list when only conditions (unknown libraries)
+// remain.
+func (s *needSet) judgeDistro(r distros.Release, forcing []Requirement) (v Verdict, unmeasured bool) {
+	v = Verdict{Target: r.ID, Kind: "distro", OK: true}
+	name := r.Name()
+	if !s.portable || r.Glibc.Less(s.floor) {
+		for _, req := range forcing {
+			v.Reasons = append(v.Reasons, Reason{Family: "GLIBC", Version: req.Version, Library: req.Library, Symbols: req.Symbols, Via: req.Via,
+				Why: glibcWhy(req, name+"'s glibc "+r.GlibcText)})
+		}
+	}
+	img, measured := r.Image(s.abi)
+	seen := map[string]bool{}
+	notes := map[string]bool{}
+	for _, m := range s.members {
+		for _, n := range m.info.Needs {
+			fam := familyOf(n.Version)
+			if fam == "GLIBC" || n.Weak || seen[n.Version+m.via] {
+				continue
+			}
+			seen[n.Version+m.via] = true
+			reason := Reason{Family: fam, Version: n.Version, Library: n.Library, Symbols: m.symbols(n.Library, n.Version), Via: m.via}
+			suffix := strings.TrimPrefix(n.Version, fam+"_")
+			_, runtime := gccRuntimeFamilies[fam]
+			switch {
+			case slices.Contains(distros.MeasuredFamilies, fam) && !measured:
+				reason.Why = fmt.Sprintf("compatbuild has no measurement of %s's %s", name, n.Library)
+				unmeasured = true
+			case slices.Contains(distros.MeasuredFamilies, fam) && img.Families[fam].Empty():
+				reason.Why = fmt.Sprintf("%s's base install has no %s", name, n.Library)
+			case slices.Contains(distros.MeasuredFamilies, fam):
+				if img.Families[fam].Has(suffix) {
+					continue
+				}
+				reason.Why = fmt.Sprintf("%s ships %s", name, allowedRange(fam, img.Families[fam]))
+				if gcc := gccOf(img); gcc != "" && fam != "ZLIB" {
+					reason.Why += " (GCC " + gcc + ")"
+				}
+			case runtime && !measured:
+				reason.Why = fmt.Sprintf("compatbuild has no measurement of %s's GCC runtime", name)
+				unmeasured = true
+			case runtime:
+				need, known := gccRuntimeNodes[n.Version]
+				have := gccOf(img)
+				if known && have != "" && !versionLess(have, need) {
+					notes[fmt.Sprintf("%s (%s) is in %s's GCC %s runtime, but not in its base install: install it or bundle it", n.Library, n.Version, name, have)] = true
+					continue
+				}
+				if !known {
+					reason.Why = fmt.Sprintf("compatbuild does not know which GCC introduced %s", n.Version)
+					unmeasured = true
+				} else {
+					reason.Why = fmt.Sprintf("%s is from GCC %s; %s's GCC runtime is %s", n.Version, need, name, have)
+				}
+			default:
+				reason.Why = fmt.Sprintf("%s is not part of %s as compatbuild knows it: bundle it or link it statically", n.Library, name)
+			}
+			v.Reasons = append(v.Reasons, reason)
+		}
+	}
+	for _, u := range s.unbundled() {
+		if systemLib(u[0]) || slices.ContainsFunc(v.Reasons, func(r Reason) bool { return r.Library == u[0] }) {
+			continue
+		}
+		v.Reasons = append(v.Reasons, Reason{Library: u[0], Via: u[1],
+			Why: fmt.Sprintf("%s is not part of %s as compatbuild knows it: bundle it or link it statically", u[0], name)})
+	}
+	for n := range notes {
+		v.Notes = append(v.Notes, n)
+	}
+	slices.Sort(v.Notes)
+	v.OK = len(v.Reasons) == 0
+	return v, unmeasured
+}
+
+// versionLess compares dotted release numbers ("4.8.3" < "9").
+func versionLess(a, b string) bool {
+	va, err1 := abidb.ParseVersion(pad(a))
+	vb, err2 := abidb.ParseVersion(pad(b))
+	return err1 == nil && err2 == nil && va.Less(vb)
+}
+
+func pad(v string) string {
+	if !strings.Contains(v, ".") {
+		return v + ".0"
+	}
+	return v
+}
+
+// runsOn lists, per distro, the oldest release that ships everything the
+// set needs (interim releases skipped), judged as --distro judges. A
+// release compatbuild has no measurement for counts only when the set
+// needs nothing beyond glibc. Libraries compatbuild knows nothing about do
+// not remove releases: they are reported apart, as conditions.
+func (s *needSet) runsOn(forcing []Requirement) []distros.Release {
+	var out []distros.Release
+	seen := map[string]bool{}
+	for _, r := range distros.All() {
+		if seen[r.Distro] || strings.HasPrefix(r.Note, "interim") {
+			continue
+		}
+		v, unmeasured := s.judgeDistro(r, forcing)
+		if unmeasured {
+			continue
+		}
+		ok := true
+		for _, reason := range v.Reasons {
+			if reason.Family != "" && familySource(reason.Family) != "" || reason.Family == "GLIBC" {
+				ok = false
+			}
+		}
+		if ok {
+			seen[r.Distro] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
