@@ -28,7 +28,7 @@ func (rep *Report) WriteText(w io.Writer) {
 	t := rep.Totals
 	var parts []string
 	if len(rep.Targets) > 0 {
-		within := "within " + strings.Join(rep.Targets, ", ")
+		within := "within every gate (" + strings.Join(rep.Targets, ", ") + ")"
 		if rep.Target != "" && len(rep.Targets) == 1 {
 			within = "within glibc " + rep.Target
 		}
@@ -44,6 +44,28 @@ func (rep *Report) WriteText(w io.Writer) {
 func (rep *Report) WriteFiles(w io.Writer) {
 	for _, r := range rep.Files {
 		rep.writeFile(w, r)
+	}
+	for _, wr := range rep.Wheels {
+		if wr.Error != "" {
+			continue // reported as an error entry
+		}
+		mark := ""
+		if len(rep.Targets) > 0 || len(wr.Overclaims) > 0 {
+			mark = "OK     "
+			if len(wr.Overclaims) > 0 {
+				mark = "ABOVE  "
+			}
+		}
+		fmt.Fprintf(w, "%s%s: wheel of %d ELF files; its contents allow the platform tag %s\n", mark, wr.Path, wr.Members, wr.Tag)
+		const indent = "       "
+		if len(wr.Overclaims) > 0 {
+			fmt.Fprintf(w, "%sthe file name claims more than that: %s\n", indent, strings.Join(wr.Overclaims, ", "))
+			fmt.Fprintf(w, "%srename it to the tag above (auditwheel repair does), or rebuild for the claimed tag\n", indent)
+		}
+		if len(wr.Blockers) > 0 {
+			fmt.Fprintf(w, "%snot an older tag because:\n", indent)
+			writeReasons(w, indent+"  ", wr.Blockers, 6)
+		}
 	}
 }
 
