@@ -1,6 +1,9 @@
 package elfinfo
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
 // MemoryBudget is the memory, in bytes, that the tables of all ELF files
 // being read at once may hold: check reads files in parallel, and each
@@ -35,5 +38,14 @@ func release(n uint64) {
 	budget.Lock()
 	budget.used -= n
 	budget.Unlock()
+	if n >= collectAbove {
+		// The tables just read are garbage now. Collect before the next
+		// reader allocates its own, or the heap would grow to twice the
+		// budget before the collector's own pacing frees them.
+		runtime.GC()
+	}
 	budget.cond.Broadcast()
 }
+
+// collectAbove is the table size from which a reader's release collects.
+const collectAbove = 8 << 20

@@ -221,10 +221,10 @@ func read(path string, w *window) (*File, error) {
 	if d.hasStrsz && d.strsz > w.size {
 		return nil, fmt.Errorf("DT_STRSZ claims %d bytes in a file of %d", d.strsz, w.size)
 	}
-	need := d.strsz + nsyms*(h.symSize()+2)
-	if need > maxTables {
-		return nil, fmt.Errorf("its dynamic tables claim %d bytes, more than any real file's (%d)", need, uint64(maxTables))
+	if claimed := d.strsz + nsyms*(h.symSize()+2); claimed > maxTables {
+		return nil, fmt.Errorf("its dynamic tables claim %d bytes, more than any real file's (%d)", claimed, uint64(maxTables))
 	}
+	need := d.strsz + min(nsyms, symbolChunk)*(h.symSize()+2)
 	acquire(need)
 	defer release(need)
 
@@ -313,61 +313,89 @@ func kindOf(h *header, d *dynamic, info *File) Kind {
 }
 
 // readSymbols reads the undefined dynamic symbols and binds each to its
-// version need through DT_VERSYM.
+// version need through DT_VERSYM. The tables are read in chunks through
+// two reused buffers, so a library with a million symbols costs a few
+// hundred kilobytes, not its whole .dynsym.
 func (info *File) readSymbols(w *window, h *header, d *dynamic, nsyms, symOff, verOff uint64, str func(uint64, string) (string, error), byIndex map[uint16]int) error {
 	if nsyms == 0 {
 		return nil
 	}
-	syms, err := w.read(symOff, nsyms*h.symSize(), "dynamic symbol table (DT_SYMTAB)")
+	sz := h.symSize()
+	if err := w.check(symOff, nsyms*sz, "dynamic symbol table (DT_SYMTAB)"); err != nil {
+		return err
+	}
+	if err := w.holeFree(symOff, nsyms*sz, "dynamic symbol table (DT_SYMTAB)"); err != nil {
+		return err
+	}
+	if d.hasVersym {
+		if err := w.check(verOff, nsyms*2, "symbol version table (DT_VERSYM)"); err != nil {
+			return err
+		}
+	}
+	n := min(nsyms, symbolChunk)
+	syms, versyms := make([]byte, n*sz), make([]byte, n*2)
+	for first := uint64(0); first < nsyms; first += symbolChunk {
+		n := min(nsyms-first, symbolChunk)
+		if _, err := w.r.ReadAt(syms[:n*sz], int64(symOff+first*sz)); err != nil && err != io.EOF {
+			return fmt.Errorf("reading the dynamic symbol table: %v", err)
+		}
+		if d.hasVersym {
+			if _, err := w.r.ReadAt(versyms[:n*2], int64(verOff+first*2)); err != nil && err != io.EOF {
+				return fmt.Errorf("reading the symbol version table: %v", err)
+			}
+		}
+		for k := uint64(0); k < n; k++ {
+			if first+k == 0 {
+				continue // the null symbol
+			}
+			if err := info.addSymbol(h, syms[k*sz:], versyms, k, d.hasVersym, str, byIndex); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// symbolChunk is how many symbols one read takes.
+const symbolChunk = 16384
+
+func (info *File) addSymbol(h *header, s []byte, versyms []byte, k uint64, hasVersym bool, str func(uint64, string) (string, error), byIndex map[uint16]int) error {
+	var name uint32
+	var info8 byte
+	var shndx uint16
+	if h.is64() {
+		name, info8, shndx = h.bo.Uint32(s), s[4], h.bo.Uint16(s[6:])
+	} else {
+		name, info8, shndx = h.bo.Uint32(s), s[12], h.bo.Uint16(s[14:])
+	}
+	if shndx != uint16(elf.SHN_UNDEF) || name == 0 {
+		return nil
+	}
+	weak := elf.ST_BIND(info8) == elf.STB_WEAK
+	sym, err := str(uint64(name), "symbol name")
 	if err != nil {
 		return err
 	}
-	var versyms []byte
-	if d.hasVersym {
-		if versyms, err = w.read(verOff, nsyms*2, "symbol version table (DT_VERSYM)"); err != nil {
-			return err
-		}
+	idx := uint16(1)
+	if hasVersym {
+		idx = h.bo.Uint16(versyms[k*2:]) & 0x7fff
 	}
-	sz := h.symSize()
-	for i := uint64(1); i < nsyms; i++ {
-		s := syms[i*sz:]
-		var name uint32
-		var info8 byte
-		var shndx uint16
-		if h.is64() {
-			name, info8, shndx = h.bo.Uint32(s), s[4], h.bo.Uint16(s[6:])
+	if idx <= 1 {
+		if weak {
+			info.UnboundWeak = append(info.UnboundWeak, sym)
 		} else {
-			name, info8, shndx = h.bo.Uint32(s), s[12], h.bo.Uint16(s[14:])
+			info.Unbound = append(info.Unbound, sym)
 		}
-		if shndx != uint16(elf.SHN_UNDEF) || name == 0 {
-			continue
-		}
-		weak := elf.ST_BIND(info8) == elf.STB_WEAK
-		sym, err := str(uint64(name), "symbol name")
-		if err != nil {
-			return err
-		}
-		idx := uint16(1)
-		if versyms != nil {
-			idx = h.bo.Uint16(versyms[i*2:]) & 0x7fff
-		}
-		if idx <= 1 {
-			if weak {
-				info.UnboundWeak = append(info.UnboundWeak, sym)
-			} else {
-				info.Unbound = append(info.Unbound, sym)
-			}
-			continue
-		}
-		n, ok := byIndex[idx]
-		if !ok {
-			// An index into DT_VERDEF (the file's own versions) on an
-			// undefined symbol binds to nothing the loader checks.
-			continue
-		}
-		need := info.Needs[n]
-		info.Imports = append(info.Imports, Import{Name: sym, Version: need.Version, Library: need.Library, Weak: weak})
+		return nil
 	}
+	n, ok := byIndex[idx]
+	if !ok {
+		// An index into DT_VERDEF (the file's own versions) on an
+		// undefined symbol binds to nothing the loader checks.
+		return nil
+	}
+	need := info.Needs[n]
+	info.Imports = append(info.Imports, Import{Name: sym, Version: need.Version, Library: need.Library, Weak: weak})
 	return nil
 }
 

@@ -42,6 +42,11 @@ type Spec struct {
 	SharedAux int
 	// ClaimSymbols, when set, is the symbol count DT_HASH claims.
 	ClaimSymbols uint32
+	// Defined adds that many defined, nameless symbols: real .dynsym
+	// bytes that nothing reported keeps.
+	Defined int
+	// StringPad appends that many bytes no name points to to .dynstr.
+	StringPad int
 }
 
 // Layout says where Build put each table.
@@ -78,12 +83,19 @@ func Build(s Spec) ([]byte, Layout) {
 	for _, im := range s.Imports {
 		syms = append(syms, sym{name: str.add(im.Name), ver: index[[2]string{im.File, im.Version}]})
 	}
+	firstDefined := len(syms)
+	for range s.Defined {
+		syms = append(syms, sym{ver: 1})
+	}
 	var soname, runpath uint32
 	if s.Soname != "" {
 		soname = str.add(s.Soname)
 	}
 	if s.Runpath != "" {
 		runpath = str.add(s.Runpath)
+	}
+	if s.StringPad > 0 {
+		str.buf = append(str.buf, bytes.Repeat([]byte("pad\x00"), s.StringPad/4)...)
 	}
 
 	const ehdr, phdr = 64, 56
@@ -213,6 +225,9 @@ func Build(s Spec) ([]byte, Layout) {
 		le.PutUint32(p, sy.name)
 		if i > 0 {
 			p[4] = byte(elf.STB_GLOBAL)<<4 | byte(elf.STT_FUNC)
+		}
+		if i >= firstDefined {
+			le.PutUint16(p[6:], 7) // some section: defined
 		}
 		ver := sy.ver
 		if i > 0 && ver == 0 {
