@@ -26,8 +26,8 @@ func TestPeakMemoryOfAParallelCheck(t *testing.T) {
 	}
 	dir := t.TempDir()
 	base := elftest.Spec{
-		Needed: []string{"libc.so.6"},
-		Needs:  []elftest.Need{{File: "libc.so.6", Versions: []string{"GLIBC_2.2.5"}}},
+		Needed:  []string{"libc.so.6"},
+		Needs:   []elftest.Need{{File: "libc.so.6", Versions: []string{"GLIBC_2.2.5"}}},
 		Imports: []elftest.Import{{Name: "memcpy", File: "libc.so.6", Version: "GLIBC_2.2.5"}},
 	}
 	write := func(name string, spec elftest.Spec, size int64) {

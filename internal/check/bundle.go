@@ -2,10 +2,8 @@ package check
 
 import (
 	"errors"
-	"fmt"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"compatbuild/internal/abidb"
@@ -18,40 +16,33 @@ import (
 type fileSet struct {
 	byInfo map[*elfinfo.File]string
 	byReal map[string]*scanned
-	byName map[string][]*scanned // base name and soname → files
 }
 
 func newFileSet(items []*scanned) *fileSet {
-	s := &fileSet{byInfo: map[*elfinfo.File]string{}, byReal: map[string]*scanned{}, byName: map[string][]*scanned{}}
+	s := &fileSet{byInfo: map[*elfinfo.File]string{}, byReal: map[string]*scanned{}}
 	for _, it := range items {
 		if it.err != nil || it.info == nil {
 			continue
 		}
 		s.byReal[it.real] = it
 		s.byInfo[it.info] = it.real
-		names := []string{path.Base(it.real)}
-		if it.info.Soname != "" && it.info.Soname != names[0] {
-			names = append(names, it.info.Soname)
-		}
-		for _, n := range names {
-			s.byName[n] = append(s.byName[n], it)
-		}
 	}
 	return s
 }
 
 // resolve finds the file of the set that the loader would load for a
 // DT_NEEDED name of it: through DT_RPATH (when there is no DT_RUNPATH),
-// then DT_RUNPATH, with $ORIGIN expanded to the file's directory. byName
-// is true when the name was found in the set only by name, which the
-// loader would not do. glibc's own libraries and the loader are never
-// taken from a bundle: the target's are used.
-func (s *fileSet) resolve(it *scanned, lib string) (found *scanned, byName bool) {
+// then DT_RUNPATH, with $ORIGIN expanded to the file's directory. Only
+// those paths count: a library that merely lies in the tree is not loaded
+// from there (the loader's default directories and LD_LIBRARY_PATH are
+// the target's, not the bundle's). glibc's own libraries and the loader
+// are never taken from a bundle: the target's are used.
+func (s *fileSet) resolve(it *scanned, lib string) *scanned {
 	if abidb.IsGlibcSoname(lib) || isLoader(lib) {
-		return nil, false
+		return nil
 	}
 	if strings.Contains(lib, "/") {
-		return s.byReal[path.Clean(path.Join(path.Dir(it.real), lib))], false
+		return s.byReal[path.Clean(path.Join(path.Dir(it.real), lib))]
 	}
 	var dirs []string
 	if it.info.Runpath == nil {
@@ -66,18 +57,15 @@ func (s *fileSet) resolve(it *scanned, lib string) (found *scanned, byName bool)
 		}
 		cand := path.Clean(path.Join(d, lib))
 		if f := s.byReal[cand]; f != nil {
-			return f, false
+			return f
 		}
 		if r, err := filepath.EvalSymlinks(cand); err == nil {
 			if f := s.byReal[r]; f != nil {
-				return f, false
+				return f
 			}
 		}
 	}
-	if c := s.byName[lib]; len(c) == 1 && c[0] != it {
-		return c[0], true
-	}
-	return nil, false
+	return nil
 }
 
 // report judges one file of the set with the bundled libraries it loads.
@@ -94,7 +82,6 @@ func (s *fileSet) report(it *scanned, t Targets) *FileReport {
 	info := *it.info
 	info.Path = it.path
 	var loads []member
-	var unresolved []string
 	resolved := map[[2]string]bool{} // (member real path, lib)
 	seen := map[*scanned]bool{it: true}
 	queue := []*scanned{it}
@@ -102,14 +89,11 @@ func (s *fileSet) report(it *scanned, t Targets) *FileReport {
 		cur := queue[0]
 		queue = queue[1:]
 		for _, lib := range cur.info.Needed {
-			dep, byName := s.resolve(cur, lib)
+			dep := s.resolve(cur, lib)
 			if dep == nil {
 				continue
 			}
 			resolved[[2]string{cur.real, lib}] = true
-			if byName {
-				unresolved = append(unresolved, fmt.Sprintf("%s needs %s, found at %s only by name: it is not on %s's RUNPATH, so the loader will not find it there", cur.path, lib, dep.path, path.Base(cur.path)))
-			}
 			if dep.info.ABI != it.info.ABI || seen[dep] {
 				continue
 			}
@@ -132,10 +116,6 @@ func (s *fileSet) report(it *scanned, t Targets) *FileReport {
 	r, err := analyzeSet(&info, loads, t, bundled)
 	if err != nil {
 		return &FileReport{Path: it.path, Status: StatusError, Error: err.Error()}
-	}
-	if r.Bundle != nil {
-		slices.Sort(unresolved)
-		r.Bundle.Unresolved = slices.Compact(unresolved)
 	}
 	return r
 }

@@ -99,9 +99,6 @@ type Bundle struct {
 	ForcedBy string `json:"forced_by,omitempty"`
 	// Families are the bundled libraries' own families (via names each).
 	Families []Family `json:"families,omitempty"`
-	// Unresolved lists DT_NEEDED names found in the set only by name, not
-	// through the search path: the loader will not find them there.
-	Unresolved []string `json:"unresolved,omitempty"`
 }
 
 // Status is the verdict on a file.
@@ -196,7 +193,7 @@ func analyzeSet(info *elfinfo.File, loads []member, t Targets, bundled func(memb
 		return forcingReqs(eff.all, target, eff.floor)
 	}
 	if set.portable {
-		r.RunsOn = set.runsOn(forcingAbove(abidb.Version{}))
+		r.RunsOn = set.runsOn()
 		r.Manylinux, r.ManylinuxAlias, r.ManylinuxBlockers = set.manylinux()
 	}
 	if !t.Glibc.IsZero() {

@@ -129,9 +129,6 @@ func (rep *Report) writeFile(w io.Writer, r *FileReport) {
 	fmt.Fprintf(w, "%s%s\n", indent, desc)
 	if r.Bundle != nil {
 		fmt.Fprintf(w, "%sloads bundled %s\n", indent, strings.Join(r.Bundle.Loads, ", "))
-		for _, u := range r.Bundle.Unresolved {
-			fmt.Fprintf(w, "%swarning: %s\n", indent, u)
-		}
 	}
 	if g.Portable {
 		var names []string

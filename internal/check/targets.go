@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/distros"
@@ -66,6 +67,54 @@ type needSet struct {
 	floor    abidb.Version
 	portable bool
 	db       *abidb.DB
+
+	prep     []prepNeed
+	prepDone bool
+	undef    map[int]map[string]bool
+	ext      [][2]string
+	extDone  bool
+}
+
+// prepNeed is one version need of a member, split once.
+type prepNeed struct {
+	m                             int
+	fam, suffix, version, library string
+	weak                          bool
+}
+
+func (s *needSet) prepared() []prepNeed {
+	if !s.prepDone {
+		s.prepDone = true
+		for i, m := range s.members {
+			for _, n := range m.info.Needs {
+				fam := familyOf(n.Version)
+				s.prep = append(s.prep, prepNeed{m: i, fam: fam, suffix: strings.TrimPrefix(n.Version, fam+"_"), version: n.Version, library: n.Library, weak: n.Weak})
+			}
+		}
+	}
+	return s.prep
+}
+
+// undefined is the set of a member's undefined symbol names.
+func (s *needSet) undefined(i int) map[string]bool {
+	if s.undef == nil {
+		s.undef = map[int]map[string]bool{}
+	}
+	if u, ok := s.undef[i]; ok {
+		return u
+	}
+	m := s.members[i].info
+	u := map[string]bool{}
+	for _, lists := range [][]string{m.Unbound, m.UnboundWeak} {
+		for _, n := range lists {
+			u[n] = true
+		}
+	}
+	for _, im := range m.Imports {
+		u[im.Name] = true
+	}
+	s.undef[i] = u
+	return u
 }
 
 func boundSymbols(info *elfinfo.File) map[[2]string][]string {
@@ -120,15 +169,57 @@ func systemLib(lib string) bool {
 // unbundled lists, per member, the DT_NEEDED libraries the set does not
 // provide.
 func (s *needSet) unbundled() [][2]string {
-	var out [][2]string
-	for _, m := range s.members {
-		for _, lib := range m.info.Needed {
-			if !s.bundled(m, lib) {
-				out = append(out, [2]string{lib, m.via})
+	if !s.extDone {
+		s.extDone = true
+		for _, m := range s.members {
+			for _, lib := range m.info.Needed {
+				if !s.bundled(m, lib) {
+					s.ext = append(s.ext, [2]string{lib, m.via})
+				}
 			}
 		}
 	}
-	return out
+	return s.ext
+}
+
+// policyFits is judgePolicy's verdict alone, per test, without building
+// reasons: what the tag computation asks of every policy.
+func (s *needSet) policyFits(p *distros.Policy) (sym, libs, bl, applies bool) {
+	allowed, ok := p.Allowed[distros.WheelArch(s.abi)]
+	if !ok {
+		return false, false, false, false
+	}
+	sym, libs, bl = true, true, true
+	for _, n := range s.prepared() {
+		if set, checked := allowed[n.fam]; checked && !set.Has(n.suffix) {
+			sym = false
+			break
+		}
+	}
+	for _, u := range s.unbundled() {
+		if !isLoader(u[0]) && !libpython.MatchString(u[0]) && !slices.Contains(p.Whitelist, u[0]) {
+			libs = false
+			break
+		}
+	}
+members:
+	for i, m := range s.members {
+		for _, sym := range []string{"PyFPE_jbuf", "PyFPE_dummy", "PyFPE_counter"} {
+			if s.undefined(i)[sym] {
+				bl = false
+				break members
+			}
+		}
+		for _, lib := range m.info.Needed {
+			for _, sym := range p.Blacklist[lib] {
+				if s.undefined(i)[sym] {
+					bl = false
+					break members
+				}
+			}
+		}
+	}
+	return sym, libs, bl, true
 }
 
 // judgePolicy lists what keeps the set from a manylinux policy on its
@@ -226,42 +317,41 @@ func allowedRange(fam string, set distros.NodeSet) string {
 // or from the newest one when no policy fits (tag "").
 func (s *needSet) manylinux() (tag, alias string, blockers []Reason) {
 	arch := distros.WheelArch(s.abi)
-	type result struct {
-		p              *distros.Policy
-		sym, libs, bls []Reason
-	}
-	var rs []result
+	var ps []*distros.Policy
 	bestSym, bestLib, bestBL := -1, -1, -1
 	for _, p := range distros.Policies() {
-		sym, libs, bl, ok := s.judgePolicy(p)
+		sym, libs, bl, ok := s.policyFits(p)
 		if !ok {
 			continue
 		}
-		rs = append(rs, result{p, sym, libs, bl})
-		if len(sym) == 0 {
+		ps = append(ps, p)
+		if sym {
 			bestSym = max(bestSym, p.Priority)
 		}
-		if len(libs) == 0 {
+		if libs {
 			bestLib = max(bestLib, p.Priority)
 		}
-		if len(bl) == 0 {
+		if bl {
 			bestBL = max(bestBL, p.Priority)
 		}
 	}
-	if len(rs) == 0 {
+	if len(ps) == 0 {
 		return "", "", []Reason{{Why: "no manylinux policy covers the " + arch + " architecture"}}
 	}
-	objections := func(r result) []Reason { return append(append(slices.Clone(r.sym), r.libs...), r.bls...) }
+	objections := func(p *distros.Policy) []Reason {
+		sym, libs, bl, _ := s.judgePolicy(p)
+		return append(append(sym, libs...), bl...)
+	}
 	prio := min(bestSym, bestLib, bestBL)
-	for i, r := range rs {
-		if r.p.Priority == prio {
+	for i, p := range ps {
+		if p.Priority == prio {
 			if i > 0 {
-				blockers = objections(rs[i-1])
+				blockers = objections(ps[i-1])
 			}
-			return r.p.Tag(arch), r.p.Alias(arch), blockers
+			return p.Tag(arch), p.Alias(arch), blockers
 		}
 	}
-	return "", "", objections(rs[len(rs)-1])
+	return "", "", objections(ps[len(ps)-1])
 }
 
 // judgeManylinux judges the set against one policy.
@@ -304,6 +394,17 @@ func glibcWhy(req Requirement, has string) string {
 // gccOf is the GCC release whose runtime an image ships: the release that
 // introduced its newest GLIBCXX node.
 func gccOf(img *distros.Image) string {
+	if v, ok := gccOfCache.Load(img); ok {
+		return v.(string)
+	}
+	v := gccOfImage(img)
+	gccOfCache.Store(img, v)
+	return v
+}
+
+var gccOfCache sync.Map // *distros.Image → string
+
+func gccOfImage(img *distros.Image) string {
 	newest := ""
 	for _, v := range img.Families["GLIBCXX"].Members() {
 		if newest == "" || nodeCompare("GLIBCXX_"+newest, "GLIBCXX_"+v) < 0 {
@@ -410,27 +511,52 @@ func pad(v string) string {
 // release compatbuild has no measurement for counts only when the set
 // needs nothing beyond glibc. Libraries compatbuild knows nothing about do
 // not remove releases: they are reported apart, as conditions.
-func (s *needSet) runsOn(forcing []Requirement) []distros.Release {
+func (s *needSet) runsOn() []distros.Release {
 	var out []distros.Release
 	seen := map[string]bool{}
 	for _, r := range distros.All() {
 		if seen[r.Distro] || strings.HasPrefix(r.Note, "interim") {
 			continue
 		}
-		v, unmeasured := s.judgeDistro(r, forcing)
-		if unmeasured {
-			continue
-		}
-		ok := true
-		for _, reason := range v.Reasons {
-			if reason.Family != "" && familySource(reason.Family) != "" || reason.Family == "GLIBC" {
-				ok = false
-			}
-		}
-		if ok {
+		if ok, _ := s.fits(r); ok {
 			seen[r.Distro] = true
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// fits is judgeDistro's verdict on the families compatbuild has data for,
+// without reasons: the runs-on list asks it of every release.
+func (s *needSet) fits(r distros.Release) (ok, unmeasured bool) {
+	if !s.portable || r.Glibc.Less(s.floor) {
+		return false, false
+	}
+	img, measured := r.Image(s.abi)
+	for _, n := range s.prepared() {
+		if n.fam == "GLIBC" || n.weak {
+			continue
+		}
+		_, runtime := gccRuntimeFamilies[n.fam]
+		switch {
+		case !slices.Contains(distros.MeasuredFamilies, n.fam) && !runtime:
+			continue // a library compatbuild has no data on: a condition
+		case !measured:
+			return false, true
+		case !runtime:
+			if !img.Families[n.fam].Has(n.suffix) {
+				return false, false
+			}
+		default:
+			need, known := gccRuntimeNodes[n.version]
+			have := gccOf(img)
+			if !known {
+				return false, true
+			}
+			if have == "" || versionLess(have, need) {
+				return false, false
+			}
+		}
+	}
+	return true, false
 }

@@ -106,7 +106,7 @@ func checkWheel(wpath string, t Targets) (*WheelReport, []*FileReport) {
 		}
 		members = append(members, member{info: it.info, via: it.path, bound: boundSymbols(it.info)})
 		for _, lib := range it.info.Needed {
-			if dep, _ := set.resolve(it, lib); dep != nil {
+			if dep := set.resolve(it, lib); dep != nil {
 				resolvedAll[[2]string{it.path, lib}] = true
 			}
 		}

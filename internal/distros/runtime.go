@@ -23,8 +23,15 @@ var MeasuredFamilies = []string{"GLIBCXX", "CXXABI", "GCC", "LIBATOMIC", "ZLIB"}
 // NodeSet is a set of version-node suffixes of one family on one
 // architecture ("3.4.19" for GLIBCXX_3.4.19).
 type NodeSet struct {
-	dict *[]string
+	dict *dictionary
 	bits []bool
+}
+
+// dictionary is the list of suffixes of one (arch, family), with their
+// positions.
+type dictionary struct {
+	order []string
+	index map[string]int
 }
 
 // Has reports whether the set holds a suffix.
@@ -32,8 +39,8 @@ func (s NodeSet) Has(suffix string) bool {
 	if s.dict == nil {
 		return false
 	}
-	i := slices.Index(*s.dict, suffix)
-	return i >= 0 && i < len(s.bits) && s.bits[i]
+	i, ok := s.dict.index[suffix]
+	return ok && i < len(s.bits) && s.bits[i]
 }
 
 // Empty reports whether the set holds nothing (for an image: the library
@@ -45,7 +52,7 @@ func (s NodeSet) Members() []string {
 	var out []string
 	for i, b := range s.bits {
 		if b {
-			out = append(out, (*s.dict)[i])
+			out = append(out, s.dict.order[i])
 		}
 	}
 	return out
@@ -92,14 +99,14 @@ var (
 )
 
 func loadRuntime() {
-	dicts := map[[2]string]*[]string{}
+	dicts := map[[2]string]*dictionary{}
 	set := func(arch, field string) (string, NodeSet) {
 		fam, hex, _ := strings.Cut(field, "=")
 		d := dicts[[2]string{arch, fam}]
 		if d == nil {
 			panic(fmt.Sprintf("runtime.tsv: no dictionary for %s %s", arch, fam)) // checked by tests
 		}
-		s := NodeSet{dict: d, bits: make([]bool, len(*d))}
+		s := NodeSet{dict: d, bits: make([]bool, len(d.order))}
 		for i := 0; i < len(hex); i++ {
 			v, err := strconv.ParseUint(hex[len(hex)-1-i:len(hex)-i], 16, 8)
 			if err != nil {
@@ -122,8 +129,11 @@ func loadRuntime() {
 		c := strings.Split(line, "\t")
 		switch c[0] {
 		case "nodes":
-			d := strings.Fields(c[3])
-			dicts[[2]string{c[1], c[2]}] = &d
+			d := &dictionary{order: strings.Fields(c[3]), index: map[string]int{}}
+			for i, v := range d.order {
+				d.index[v] = i
+			}
+			dicts[[2]string{c[1], c[2]}] = d
 		case "image":
 			img := &Image{Name: c[1], Arch: c[2], Families: map[string]NodeSet{}}
 			for _, f := range c[4:] {
