@@ -65,8 +65,8 @@ func All() []Release {
 				r.ImageName = cols[5]
 			}
 			r.ID = idKey(r.Distro) + ":" + idKey(strings.Fields(r.Release)[0])
-			if f := strings.Fields(r.Release); len(f) > 1 && !strings.HasPrefix(f[1], "(") {
-				r.ID = idKey(r.Distro) + ":" + idKey(r.Release) // "15 SP6" → sles:15sp6
+			if f := strings.Fields(r.Release); len(f) > 1 && (strings.HasPrefix(f[1], "SP") || f[1] == "GA") {
+				r.ID = idKey(r.Distro) + ":" + idKey(f[0]+f[1]) // "15 SP6" → sles:15sp6
 			}
 			all = append(all, r)
 		}
