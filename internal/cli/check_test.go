@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -70,6 +71,21 @@ func TestNamedPathsAreJudgedOrErrors(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatalf("check %s hangs", p)
 		}
+	}
+}
+
+// The loader reads program headers, so check does: a program without
+// section headers still runs and still needs glibc 2.34.
+func TestStrippedSectionsStillNeed234(t *testing.T) {
+	app := filepath.Join(t.TempDir(), "app")
+	data, _ := os.ReadFile("/usr/bin/true")
+	os.WriteFile(app, data, 0o755)
+	if out, err := exec.Command("llvm-objcopy", "--strip-sections", app).CombinedOutput(); err != nil {
+		t.Fatalf("llvm-objcopy (CI installs llvm): %v\n%s", err, out)
+	}
+	code, out, _ := run("check", "--glibc", "2.17", app)
+	if code != ExitFail || !strings.Contains(out, "ABOVE  "+app+": needs glibc 2.34, above the floor 2.17") || !strings.Contains(out, "__libc_start_main") {
+		t.Errorf("exit %d\n%s", code, out)
 	}
 }
 
