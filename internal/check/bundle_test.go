@@ -210,3 +210,25 @@ func TestStreamReaderRereads(t *testing.T) {
 		}
 	}
 }
+
+// A pure-Python wheel named on the command line is an error (nothing to
+// judge); found while walking a directory, it is skipped like any non-ELF
+// file.
+func TestPureWheel(t *testing.T) {
+	dir := t.TempDir()
+	whl := filepath.Join(dir, "pure-1.0-py3-none-any.whl")
+	f, _ := os.Create(whl)
+	zw := zip.NewWriter(f)
+	w, _ := zw.Create("pure/__init__.py")
+	w.Write([]byte("x = 1\n"))
+	zw.Close()
+	f.Close()
+	if rep := Paths([]string{whl}, abidbVersion("2.17")); rep.ExitCode() != 2 || !strings.Contains(rep.Files[0].Error, "pure-Python wheel") {
+		t.Errorf("named pure wheel: exit %d, files %+v", rep.ExitCode(), rep.Files)
+	}
+	data, _ := os.ReadFile("/usr/bin/true")
+	os.WriteFile(filepath.Join(dir, "true"), data, 0o755)
+	if rep := Paths([]string{dir}, abidbVersion("2.36")); rep.ExitCode() != 0 || len(rep.Files) != 1 {
+		t.Errorf("walked: exit %d, files %+v", rep.ExitCode(), rep.Files)
+	}
+}

@@ -77,6 +77,7 @@ func PathsTargets(paths []string, t Targets) *Report {
 	var items []*scanned
 	var walkErrs []*FileReport
 	var wheels []string
+	named := map[string]bool{}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -86,6 +87,7 @@ func PathsTargets(paths []string, t Targets) *Report {
 		if !st.IsDir() {
 			if strings.HasSuffix(p, ".whl") && st.Mode().IsRegular() {
 				wheels = append(wheels, p)
+				named[p] = true
 				continue
 			}
 			items = append(items, &scanned{path: p, named: true})
@@ -135,6 +137,9 @@ func PathsTargets(paths []string, t Targets) *Report {
 	}
 	for _, w := range wheels {
 		wr, members := checkWheel(w, t)
+		if wr.pure && !named[w] {
+			continue // a pure-Python wheel found while walking: nothing to judge
+		}
 		for _, r := range members {
 			if r.Status != StatusSkipped {
 				rep.add(r)

@@ -34,6 +34,8 @@ type WheelReport struct {
 	Blockers []Reason `json:"blockers,omitempty"`
 	Members  int      `json:"elf_members"`
 	Error    string   `json:"error,omitempty"`
+
+	pure bool // no ELF member: a pure-Python wheel
 }
 
 // wheelPrefix maps a wheel member's path to where it is installed:
@@ -113,6 +115,7 @@ func checkWheel(wpath string, t Targets) (*WheelReport, []*FileReport) {
 	}
 	wr.Members = len(members)
 	if len(members) == 0 {
+		wr.pure = len(reports) == 0
 		if wr.Error == "" {
 			wr.Error = fmt.Sprintf("%s: no ELF executable or shared library in the wheel: a pure-Python wheel has no platform tag to check", wpath)
 		}
