@@ -106,19 +106,15 @@ func TestSharedLibstdcxxAgainstDistrosAndPolicies(t *testing.T) {
 	if v := verdictOf(r, "rhel:7"); v != nil && !strings.Contains(v.Reasons[len(v.Reasons)-1].Why, "RHEL 7 ships GLIBCXX up to GLIBCXX_3.4.19") {
 		t.Errorf("rhel:7 reason: %+v", v.Reasons)
 	}
-	// The tag is the first policy, in priority order, that allows every
-	// node: auditwheel's policy data puts GLIBCXX_3.4.30 first in
-	// manylinux_2_35 (GCC 12's runtime); the glibc floor may raise it.
-	want := ""
-	for _, p := range distros.Policies() {
-		sym, libs, bl, _ := (&needSet{abi: "x86_64", members: []member{{info: info, bound: boundSymbols(info)}}, bundled: func(member, string) bool { return false }}).judgePolicy(p)
-		if len(sym)+len(libs)+len(bl) == 0 {
-			want = p.Tag("x86_64")
-			break
-		}
+	// auditwheel's policy data first allows GLIBCXX_3.4.30 (GCC 12's
+	// runtime) in manylinux_2_35; the library's glibc floor is far below.
+	if abidbVersion("2.35").Less(r.Glibc.floor) || r.Manylinux != "manylinux_2_35_x86_64" {
+		t.Errorf("glibc floor %s, tag %s; want manylinux_2_35_x86_64", r.Glibc.Floor, r.Manylinux)
 	}
-	if r.Manylinux != want || !strings.HasPrefix(want, "manylinux_2_3") {
-		t.Errorf("tag %s, want %s", r.Manylinux, want)
+	if !slices.ContainsFunc(r.ManylinuxBlockers, func(rs Reason) bool {
+		return rs.Version == "GLIBCXX_3.4.30" && strings.Contains(rs.Why, "manylinux_2_34_x86_64 allows GLIBCXX up to GLIBCXX_3.4.29")
+	}) {
+		t.Errorf("blockers %+v do not say why not manylinux_2_34", r.ManylinuxBlockers)
 	}
 	for _, rel := range r.RunsOn {
 		if rel.Distro == "RHEL" && rel.Release != "10" || rel.Distro == "Ubuntu" && rel.Release < "22.04" {
