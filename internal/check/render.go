@@ -266,6 +266,9 @@ func describeRequirement(req Requirement) string {
 	default:
 		s += listSymbols(req.Symbols)
 	}
+	if req.Via != "" {
+		s += " (via " + req.Via + ")"
+	}
 	return strings.TrimRight(s, " ")
 }
 
