@@ -79,6 +79,13 @@ func checkWheel(wpath string, t Targets) (*WheelReport, []*FileReport) {
 		if f.FileInfo().IsDir() || !f.Mode().IsRegular() && f.Mode()&^0o777 != 0 {
 			continue
 		}
+		if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64/1100 > f.CompressedSize64 {
+			// Deflate expands at most 1032 times: a member claiming more
+			// would make every read stream through data that is not there.
+			items = append(items, &scanned{path: wpath + "!" + f.Name, named: true,
+				err: fmt.Errorf("%s!%s: claims %d bytes from %d compressed, more than deflate can expand: a malformed or hostile wheel", wpath, f.Name, f.UncompressedSize64, f.CompressedSize64)})
+			continue
+		}
 		ra := memberReader(file, f)
 		info, err := elfinfo.Read(wpath+"!"+f.Name, ra, int64(f.UncompressedSize64))
 		if errors.Is(err, elfinfo.ErrNotELF) {
