@@ -13,18 +13,10 @@ import (
 	"compatbuild/internal/elfinfo"
 )
 
-// sharedCorpus finds ../shared beside the repository (CI) or beside a
-// worktree's parent.
-func sharedCorpus(t *testing.T) string {
-	t.Helper()
-	for _, dir := range []string{"../../../shared", "../../../../shared"} {
-		if _, err := os.Stat(filepath.Join(dir, "runtime-abi")); err == nil {
-			return dir
-		}
-	}
-	t.Fatal("the shared corpus (shared/runtime-abi) is not beside the repository")
-	return ""
-}
+// policyPath is auditwheel's manylinux-policy.json, unmodified, from the
+// corpus snapshot the distros generator reads (kept current with ../shared
+// by internal/distros' TestCorpusSnapshotIsCurrent).
+const policyPath = "../distros/testdata/corpus/runtime-abi/manylinux-policy.json"
 
 // policyFile is auditwheel's manylinux-policy.json as it is written.
 type policyFile []policyEntry
@@ -100,7 +92,7 @@ policies:
 // own rule (skipping needs on ld-linux) would differ are listed: the only
 // difference between compatbuild and auditwheel is deliberate.
 func TestManylinuxTagAgreesWithPolicyFile(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(sharedCorpus(t), "runtime-abi", "manylinux-policy.json"))
+	raw, err := os.ReadFile(policyPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -121,20 +121,45 @@ func TestFindNames(t *testing.T) {
 	}
 }
 
-// TestGeneratedTablesAreCurrent regenerates both tables from the shared
-// corpus (beside the repository, as in CI, or beside a worktree's parent)
-// and compares.
-func TestGeneratedTablesAreCurrent(t *testing.T) {
-	src := ""
-	for _, dir := range []string{"../../../shared", "../../../../shared"} {
-		if _, err := os.Stat(filepath.Join(dir, "runtime-abi")); err == nil {
-			src = dir
-			break
+// corpus is the snapshot of the generator's inputs kept in the repository
+// (testdata/corpus: glibc-abi/DISTROS.tsv and runtime-abi/ from ../shared),
+// so the tables can be regenerated and compared on any clean clone.
+const corpus = "testdata/corpus"
+
+// TestCorpusSnapshotIsCurrent holds the snapshot to the shared corpus
+// wherever that corpus is present (beside the repository or beside a
+// worktree's parent): a refreshed corpus must be copied in, then the
+// tables regenerated.
+func TestCorpusSnapshotIsCurrent(t *testing.T) {
+	files := []string{"glibc-abi/DISTROS.tsv", "runtime-abi/DISTRO-VERSION-NODES.tsv", "runtime-abi/manylinux-policy.json"}
+	for _, shared := range []string{"../../../shared", "../../../../shared"} {
+		if _, err := os.Stat(filepath.Join(shared, "runtime-abi")); err != nil {
+			continue
+		}
+		for _, f := range files {
+			want, err := os.ReadFile(filepath.Join(shared, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			have, err := os.ReadFile(filepath.Join(corpus, f))
+			if err != nil || !bytes.Equal(want, have) {
+				t.Errorf("%s/%s differs from %s/%s: copy it in and run go generate ./internal/distros", corpus, f, shared, f)
+			}
+		}
+		return
+	}
+	// No shared corpus on this machine: the snapshot itself must be whole.
+	for _, f := range files {
+		if st, err := os.Stat(filepath.Join(corpus, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s/%s missing or empty", corpus, f)
 		}
 	}
-	if src == "" {
-		t.Fatal("the shared corpus (shared/runtime-abi) is not beside the repository")
-	}
+}
+
+// TestGeneratedTablesAreCurrent regenerates both tables from the corpus
+// snapshot and compares.
+func TestGeneratedTablesAreCurrent(t *testing.T) {
+	src := corpus
 	out := t.TempDir()
 	if msg, err := exec.Command("go", "run", "./gen", "-src", src, "-out", out).CombinedOutput(); err != nil {
 		t.Fatalf("gen: %v\n%s", err, msg)
