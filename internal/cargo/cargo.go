@@ -124,6 +124,9 @@ func Run(ctx context.Context, opt Options) (int, error) {
 	if err != nil {
 		return 2, usageError(err)
 	}
+	if err := checkCrtStatic(cfg, os.LookupEnv, rustcArgs(inv), floor.Glibc.String()); err != nil {
+		return 2, usageError(err)
+	}
 	vars, err := environmentFor(floor, opt.Exe, tg, triple)
 	if err != nil {
 		return 2, usageError(err)
@@ -151,6 +154,15 @@ func Run(ctx context.Context, opt Options) (int, error) {
 		return code, err
 	}
 	return report(opt.Stderr, dir, artifacts, floor, triple), nil
+}
+
+// rustcArgs are the arguments 'cargo rustc -- ARGS' passes to rustc ("--"
+// first); other subcommands pass theirs to the program or test binary.
+func rustcArgs(inv *invocation) []string {
+	if inv.sub == "rustc" {
+		return inv.tail
+	}
+	return nil
 }
 
 func cargoCommand(name string) (string, error) {

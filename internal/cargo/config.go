@@ -3,6 +3,7 @@ package cargo
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,6 +27,9 @@ type cargoConfig struct {
 	buildTarget, buildTargetFrom string
 	// triple is the Rust target whose tables are read.
 	triple string
+	// rustflags are every definition of target and build rustflags, in
+	// precedence order (cargo joins config arrays across files).
+	rustflags []rustflagsDef
 }
 
 // envTripleOf is a Rust triple as cargo spells it in variable names.
@@ -93,7 +97,7 @@ func readConfigFor(triple, dir string, cliConfigs []string, getenv func(string) 
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
 			}
-			data, rerr := os.ReadFile(p)
+			data, rerr := readBounded(p)
 			if rerr != nil {
 				continue // cargo itself reports a --config it cannot use
 			}
@@ -105,11 +109,13 @@ func readConfigFor(triple, dir string, cliConfigs []string, getenv func(string) 
 		}
 		c.add(entries, "--config "+v)
 	}
-	if _, ok := lookup("CARGO_TARGET_" + envTriple + "_RUSTFLAGS"); ok {
+	if v, ok := lookup("CARGO_TARGET_" + envTriple + "_RUSTFLAGS"); ok {
 		c.setTargetFlags("CARGO_TARGET_"+envTriple+"_RUSTFLAGS", nil)
+		c.rustflags = append(c.rustflags, rustflagsDef{"target", "CARGO_TARGET_" + envTriple + "_RUSTFLAGS", strings.Fields(v)})
 	}
-	if _, ok := lookup("CARGO_BUILD_RUSTFLAGS"); ok {
+	if v, ok := lookup("CARGO_BUILD_RUSTFLAGS"); ok {
 		c.setBuildFlags("CARGO_BUILD_RUSTFLAGS", nil)
+		c.rustflags = append(c.rustflags, rustflagsDef{"build", "CARGO_BUILD_RUSTFLAGS", strings.Fields(v)})
 	}
 	if v := getenv("CARGO_TARGET_" + envTriple + "_LINKER"); v != "" && c.linker == "" {
 		c.linker, c.linkerFrom = v, "CARGO_TARGET_"+envTriple+"_LINKER"
@@ -118,7 +124,7 @@ func readConfigFor(triple, dir string, cliConfigs []string, getenv func(string) 
 		c.buildTarget, c.buildTargetFrom = v, "CARGO_BUILD_TARGET"
 	}
 	for _, f := range configFiles(dir, getenv) {
-		data, err := os.ReadFile(f)
+		data, err := readBounded(f)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
@@ -159,6 +165,7 @@ func (c *cargoConfig) add(entries []tomlEntry, from string) {
 		switch {
 		case len(p) == 2 && p[0] == "build" && p[1] == "rustflags":
 			c.setBuildFlags(from, str)
+			c.rustflags = append(c.rustflags, rustflagsDef{"build", from + ": build.rustflags", rustflagsOf(e)})
 		case len(p) == 2 && p[0] == "build" && p[1] == "target" && c.buildTargetFrom == "":
 			c.buildTarget, c.buildTargetFrom = e.Str, from
 			if e.Kind == 'a' {
@@ -168,13 +175,34 @@ func (c *cargoConfig) add(entries []tomlEntry, from string) {
 			switch {
 			case p[1] == c.triple:
 				c.setTargetFlags(from, str)
+				c.rustflags = append(c.rustflags, rustflagsDef{"target", from + ": target." + p[1] + ".rustflags", rustflagsOf(e)})
 			case strings.HasPrefix(p[1], "cfg("):
 				c.cfgRustflags = append(c.cfgRustflags, from+": target.'"+p[1]+"'.rustflags")
+				if cfgMatches(p[1]) {
+					c.rustflags = append(c.rustflags, rustflagsDef{"target", from + ": target.'" + p[1] + "'.rustflags", rustflagsOf(e)})
+				}
 			}
 		case len(p) == 3 && p[0] == "target" && p[1] == c.triple && p[2] == "linker" && c.linker == "":
 			c.linker, c.linkerFrom = e.Str, from
 		}
 	}
+}
+
+// readBounded reads a config file of at most maxConfigBytes.
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
+	if err == nil && len(data) > maxConfigBytes {
+		err = fmt.Errorf("%s is larger than %d KiB; a cargo configuration is a few lines", path, maxConfigBytes>>10)
+	}
+	return data, err
 }
 
 // linkerPlan is how '-C linker=<wrapper>' reaches rustc for the target's

@@ -48,35 +48,39 @@ when = 1979-05-27 07:32:00
 		if e.Kind == 's' {
 			s += " " + e.Str
 		}
+		if e.Kind == 'a' {
+			s += " " + strings.Join(e.List, ",")
+		}
 		got = append(got, s)
 	}
 	want := []string{
-		"build|rustflags a",
+		"alias|xb|a o",
+		"alias|xb|b a x",
 		"build|jobs o",
+		"build|rustflags a -C,target-cpu=native,-Clink-arg=-fuse-ld=mold",
 		"build|target-dir s out",
+		"patch|unused|env|FOO|force o",
+		"patch|unused|env|FOO|value s bar",
+		"patch|unused|quoted.key|inner o",
+		"patch|unused|when o",
+		"target|aarch64-unknown-linux-gnu|runner s qemu-aarch64 -L /usr",
+		`target|cfg(target_os = "linux")|rustflags a --cfg,b`,
 		"target|x86_64-unknown-linux-gnu|linker s clang!",
 		"target|x86_64-unknown-linux-gnu|rustflags s --cfg a",
-		`target|cfg(target_os = "linux")|rustflags a`,
-		"target|aarch64-unknown-linux-gnu|runner s qemu-aarch64 -L /usr",
-		"alias|xb|a o",
-		"alias|xb|b a",
-		"alias|xb o",
-		"patch|unused|quoted.key|inner o",
-		"patch|unused|env|FOO|value s bar",
-		"patch|unused|env|FOO|force o",
-		"patch|unused|env|FOO o",
-		"patch|unused|when o",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("entries:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
-	for _, bad := range []string{"[build", "rustflags = [\"a\"", "x = \"unterminated\n", "= 1", "a = ", "a = 1 2 = 3\nb", `a = "\q"`} {
+	for _, bad := range []string{"[build", "rustflags = [\"a\"", "x = \"unterminated\n", "= 1", "a = ", "a = 1 2 = 3\nb", `a = "\q"`, "a = 1\na = 2"} {
 		if _, err := scanTOML(bad); err == nil {
 			t.Errorf("%q: no error", bad)
-		} else if !strings.HasPrefix(err.Error(), "line ") {
-			t.Errorf("%q: error %q does not name the line", bad, err)
+		} else if !strings.HasPrefix(err.Error(), "line ") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q: error %q is not one line naming the line", bad, err)
 		}
+	}
+	if _, err := scanTOML("# " + strings.Repeat("x", maxConfigBytes)); err == nil {
+		t.Errorf("a config over %d bytes was decoded", maxConfigBytes)
 	}
 }
 
@@ -152,7 +156,7 @@ func TestPlanLinker(t *testing.T) {
 		{name: "RUSTFLAGS", e: env{"RUSTFLAGS": " -Ca  -C b "}, config: "[build]\nrustflags = [\"-Cx\"]\n", wantEnv: "-Ca\x1f-C\x1fb\x1f-Clinker=/w/compatbuild-cc-2.17"},
 		{name: "empty RUSTFLAGS", e: env{"RUSTFLAGS": ""}, wantEnv: "-Clinker=/w/compatbuild-cc-2.17"},
 		{name: "encoded", e: env{"CARGO_ENCODED_RUSTFLAGS": "-C\x1fa b", "RUSTFLAGS": "-Cx"}, wantEnv: "-C\x1fa b\x1f-Clinker=/w/compatbuild-cc-2.17"},
-		{name: "bad toml", config: "[build\n", wantErr: "config.toml: line 1"},
+		{name: "bad toml", config: "[build\n", wantErr: "config.toml: line "},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := project(strings.ReplaceAll(c.name, " ", "-"), c.config)

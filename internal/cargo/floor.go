@@ -213,20 +213,17 @@ func readMetadata(ctx context.Context, cargo, dir string, inv *invocation) (*met
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		msg := lastLine(stderr.String())
-		if msg == "" {
+		// cargo's own words, whole: a manifest error is several lines
+		// (the file, the line, a caret under the mistake, the cause).
+		msg := strings.TrimRight(stderr.String(), "\n")
+		if strings.TrimSpace(msg) == "" {
 			msg = err.Error()
 		}
-		return nil, fmt.Errorf("reading the glibc floor from Cargo.toml with 'cargo metadata': %s; pass --glibc X.Y to skip it", msg)
+		return nil, fmt.Errorf("reading the glibc floor from Cargo.toml with 'cargo metadata' failed (pass --glibc X.Y to skip it); cargo said:\n%s", msg)
 	}
 	var md metadata
 	if err := json.Unmarshal(out, &md); err != nil {
 		return nil, fmt.Errorf("reading 'cargo metadata' output: %v", err)
 	}
 	return &md, nil
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
 }

@@ -23,6 +23,9 @@ type Requirement struct {
 	Weak    bool     `json:"weak,omitempty"`    // VER_FLG_WEAK: does not block loading
 	Marker  string   `json:"marker,omitempty"`  // why a symbol-less node is needed
 	Private bool     `json:"private,omitempty"` // GLIBC_PRIVATE
+	// Via names the bundled library that needs it, in a set; empty for
+	// the file's own needs.
+	Via string `json:"via,omitempty"`
 
 	release abidb.Version
 	unknown bool // a node this compatbuild has no data for
@@ -51,6 +54,7 @@ type GlibcFloor struct {
 	Requires []Requirement `json:"requires"`
 
 	floor abidb.Version
+	all   []Requirement
 }
 
 // FileReport is the verdict on one file.
@@ -71,6 +75,30 @@ type FileReport struct {
 	Manylinux string            `json:"manylinux,omitempty"`
 	// ManylinuxAlias is the legacy name of the tag (manylinux2014_x86_64).
 	ManylinuxAlias string `json:"manylinux_alias,omitempty"`
+	// ManylinuxBlockers say what keeps the file from an older tag, or from
+	// any tag when Manylinux is empty.
+	ManylinuxBlockers []Reason `json:"manylinux_blockers,omitempty"`
+	// Families lists every versioned family the file needs, glibc's
+	// included, and what each means for shipping it.
+	Families []Family `json:"families,omitempty"`
+	// Bundle is set when the file loads bundled libraries of the checked
+	// set (resolved through its RUNPATH/RPATH): runs_on, manylinux and the
+	// verdicts then judge the file together with them.
+	Bundle *Bundle `json:"bundle,omitempty"`
+	// Verdicts judge the file (with its bundle) against each target.
+	Verdicts []Verdict `json:"verdicts,omitempty"`
+}
+
+// Bundle is what a file loads from the checked set.
+type Bundle struct {
+	Loads []string `json:"loads"` // paths of the bundled libraries it loads, directly or not
+	// Glibc is the effective glibc floor of the file with them.
+	Glibc *GlibcFloor `json:"glibc"`
+	// ForcedBy is the bundled library that raises the floor above the
+	// file's own, if one does.
+	ForcedBy string `json:"forced_by,omitempty"`
+	// Families are the bundled libraries' own families (via names each).
+	Families []Family `json:"families,omitempty"`
 }
 
 // Status is the verdict on a file.
@@ -78,15 +106,28 @@ type Status string
 
 const (
 	StatusOK      Status = "ok"      // within the target, or no target given
-	StatusAbove   Status = "above"   // needs a newer glibc than the target
-	StatusStatic  Status = "static"  // no dynamic glibc requirements at all
+	StatusAbove   Status = "above"   // needs more than a target has (any family, any gate)
+	StatusStatic  Status = "static"  // a statically linked executable: no dynamic loading at all
 	StatusError   Status = "error"   // could not be read
 	StatusSkipped Status = "skipped" // an ELF file but not a linked program (.o)
 )
 
-// Analyze computes the report for one read ELF file against target (zero
-// Version: no target).
+// Analyze computes the report for one read ELF file against a glibc
+// target (zero Version: no target).
 func Analyze(info *elfinfo.File, target abidb.Version) (*FileReport, error) {
+	return AnalyzeTargets(info, Targets{Glibc: target})
+}
+
+// AnalyzeTargets computes the report for one file on its own, judged
+// against every target.
+func AnalyzeTargets(info *elfinfo.File, t Targets) (*FileReport, error) {
+	return analyzeSet(info, nil, t, nil)
+}
+
+// analyzeSet computes the report for a file that loads the bundled
+// libraries in loads (each with the path it is reported under); bundled
+// says whether a member's DT_NEEDED name is provided by the set.
+func analyzeSet(info *elfinfo.File, loads []member, t Targets, bundled func(member, string) bool) (*FileReport, error) {
 	db, err := abidb.Load(info.ABI)
 	if err != nil {
 		return nil, err
@@ -100,60 +141,116 @@ func Analyze(info *elfinfo.File, target abidb.Version) (*FileReport, error) {
 		r.Status = StatusStatic
 		return r, nil
 	}
-
-	type key struct{ lib, ver string }
-	bound := map[key][]string{}
-	for _, im := range info.Imports {
-		k := key{im.Library, im.Version}
-		bound[k] = append(bound[k], im.Name)
-	}
-	g := &GlibcFloor{Portable: true}
-	toolchain := map[string]*ToolchainFloor{}
-	for _, n := range info.Needs {
-		syms := bound[key{n.Library, n.Version}]
-		slices.Sort(syms)
-		syms = slices.Compact(syms)
-		if syms == nil {
-			syms = []string{}
-		}
-		family, _, numbered := abidb.NodeVersion(n.Version)
-		switch {
-		case strings.HasPrefix(n.Version, "GLIBC_") && !strings.HasPrefix(n.Version, "GLIBCXX_"):
-			req := Requirement{Version: n.Version, Library: n.Library, Symbols: syms, Weak: n.Weak}
-			switch rel, ok := db.NodeRelease(n.Version); {
-			case n.Version == "GLIBC_PRIVATE":
-				req.Private = true
-			case ok:
-				req.release, req.Release = rel, rel.String()
-				req.Marker = markerReasons[n.Version]
-			case numbered && family == "GLIBC":
-				// Newer than our data (a future release): the number still
-				// says which release it needs.
-				_, v, _ := abidb.NodeVersion(n.Version)
-				req.release, req.Release, req.unknown = v, v.String(), true
-			default:
-				req.unknown = true
-			}
-			g.Requires = append(g.Requires, req)
-			if n.Weak {
+	self := member{info: info, bound: boundSymbols(info)}
+	r.Glibc = glibcFloor(db, self, t.Glibc)
+	r.Families = families(db, info, self.bound)
+	for _, f := range r.Families {
+		switch f.Name {
+		case "GLIBCXX", "CXXABI", "GCC":
+			if f.weakOnly {
 				continue
 			}
-			if req.Private || (req.unknown && req.Release == "") {
-				g.Portable = false
+			if _, _, ok := abidb.NodeVersion(f.Newest); !ok {
+				continue
 			}
-			if g.floor.Less(req.release) {
-				g.floor = req.release
-			}
-		case numbered && !n.Weak && (family == "GLIBCXX" || family == "CXXABI" || family == "GCC"):
-			cur := toolchain[family]
-			if cur == nil || nodeOlder(cur.Version, n.Version) {
-				toolchain[family] = &ToolchainFloor{Version: n.Version, GCC: gccRelease(n.Version), Library: n.Library, Symbols: syms}
+			tf := &ToolchainFloor{Version: f.Newest, GCC: gccRelease(f.Newest), Library: f.Library, Symbols: f.Symbols}
+			switch f.Name {
+			case "GLIBCXX":
+				r.GLIBCXX = tf
+			case "CXXABI":
+				r.CXXABI = tf
+			default:
+				r.GCC = tf
 			}
 		}
 	}
-	r.GLIBCXX, r.CXXABI, r.GCC = toolchain["GLIBCXX"], toolchain["CXXABI"], toolchain["GCC"]
-	if len(g.Requires) == 0 && len(info.Needs) == 0 && len(info.Needed) == 0 {
-		r.Status = StatusStatic
+	set := &needSet{abi: info.ABI, members: append([]member{self}, loads...), db: db, bundled: bundled}
+	if set.bundled == nil {
+		set.bundled = func(member, string) bool { return false }
+	}
+	eff := r.Glibc
+	if len(loads) > 0 {
+		eff = effectiveFloor(db, set.members, t.Glibc)
+		r.Bundle = &Bundle{Glibc: eff}
+		for _, m := range loads {
+			r.Bundle.Loads = append(r.Bundle.Loads, m.via)
+			for _, f := range families(db, m.info, m.bound) {
+				f.Via = m.via
+				r.Bundle.Families = append(r.Bundle.Families, f)
+			}
+		}
+		if eff.floor != r.Glibc.floor || !eff.Portable {
+			for _, req := range eff.Forcing {
+				if req.Via != "" {
+					r.Bundle.ForcedBy = req.Via
+					break
+				}
+			}
+		}
+	}
+	set.floor, set.portable = eff.floor, eff.Portable
+	forcingAbove := func(target abidb.Version) []Requirement {
+		return forcingReqs(eff.all, target, eff.floor)
+	}
+	if set.portable {
+		r.RunsOn = set.runsOn()
+		r.Manylinux, r.ManylinuxAlias, r.ManylinuxBlockers = set.manylinux()
+	}
+	if !t.Glibc.IsZero() {
+		r.Verdicts = append(r.Verdicts, set.judgeGlibc(t.Glibc, forcingAbove(t.Glibc)))
+	}
+	for _, p := range t.Manylinux {
+		r.Verdicts = append(r.Verdicts, set.judgeManylinux(p))
+	}
+	for _, d := range t.Distros {
+		v, _ := set.judgeDistro(d, forcingAbove(d.Glibc))
+		r.Verdicts = append(r.Verdicts, v)
+	}
+	for _, v := range r.Verdicts {
+		if !v.OK {
+			r.Status = StatusAbove
+		}
+	}
+	return r, nil
+}
+
+// glibcFloor computes one member's glibc requirements and floor; forcing
+// is what lies above target, or, without one, what sets the floor.
+func glibcFloor(db *abidb.DB, m member, target abidb.Version) *GlibcFloor {
+	g := &GlibcFloor{Portable: true}
+	for _, n := range m.info.Needs {
+		if familyOf(n.Version) != "GLIBC" {
+			continue
+		}
+		family, _, numbered := abidb.NodeVersion(n.Version)
+		req := Requirement{Version: n.Version, Library: n.Library, Symbols: m.symbols(n.Library, n.Version), Weak: n.Weak, Via: m.via}
+		if req.Symbols == nil {
+			req.Symbols = []string{}
+		}
+		switch rel, ok := db.NodeRelease(n.Version); {
+		case n.Version == "GLIBC_PRIVATE":
+			req.Private = true
+		case ok:
+			req.release, req.Release = rel, rel.String()
+			req.Marker = markerReasons[n.Version]
+		case numbered && family == "GLIBC":
+			// Newer than our data (a future release): the number still
+			// says which release it needs.
+			_, v, _ := abidb.NodeVersion(n.Version)
+			req.release, req.Release, req.unknown = v, v.String(), true
+		default:
+			req.unknown = true
+		}
+		g.Requires = append(g.Requires, req)
+		if n.Weak {
+			continue
+		}
+		if req.Private || (req.unknown && req.Release == "") {
+			g.Portable = false
+		}
+		if g.floor.Less(req.release) {
+			g.floor = req.release
+		}
 	}
 	slices.SortStableFunc(g.Requires, func(a, b Requirement) int {
 		if c := b.release.Compare(a.release); c != 0 {
@@ -164,38 +261,50 @@ func Analyze(info *elfinfo.File, target abidb.Version) (*FileReport, error) {
 	if !g.floor.IsZero() {
 		g.Floor = g.floor.String()
 	}
-	for _, req := range g.Requires {
+	g.all = g.Requires
+	g.Forcing = forcingReqs(g.Requires, target, g.floor)
+	if g.Requires == nil {
+		g.Requires = []Requirement{}
+	}
+	return g
+}
+
+// forcingReqs picks the requirements behind a verdict: every blocking one
+// above target, or, without a target, those at the floor.
+func forcingReqs(reqs []Requirement, target, floor abidb.Version) []Requirement {
+	out := []Requirement{}
+	for _, req := range reqs {
 		if req.Weak {
 			continue
 		}
 		blocking := req.Private || (req.unknown && req.Release == "")
 		switch {
 		case !target.IsZero() && (blocking || target.Less(req.release)):
-			g.Forcing = append(g.Forcing, req)
-		case target.IsZero() && (blocking || (req.release == g.floor && !g.floor.IsZero())):
-			g.Forcing = append(g.Forcing, req)
+			out = append(out, req)
+		case target.IsZero() && (blocking || (req.release == floor && !floor.IsZero())):
+			out = append(out, req)
 		}
 	}
-	if g.Forcing == nil {
-		g.Forcing = []Requirement{}
-	}
-	if g.Requires == nil {
-		g.Requires = []Requirement{}
-	}
-	r.Glibc = g
-	if !target.IsZero() && (!g.Portable || target.Less(g.floor)) {
-		r.Status = StatusAbove
-	}
-	if g.Portable {
-		floor := g.floor
-		if floor.IsZero() {
-			floor = db.First()
+	return out
+}
+
+// effectiveFloor is the glibc floor of a file together with the bundled
+// libraries it loads: the newest of their floors.
+func effectiveFloor(db *abidb.DB, members []member, target abidb.Version) *GlibcFloor {
+	eff := &GlibcFloor{Portable: true, Requires: []Requirement{}}
+	for _, m := range members {
+		g := glibcFloor(db, m, target)
+		eff.Portable = eff.Portable && g.Portable
+		if eff.floor.Less(g.floor) {
+			eff.floor = g.floor
 		}
-		r.RunsOn = distros.OldestRunning(g.floor)
-		r.Manylinux = distros.ManylinuxTag(floor, info.ABI)
-		r.ManylinuxAlias = distros.LegacyManylinuxAlias(floor, info.ABI)
+		eff.all = append(eff.all, g.all...)
 	}
-	return r, nil
+	if !eff.floor.IsZero() {
+		eff.Floor = eff.floor.String()
+	}
+	eff.Forcing = forcingReqs(eff.all, target, eff.floor)
+	return eff
 }
 
 func nodeOlder(a, b string) bool {

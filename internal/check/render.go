@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"compatbuild/internal/distros"
@@ -26,8 +27,12 @@ func (rep *Report) WriteText(w io.Writer) {
 	rep.WriteFiles(w)
 	t := rep.Totals
 	var parts []string
-	if rep.Target != "" {
-		parts = append(parts, fmt.Sprintf("%d within glibc %s", t.Within, rep.Target), fmt.Sprintf("%d above", t.Above))
+	if len(rep.Targets) > 0 {
+		within := "within every gate (" + strings.Join(rep.Targets, ", ") + ")"
+		if rep.Target != "" && len(rep.Targets) == 1 {
+			within = "within glibc " + rep.Target
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", t.Within, within), fmt.Sprintf("%d above", t.Above))
 	} else if t.Newest != "" {
 		parts = append(parts, fmt.Sprintf("newest floor glibc %s (%s)", t.Newest, t.NewestPath))
 	}
@@ -40,6 +45,28 @@ func (rep *Report) WriteFiles(w io.Writer) {
 	for _, r := range rep.Files {
 		rep.writeFile(w, r)
 	}
+	for _, wr := range rep.Wheels {
+		if wr.Error != "" {
+			continue // reported as an error entry
+		}
+		mark := ""
+		if len(rep.Targets) > 0 || len(wr.Overclaims) > 0 {
+			mark = "OK     "
+			if len(wr.Overclaims) > 0 {
+				mark = "ABOVE  "
+			}
+		}
+		fmt.Fprintf(w, "%s%s: wheel of %d ELF files; its contents allow the platform tag %s\n", mark, wr.Path, wr.Members, wr.Tag)
+		const indent = "       "
+		if len(wr.Overclaims) > 0 {
+			fmt.Fprintf(w, "%sthe file name claims more than that: %s\n", indent, strings.Join(wr.Overclaims, ", "))
+			fmt.Fprintf(w, "%srename it to the tag above (auditwheel repair does), or rebuild for the claimed tag\n", indent)
+		}
+		if len(wr.Blockers) > 0 {
+			fmt.Fprintf(w, "%snot an older tag because:\n", indent)
+			writeReasons(w, indent+"  ", wr.Blockers, 6)
+		}
+	}
 }
 
 func (rep *Report) writeFile(w io.Writer, r *FileReport) {
@@ -49,10 +76,13 @@ func (rep *Report) writeFile(w io.Writer, r *FileReport) {
 		fmt.Fprintf(w, "ERROR  %s\n", oneLine(r.Error, r.Path))
 		return
 	case StatusStatic:
-		fmt.Fprintf(w, "%s%s: statically linked, needs no shared glibc\n", verdict(rep, r), r.Path)
+		fmt.Fprintf(w, "%s%s: statically linked executable, loads no shared library (no glibc floor)\n", verdict(rep, r), r.Path)
 		return
 	}
 	g := r.Glibc
+	if r.Bundle != nil {
+		g = r.Bundle.Glibc
+	}
 	var head string
 	switch {
 	case !g.Portable:
@@ -62,19 +92,44 @@ func (rep *Report) writeFile(w io.Writer, r *FileReport) {
 	default:
 		head = "needs glibc " + g.Floor
 	}
+	if r.Bundle != nil && r.Bundle.ForcedBy != "" {
+		head += " (through " + r.Bundle.ForcedBy + ")"
+	}
+	var above, within []string
+	for _, v := range r.Verdicts {
+		if v.Kind == "glibc" {
+			continue
+		}
+		if v.OK {
+			within = append(within, v.Target)
+		} else {
+			above = append(above, v.Target)
+		}
+	}
 	if rep.Target != "" && g.Portable {
-		if r.Status == StatusAbove {
+		if rep.glibcAbove(r) {
 			head += ", above the floor " + rep.Target
 		} else {
 			head += ", within " + rep.Target
 		}
 	}
+	if len(above) > 0 {
+		head += "; not within " + strings.Join(above, ", ")
+	}
+	if len(within) > 0 {
+		head += "; within " + strings.Join(within, ", ")
+	}
 	fmt.Fprintf(w, "%s%s: %s\n", verdict(rep, r), r.Path, head)
 	desc := r.ABI + " " + strings.ReplaceAll(r.Kind, "-", " ")
 	if len(r.Needed) > 0 {
 		desc += " · needs " + strings.Join(r.Needed, ", ")
+	} else {
+		desc += " · needs no shared library (no DT_NEEDED)"
 	}
 	fmt.Fprintf(w, "%s%s\n", indent, desc)
+	if r.Bundle != nil {
+		fmt.Fprintf(w, "%sloads bundled %s\n", indent, strings.Join(r.Bundle.Loads, ", "))
+	}
 	if g.Portable {
 		var names []string
 		for _, d := range r.RunsOn {
@@ -91,8 +146,13 @@ func (rep *Report) writeFile(w io.Writer, r *FileReport) {
 			if r.ManylinuxAlias != "" {
 				line += " (" + r.ManylinuxAlias + ")"
 			}
+		} else {
+			line += " · no manylinux tag"
 		}
 		fmt.Fprintf(w, "%s%s\n", indent, line)
+		if r.Manylinux == "" && len(r.ManylinuxBlockers) > 0 {
+			writeReasons(w, indent+"  ", r.ManylinuxBlockers, 3)
+		}
 	}
 	if len(g.Forcing) > 0 {
 		if rep.Target != "" {
@@ -105,19 +165,84 @@ func (rep *Report) writeFile(w io.Writer, r *FileReport) {
 		}
 	}
 	var tc []string
-	for _, f := range []*ToolchainFloor{r.GLIBCXX, r.CXXABI, r.GCC} {
-		if f == nil {
+	var noted []Family
+	fams := r.Families
+	if r.Bundle != nil {
+		fams = append(slices.Clone(fams), r.Bundle.Families...)
+	}
+	for _, f := range fams {
+		if f.Name == "GLIBC" || f.weakOnly {
 			continue
 		}
-		s := f.Version + " from " + f.Library
-		if f.GCC != "" {
-			s += " (GCC " + f.GCC + ")"
+		if f.Note != "" {
+			noted = append(noted, f)
+			continue
+		}
+		s := f.Newest + " from " + f.Library
+		if f.Introduced != "" {
+			s += " (" + f.Introduced + ")"
+		}
+		if f.Via != "" {
+			s += " via " + f.Via
 		}
 		tc = append(tc, s)
 	}
 	if len(tc) > 0 {
 		fmt.Fprintf(w, "%salso needs %s\n", indent, strings.Join(tc, ", "))
 	}
+	for _, f := range noted {
+		s := f.Newest
+		if f.Introduced != "" {
+			s += " (" + f.Introduced + ")"
+		}
+		if f.Via != "" {
+			s += " via " + f.Via
+		}
+		fmt.Fprintf(w, "%salso needs %s: %s\n", indent, s, f.Note)
+	}
+	for _, v := range r.Verdicts {
+		if v.Kind == "glibc" {
+			continue
+		}
+		if !v.OK {
+			fmt.Fprintf(w, "%snot within %s:\n", indent, v.Target)
+			writeReasons(w, indent+"  ", v.Reasons, 0)
+		}
+		for _, n := range v.Notes {
+			fmt.Fprintf(w, "%snote: %s\n", indent, n)
+		}
+	}
+}
+
+// writeReasons writes one line per reason (at most limit, 0: all).
+func writeReasons(w io.Writer, indent string, reasons []Reason, limit int) {
+	for i, rs := range reasons {
+		if limit > 0 && i == limit {
+			fmt.Fprintf(w, "%s... and %d more\n", indent, len(reasons)-limit)
+			return
+		}
+		s := rs.Why
+		if rs.Version != "" {
+			s = fmt.Sprintf("%-18s %-16s %s", rs.Version, rs.Library, rs.Why)
+		}
+		if len(rs.Symbols) > 0 {
+			s += ": " + listSymbols(rs.Symbols)
+		}
+		if rs.Via != "" {
+			s += " (via " + rs.Via + ")"
+		}
+		fmt.Fprintf(w, "%s%s\n", indent, s)
+	}
+}
+
+// glibcAbove reports whether the file fails the --glibc gate.
+func (rep *Report) glibcAbove(r *FileReport) bool {
+	for _, v := range r.Verdicts {
+		if v.Kind == "glibc" {
+			return !v.OK
+		}
+	}
+	return false
 }
 
 func describeRequirement(req Requirement) string {
@@ -141,6 +266,9 @@ func describeRequirement(req Requirement) string {
 	default:
 		s += listSymbols(req.Symbols)
 	}
+	if req.Via != "" {
+		s += " (via " + req.Via + ")"
+	}
 	return strings.TrimRight(s, " ")
 }
 
@@ -152,7 +280,7 @@ func listSymbols(syms []string) string {
 }
 
 func verdict(rep *Report, r *FileReport) string {
-	if rep.Target == "" {
+	if rep.Target == "" && len(rep.Targets) == 0 {
 		return ""
 	}
 	if r.Status == StatusAbove {

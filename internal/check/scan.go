@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"compatbuild/internal/abidb"
@@ -14,22 +15,30 @@ import (
 
 // Report is the result of checking a set of paths.
 type Report struct {
-	Schema string        `json:"schema"`
-	Target string        `json:"target,omitempty"`
-	Files  []*FileReport `json:"files"`
-	Totals Totals        `json:"summary"`
+	Schema string `json:"schema"`
+	Target string `json:"target,omitempty"` // the --glibc gate
+	// Targets names every gate: "glibc 2.17", "manylinux_2_17", "rhel:7".
+	Targets []string      `json:"targets,omitempty"`
+	Files   []*FileReport `json:"files"`
+	// Wheels holds one entry per wheel checked; its ELF members are in
+	// Files, named WHEEL!MEMBER.
+	Wheels []*WheelReport `json:"wheels,omitempty"`
+	Totals Totals         `json:"summary"`
 
 	target abidb.Version
 }
 
 // Totals counts verdicts.
 type Totals struct {
-	Files  int    `json:"files"`
-	Within int    `json:"within"`
-	Above  int    `json:"above"`
-	Errors int    `json:"errors"`
-	Static int    `json:"static"`
-	Newest string `json:"newest_floor,omitempty"`
+	Files  int `json:"files"`
+	Within int `json:"within"`
+	Above  int `json:"above"`
+	Errors int `json:"errors"`
+	// Overclaims counts wheels whose file name claims more than their
+	// contents allow (each also counts as above).
+	Overclaims int    `json:"overclaiming_wheels,omitempty"`
+	Static     int    `json:"static"`
+	Newest     string `json:"newest_floor,omitempty"`
 	// NewestPath is the first file that needs the newest floor.
 	NewestPath string `json:"newest_path,omitempty"`
 }
@@ -38,14 +47,37 @@ type Totals struct {
 // changes to its shape.
 const Schema = "compatbuild.check/v1"
 
-// Paths checks files and directories (walked recursively; symbolic links
-// found while walking are not followed, so each real file is read once).
-// Non-ELF files and relocatable objects are skipped; unreadable or broken
-// ELF files become error entries and the scan goes on. Output order follows
-// the arguments, and within directories the lexical walk order.
+// Paths checks files and directories against a glibc target (zero: none).
 func Paths(paths []string, target abidb.Version) *Report {
-	var files []string
+	return PathsTargets(paths, Targets{Glibc: target})
+}
+
+// scanned is one ELF file of the checked set.
+type scanned struct {
+	path  string // as reported
+	real  string // absolute, symbolic links resolved: where the loader finds it
+	info  *elfinfo.File
+	err   error
+	named bool // named on the command line, not found while walking
+}
+
+// PathsTargets checks files, directories and wheels against targets.
+// Directories are walked recursively (symbolic links found while walking
+// are not followed, so each real file is read once; a symbolic link named
+// on the command line is). Non-ELF files and relocatable objects found
+// while walking are skipped quietly; a path named on the command line must
+// be an ELF executable, shared library or wheel, or it is an error. Output
+// order follows the arguments, and within directories the lexical walk
+// order.
+//
+// The files checked together are one set: each file's DT_NEEDED names are
+// resolved through its DT_RPATH/DT_RUNPATH ($ORIGIN expanded) to files of
+// the set, so a program's verdict includes the bundled libraries it loads.
+func PathsTargets(paths []string, t Targets) *Report {
+	var items []*scanned
 	var walkErrs []*FileReport
+	var wheels []string
+	named := map[string]bool{}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -53,49 +85,109 @@ func Paths(paths []string, target abidb.Version) *Report {
 			continue
 		}
 		if !st.IsDir() {
-			files = append(files, p)
+			if strings.HasSuffix(p, ".whl") && st.Mode().IsRegular() {
+				wheels = append(wheels, p)
+				named[p] = true
+				continue
+			}
+			items = append(items, &scanned{path: p, named: true})
 			continue
 		}
-		filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		root := p
+		if lst, err := os.Lstat(p); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+			root = p + string(filepath.Separator) // walk the directory the link names
+		}
+		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				walkErrs = append(walkErrs, &FileReport{Path: path, Status: StatusError, Error: pathError(err)})
 				return nil
 			}
-			if d.Type().IsRegular() {
-				files = append(files, path)
+			switch {
+			case d.Type().IsRegular() && strings.HasSuffix(path, ".whl"):
+				wheels = append(wheels, path)
+			case d.Type().IsRegular():
+				items = append(items, &scanned{path: path})
 			}
 			return nil
 		})
 	}
-	results := make([]*FileReport, len(files))
+	parallel(len(items), func(i int) {
+		it := items[i]
+		it.info, it.err = elfinfo.ReadFile(it.path)
+		if abs, err := filepath.Abs(it.path); err == nil {
+			it.real = abs
+			if r, err := filepath.EvalSymlinks(abs); err == nil {
+				it.real = r
+			}
+		}
+	})
+
+	rep := &Report{Schema: Schema, Files: []*FileReport{}}
+	rep.setTargets(t)
+	for _, r := range walkErrs {
+		rep.add(r)
+	}
+	set := newFileSet(items)
+	results := make([]*FileReport, len(items))
+	parallel(len(items), func(i int) { results[i] = set.report(items[i], t) })
+	for _, r := range results {
+		if r != nil && r.Status != StatusSkipped {
+			rep.add(r)
+		}
+	}
+	for _, w := range wheels {
+		wr, members := checkWheel(w, t)
+		if wr.pure && !named[w] {
+			continue // a pure-Python wheel found while walking: nothing to judge
+		}
+		for _, r := range members {
+			if r.Status != StatusSkipped {
+				rep.add(r)
+			}
+		}
+		rep.Wheels = append(rep.Wheels, wr)
+		switch {
+		case wr.Error != "":
+			rep.add(&FileReport{Path: w, Status: StatusError, Error: wr.Error})
+		case len(wr.Overclaims) > 0:
+			rep.Totals.Overclaims++
+			rep.Totals.Above++
+		}
+	}
+	return rep
+}
+
+func (rep *Report) setTargets(t Targets) {
+	if !t.Glibc.IsZero() {
+		rep.Target = t.Glibc.String()
+		rep.Targets = append(rep.Targets, "glibc "+t.Glibc.String())
+	}
+	for _, p := range t.Manylinux {
+		rep.Targets = append(rep.Targets, p.Name)
+	}
+	for _, d := range t.Distros {
+		rep.Targets = append(rep.Targets, d.ID)
+	}
+}
+
+// parallel runs f(0..n-1) on GOMAXPROCS goroutines.
+func parallel(n int, f func(int)) {
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for range max(1, runtime.GOMAXPROCS(0)) {
+	for range max(1, min(n, runtime.GOMAXPROCS(0))) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				results[i] = checkFile(files[i], target)
+				f(i)
 			}
 		}()
 	}
-	for i := range files {
+	for i := 0; i < n; i++ {
 		work <- i
 	}
 	close(work)
 	wg.Wait()
-
-	rep := &Report{Schema: Schema, target: target, Files: []*FileReport{}}
-	if !target.IsZero() {
-		rep.Target = target.String()
-	}
-	for _, r := range append(walkErrs, results...) {
-		if r == nil || r.Status == StatusSkipped {
-			continue
-		}
-		rep.add(r)
-	}
-	return rep
 }
 
 // pathError says what went wrong with a path without repeating the
@@ -106,21 +198,6 @@ func pathError(err error) string {
 		return pe.Path + ": " + pe.Err.Error()
 	}
 	return err.Error()
-}
-
-func checkFile(path string, target abidb.Version) *FileReport {
-	info, err := elfinfo.ReadFile(path)
-	if errors.Is(err, elfinfo.ErrNotELF) {
-		return nil
-	}
-	if err != nil {
-		return &FileReport{Path: path, Status: StatusError, Error: err.Error()}
-	}
-	r, err := Analyze(info, target)
-	if err != nil {
-		return &FileReport{Path: path, Status: StatusError, Error: err.Error()}
-	}
-	return r
 }
 
 func (rep *Report) add(r *FileReport) {

@@ -211,6 +211,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 			text += fmt.Sprintf("set(CMAKE_CROSSCOMPILING_EMULATOR %s -L /usr/%s)\n", t.Qemu, t.Triple)
 		}
 	}
+	text += cmakeStaticCheck
 	if *out == "" {
 		fmt.Fprint(stdout, text)
 		return ExitOK
@@ -220,6 +221,58 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 	}
 	return ExitOK
 }
+
+// cmakeStaticCheck refuses -static in link flags before anything builds:
+// a static program carries the build machine's glibc. Flags known when the
+// toolchain file is read (-D cache entries, LDFLAGS) are checked at once,
+// before compiler detection; flags and target properties a CMakeLists sets
+// are checked when the top directory has been read (CMake 3.19+), still
+// before the build. -static-libgcc and -static-libstdc++ are fine.
+const cmakeStaticCheck = `
+# Refuse -static (and -static-pie) in link flags before anything builds.
+if(NOT CMAKE_PROJECT_NAME STREQUAL "CMAKE_TRY_COMPILE" AND NOT COMPATBUILD_STATIC_CHECKED)
+  set(COMPATBUILD_STATIC_CHECKED ON)
+  set(_compatbuild_static_re "(^|[ ;:>\"'])(-static|--static|-static-pie)($|[ ;>\"'])")
+  function(_compatbuild_refuse where value)
+    if("${value}" MATCHES "${_compatbuild_static_re}")
+      message(FATAL_ERROR "compatbuild: ${where} holds ${CMAKE_MATCH_2} (${value}): a static program carries the build machine's glibc, which is no build for an old glibc; remove it (compatbuild links glibc dynamically; -static-libgcc and -static-libstdc++ are fine)")
+    endif()
+  endfunction()
+  function(_compatbuild_check_variables)
+    foreach(var CMAKE_EXE_LINKER_FLAGS CMAKE_SHARED_LINKER_FLAGS CMAKE_MODULE_LINKER_FLAGS CMAKE_C_FLAGS CMAKE_CXX_FLAGS)
+      foreach(suffix "" _DEBUG _RELEASE _RELWITHDEBINFO _MINSIZEREL)
+        _compatbuild_refuse("${var}${suffix}" "${${var}${suffix}}")
+      endforeach()
+    endforeach()
+  endfunction()
+  _compatbuild_refuse("the LDFLAGS environment variable" "$ENV{LDFLAGS}")
+  _compatbuild_refuse("the CFLAGS environment variable" "$ENV{CFLAGS}")
+  _compatbuild_refuse("the CXXFLAGS environment variable" "$ENV{CXXFLAGS}")
+  _compatbuild_check_variables()
+  if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.19)
+    function(_compatbuild_check_targets dir)
+      get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
+      foreach(t IN LISTS targets)
+        foreach(prop LINK_OPTIONS INTERFACE_LINK_OPTIONS LINK_FLAGS LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+          get_target_property(value "${t}" ${prop})
+          if(value)
+            _compatbuild_refuse("target ${t}'s ${prop}" "${value}")
+          endif()
+        endforeach()
+      endforeach()
+      get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
+      foreach(sub IN LISTS subdirs)
+        _compatbuild_check_targets("${sub}")
+      endforeach()
+    endfunction()
+    function(_compatbuild_check_all)
+      _compatbuild_check_variables()
+      _compatbuild_check_targets("${CMAKE_SOURCE_DIR}")
+    endfunction()
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _compatbuild_check_all)
+  endif()
+endif()
+`
 
 const goHelp = `
 Runs the go command with cgo compiling and linking through compatbuild for
@@ -279,6 +332,9 @@ func runGo(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(rest) == 0 {
 		return fail(stderr, "go: give a go command, e.g. compatbuild go build --glibc 2.17 ./...")
+	}
+	if flag, where := buildenv.GoStaticFlag(rest[1:], os.Getenv("GOFLAGS"), os.Getenv("CGO_LDFLAGS")); flag != "" {
+		return fail(stderr, "go: %s asks for %s: %v", where, flag, buildenv.ErrStatic)
 	}
 	extra := []buildenv.Var{{Name: "GOFLAGS", Value: strings.TrimSpace(os.Getenv("GOFLAGS") + " -ldflags=-linkmode=external")}}
 	return runWithEnv(v, t, append([]string{"go"}, rest...), extra, stdout, stderr)

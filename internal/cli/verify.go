@@ -5,26 +5,54 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
+	"unsafe"
 
 	"compatbuild/internal/runtimes"
 	"compatbuild/internal/verify"
 )
 
 const verifyHelp = `
-Proves that shared libraries and executables load and run under a real
-glibc, with no container: each ARTIFACT is tried on each runtime and the
-result is a matrix of PASS/FAIL with the reason for every cell.
+Proves that shared libraries, executables and Python wheels load and run
+under a real glibc, with no container: each ARTIFACT is tried on each
+runtime and the result is a matrix of PASS/FAIL (or SKIP) with the reason
+for every cell.
 
-  shared library   loaded with dlopen(RTLD_NOW) by a small host program that
-                   compatbuild builds for the runtime's glibc; a failure
-                   shows the loader's exact error, e.g.
+  shared library   loaded by a host (--host): by default with
+                   dlopen(RTLD_NOW) by a small program that compatbuild
+                   builds for the runtime's glibc; a failure shows the
+                   loader's exact error, e.g.
                    version ` + "`GLIBC_2.34'" + ` not found (required by ./libplugin.so)
                    --call NAME then calls NAME, a function with no arguments.
-  executable       run under the runtime's loader with the ARGS after --;
-                   it passes when it exits with --expect-exit (default 0).
+  executable       run with the ARGS after --; it passes when it exits with
+                   --expect-exit (default 0).
+  wheel (.whl)     installed into a private directory and its top-level
+                   packages imported by the runtime's own Python, if pip
+                   there would install it (else SKIP, or FAIL for a
+                   manylinux tag above the runtime's glibc).
   static program   run directly: it carries its own C library.
+
+Programs start as the target starts them: through their own PT_INTERP, with
+the runtime's loader standing there (a private mount namespace), the
+runtime's libraries first. Where the machine allows no mount namespace, a
+private copy of the program names the runtime's loader instead; the result
+says so.
+
+Hosts (--host) are programs of the runtime's own system, fetched with it:
+  dlopen          compatbuild's dlopen host (the default)
+  python3         the runtime's Python (debian:11 3.9, debian:12 3.11,
+                  debian:13 3.13) imports the extension module; an abi3
+                  module (NAME.abi3.so) loads on all of them, a
+                  version-specific one (NAME.cpython-39-x86_64-linux-gnu.so)
+                  only where the version matches, and SKIPs elsewhere
+  node            the runtime's Node.js require()s the N-API addon
+  'PROG ARGS {}'  any program of the runtime's packages (add them with
+                  --package), run with the artifact's path in place of {};
+                  it passes when it exits with --expect-exit
 
 Runtimes (--on, repeatable or comma-separated; default debian:11, the oldest):
   debian:11  glibc 2.31    debian:12  glibc 2.36    debian:13  glibc 2.41
@@ -48,8 +76,13 @@ loader took the host's copy from /lib or /usr/lib: that proves nothing about
 the target. Add the library's Debian package with --package, or the directory
 of the artifact's own libraries with --lib-path.
 
-Exit status: 0 when every cell passes, 1 when any fails, 2 on usage errors,
-unreadable artifacts, unknown runtimes or failed downloads.
+A first fetch of a runtime says what it downloads and, on a terminal, how
+far it is. A cached runtime is checked against the manifest written when it
+was fetched; a damaged one is an error that names the directory to remove.
+
+Exit status: 0 when no cell fails and one passes, 1 when any fails (or all
+were skipped), 2 on usage errors, unreadable artifacts, unknown runtimes or
+failed downloads, 128+N when interrupted by signal N.
 
 Examples:
   compatbuild verify target/release/libplugin.so
@@ -57,7 +90,11 @@ Examples:
   compatbuild verify --on debian:11,debian:13 ./app -- --version
   compatbuild verify --on debian:11 --arch arm64 --call plugin_init libplugin-arm64.so
   compatbuild verify --on ./centos7-root --lib-path build/lib build/app
-  compatbuild verify --on all --package zlib1g --json dist/*.so > verify.json`
+  compatbuild verify --on all --package zlib1g --json dist/*.so > verify.json
+  compatbuild verify --on debian:11,debian:13 --host python3 --call hello build/lib*/mod.abi3.so
+  compatbuild verify --on all dist/mod-1.0-cp37-abi3-linux_x86_64.whl
+  compatbuild verify --host node --call hello build/Release/addon.node
+  compatbuild verify --package python3-minimal --host 'python3 -c "import ctypes,sys; ctypes.CDLL(sys.argv[1])" {}' libplugin.so`
 
 // listFlag is a repeatable flag whose values may also be separated by sep.
 type listFlag struct {
@@ -112,6 +149,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Arch, "arch", "", "`ARCH` of the runtimes (Debian name: amd64, i386, arm64, armhf, ppc64el, s390x, riscv64); default: the artifacts' own. Foreign ones run under qemu-user")
 	fs.Var(listFlag{&opts.Packages, ","}, "package", "extra Debian `PKG` for named runtimes, e.g. zlib1g (repeatable)")
 	fs.DurationVar(&opts.Timeout, "timeout", verify.DefaultTimeout, "time limit of each run")
+	fs.StringVar(&opts.Host, "host", "", "what loads shared libraries: dlopen (default), python3, node, or 'PROG ARGS {}' from the runtime's packages")
 	asJSON := fs.Bool("json", false, "write one JSON document (schema "+verify.Schema+", see docs/verify-json.md)")
 
 	// Flags may come after artifacts; everything after the first "--" is
@@ -155,7 +193,23 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	if opts.Timeout <= 0 {
 		return fail(stderr, "verify: --timeout must be positive, e.g. 30s")
 	}
-	rep, err := verify.Run(context.Background(), paths, opts)
+	if isTerminal(stderr) {
+		opts.Progress = stderr
+	}
+	// A signal cancels the run: children (apt-get, the programs under
+	// test) are stopped and temporary files removed before the exit.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	caught := make(chan os.Signal, 1)
+	signal.Notify(caught, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(caught)
+	rep, err := verify.Run(ctx, paths, opts)
+	select {
+	case sig := <-caught:
+		fmt.Fprintf(stderr, "compatbuild: verify: interrupted by %v; stopped what was running and removed unfinished downloads\n", sig)
+		return 128 + int(sig.(syscall.Signal))
+	default:
+	}
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "compatbuild: verify: %s\n", line)
@@ -179,3 +233,15 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 func isFlag(s string) bool { return len(s) > 1 && s[0] == '-' }
 
 var _ flag.Value = listFlag{}
+
+// isTerminal reports whether w is a terminal (progress lines are for
+// people; logs and pipes get none).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	var t syscall.Termios
+	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TCGETS, uintptr(unsafe.Pointer(&t)))
+	return errno == 0
+}

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -199,5 +201,28 @@ func TestVerifyHelp(t *testing.T) {
 	}
 	if _, out, _ := run("--help"); !strings.Contains(out, "verify") {
 		t.Errorf("verify is not listed in compatbuild --help:\n%s", out)
+	}
+}
+
+// Progress lines are for terminals only: logs, pipes and files stay quiet.
+func TestVerifyProgressOnlyOnATerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	null, _ := os.Open(os.DevNull)
+	defer null.Close()
+	for _, out := range []io.Writer{&bytes.Buffer{}, w, null} {
+		if isTerminal(out) {
+			t.Errorf("%T counted as a terminal", out)
+		}
+	}
+	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+		defer tty.Close()
+		if !isTerminal(tty) {
+			t.Errorf("/dev/tty is not a terminal")
+		}
 	}
 }

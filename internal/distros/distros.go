@@ -3,7 +3,7 @@
 // Python wheel with that floor carries.
 package distros
 
-//go:generate go run ./gen -src ../../../shared/glibc-abi/DISTROS.tsv -out distros.tsv
+//go:generate go run ./gen -src ../../../shared
 
 import (
 	_ "embed"
@@ -25,6 +25,11 @@ type Release struct {
 	GlibcText  string        `json:"glibc"`
 	Note       string        `json:"note,omitempty"`
 	Unverified bool          `json:"unverified,omitempty"` // the table marks the glibc with "?"
+	// ID names the release on the command line (--distro rhel:7).
+	ID string `json:"id"`
+	// ImageName is the measured container image whose libraries stand for
+	// the release (runtime.tsv); empty when none was measured.
+	ImageName string `json:"-"`
 }
 
 // Name is the distro and release as people say it: "Ubuntu 22.04".
@@ -52,10 +57,18 @@ func All() []Release {
 			if err != nil {
 				panic(fmt.Sprintf("distros.tsv line %d: %v", i+1, err)) // checked by gen and tests
 			}
-			all = append(all, Release{
+			r := Release{
 				Distro: cols[0], Release: cols[1], Glibc: v, GlibcText: text,
 				Note: cols[3], Unverified: strings.HasSuffix(text, "?"),
-			})
+			}
+			if len(cols) > 5 {
+				r.ImageName = cols[5]
+			}
+			r.ID = idKey(r.Distro) + ":" + idKey(strings.Fields(r.Release)[0])
+			if f := strings.Fields(r.Release); len(f) > 1 && (strings.HasPrefix(f[1], "SP") || f[1] == "GA") {
+				r.ID = idKey(r.Distro) + ":" + idKey(f[0]+f[1]) // "15 SP6" → sles:15sp6
+			}
+			all = append(all, r)
 		}
 	})
 	return all
@@ -138,4 +151,65 @@ func LegacyManylinuxAlias(floor abidb.Version, abi string) string {
 		return "manylinux2014_" + arch
 	}
 	return ""
+}
+
+// idKey normalizes a distro or release name for matching: lower case,
+// without spaces, dashes or underscores ("CentOS Stream" → centosstream,
+// "15 SP6" → 15sp6).
+func idKey(s string) string {
+	s = strings.ToLower(s)
+	for _, c := range []string{" ", "-", "_"} {
+		s = strings.ReplaceAll(s, c, "")
+	}
+	return s
+}
+
+// distroAliases are other names people use for a distro.
+var distroAliases = map[string]string{
+	"redhat": "rhel", "rocky": "rockylinux", "alma": "almalinux", "oracle": "oraclelinux", "ol": "oraclelinux",
+	"amazon": "amazonlinux", "amzn": "amazonlinux", "al": "amazonlinux", "opensuse": "opensuseleap", "leap": "opensuseleap",
+	"suse": "sles", "arch": "archlinux", "photon": "photonos", "centos-stream": "centosstream",
+}
+
+// Find looks a release up by DISTRO:RELEASE as people write it: rhel:7,
+// ubuntu:20.04, debian:11 or debian:bullseye, centos-stream:9, sles:15-sp6,
+// amazonlinux:2. The error lists what exists.
+func Find(name string) (Release, error) {
+	distro, rel, ok := strings.Cut(name, ":")
+	if !ok || distro == "" || rel == "" {
+		return Release{}, fmt.Errorf("%q is not DISTRO:RELEASE (e.g. rhel:7, ubuntu:20.04, debian:11)", name)
+	}
+	d := idKey(distro)
+	if a, ok := distroAliases[strings.ToLower(distro)]; ok {
+		d = a
+	} else if a, ok := distroAliases[d]; ok {
+		d = a
+	}
+	rk := idKey(rel)
+	var known []string
+	for _, r := range All() {
+		if idKey(r.Distro) != d {
+			continue
+		}
+		known = append(known, r.ID)
+		codename := ""
+		if i, j := strings.Index(r.Release, "("), strings.Index(r.Release, ")"); i >= 0 && j > i {
+			codename = idKey(r.Release[i+1 : j])
+		}
+		if r.ID == d+":"+rk || (codename != "" && codename == rk) {
+			return r, nil
+		}
+	}
+	if known == nil {
+		var ds []string
+		seen := map[string]bool{}
+		for _, r := range All() {
+			if k := idKey(r.Distro); !seen[k] {
+				seen[k] = true
+				ds = append(ds, k)
+			}
+		}
+		return Release{}, fmt.Errorf("unknown distro %q; known: %s", distro, strings.Join(ds, ", "))
+	}
+	return Release{}, fmt.Errorf("unknown release %q of %s; known: %s", rel, distro, strings.Join(known, ", "))
 }

@@ -471,7 +471,7 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 		}
 	}
 	if check.SurelyWithin(info, opt.Glibc) && !check.NeedsFamily(info, "GLIBCXX") {
-		return 0, nil
+		return checkInputs(opt, sr, linkArgs, out, info)
 	}
 	rep, err := check.Analyze(info, opt.Glibc)
 	if err != nil {
@@ -487,7 +487,7 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 	if rep.GLIBCXX != nil {
 		fmt.Fprintf(opt.Stderr, "compatbuild: note: %s needs %s (libstdc++ of GCC %s) from the target's libstdc++.so.6; link with -static-libstdc++ to carry it instead\n", out, rep.GLIBCXX.Version, rep.GLIBCXX.GCC)
 	}
-	return 0, nil
+	return checkInputs(opt, sr, linkArgs, out, info)
 }
 
 // traceReferences relinks with --trace-symbol for the forcing symbols so

@@ -3,6 +3,7 @@ package runtimes
 import (
 	"bufio"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -165,7 +166,10 @@ func keyringFile(v string) string {
 // stable, ...) and the main component. The environment variable
 // COMPATBUILD_DEBIAN_MIRROR overrides it.
 func debianMirror(etcApt string) (aptSource, error) {
-	if m := strings.TrimSpace(os.Getenv(mirrorEnv)); m != "" {
+	if m := os.Getenv(mirrorEnv); strings.TrimSpace(m) != "" {
+		if err := checkMirrorURI(m); err != nil {
+			return aptSource{}, fmt.Errorf("%s=%q: %v", mirrorEnv, m, err)
+		}
 		return aptSource{URI: m, File: "$" + mirrorEnv}, nil
 	}
 	srcs, err := readAptSources(etcApt)
@@ -178,6 +182,9 @@ func debianMirror(etcApt string) (aptSource, error) {
 		}
 		for _, suite := range s.Suites {
 			if slices.Contains(debianSuites, suite) {
+				if err := checkMirrorURI(s.URI); err != nil {
+					return aptSource{}, fmt.Errorf("the Debian source %q in %s: %v", s.URI, s.File, err)
+				}
 				return s, nil
 			}
 		}
@@ -199,4 +206,42 @@ func keyringFor(src aptSource) string {
 		}
 	}
 	return ""
+}
+
+// checkMirrorURI accepts exactly one archive URI: it is pasted into the
+// private sources.list, where a newline would add another source and an
+// option such as [trusted=yes] would switch signature checking off. So:
+// no blanks or control characters, none of apt's option or comment
+// characters, and a scheme apt fetches archives with.
+func checkMirrorURI(uri string) error {
+	const fix = "give one archive URI, such as http://mirror.example/debian"
+	for _, r := range uri {
+		switch {
+		case r <= ' ' || r == 0x7f:
+			return fmt.Errorf("a blank or control character in the mirror URI; %s", fix)
+		case strings.ContainsRune("[]#\"'\\`<>{}|^", r):
+			return fmt.Errorf("%q is not allowed in the mirror URI; %s", r, fix)
+		}
+	}
+	u, err := url.Parse(uri)
+	if err != nil {
+		return fmt.Errorf("not a URI (%v); %s", err, fix)
+	}
+	scheme := strings.TrimPrefix(strings.TrimPrefix(u.Scheme, "mirror+"), "tor+")
+	switch scheme {
+	case "http", "https", "ftp":
+		if u.Host == "" {
+			return fmt.Errorf("no host in the mirror URI; %s", fix)
+		}
+	case "file", "copy":
+		if u.Path == "" {
+			return fmt.Errorf("no path in the mirror URI; %s", fix)
+		}
+	default:
+		return fmt.Errorf("apt cannot fetch an archive from a %q URI; %s", u.Scheme, fix)
+	}
+	if u.User != nil {
+		return fmt.Errorf("a password in the mirror URI would be written to the cache; use apt's auth.conf, and %s", fix)
+	}
+	return nil
 }

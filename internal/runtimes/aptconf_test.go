@@ -129,3 +129,64 @@ func TestResolveIn(t *testing.T) {
 		t.Errorf("missing path resolved")
 	}
 }
+
+// The mirror is pasted into a sources.list: exactly one URI gets through.
+func TestMirrorIsOneURI(t *testing.T) {
+	etc := writeFiles(t, map[string]string{"sources.list": "deb http://deb.invalid/debian bookworm main\n"})
+	for _, bad := range []string{
+		"http://m.invalid/debian\ndeb [trusted=yes] http://evil.invalid/debian bullseye main",
+		"[trusted=yes] http://m.invalid/debian",
+		"http://m.invalid/debian bullseye",
+		"http://m.invalid/debian#x",
+		"http://m.invalid/debian\r",
+		"http:///debian",
+		"gopher://m.invalid/debian",
+		"/srv/debian",
+		"http://user:secret@m.invalid/debian",
+		"http://m.invalid/deb\"ian",
+	} {
+		t.Setenv(mirrorEnv, bad)
+		_, err := debianMirror(etc)
+		if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "give one archive URI") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	for _, good := range []string{"http://m.invalid/debian", "https://m.invalid:8443/debian/", "file:///srv/mirror/debian", "mirror+http://m.invalid/list"} {
+		t.Setenv(mirrorEnv, good)
+		if src, err := debianMirror(etc); err != nil || src.URI != good {
+			t.Errorf("%q: %+v %v", good, src, err)
+		}
+	}
+	// The machine's own sources are held to the same rule.
+	t.Setenv(mirrorEnv, "")
+	etc = writeFiles(t, map[string]string{"sources.list.d/x.sources": "Types: deb\nURIs: gopher://m.invalid/debian\nSuites: bookworm\nComponents: main\n"})
+	if _, err := debianMirror(etc); err == nil || !strings.Contains(err.Error(), "x.sources") {
+		t.Errorf("a bad URI in the apt sources: %v", err)
+	}
+}
+
+// A first fetch says what it fetches: release, packages, size.
+func TestAnnounceFromPrintURIs(t *testing.T) {
+	out := "Reading package lists...\n" +
+		"'http://m.invalid/debian/pool/main/g/glibc/libc6_2.31-13_amd64.deb' libc6_2.31-13_amd64.deb 2822708 MD5Sum:22ff\n" +
+		"'http://m.invalid/debian/pool/main/p/python3.9/python3.9_3.9.2-1_amd64.deb' python3.9_3.9.2-1_amd64.deb 465964 MD5Sum:a24a\n"
+	plan := parsePrintURIs(out)
+	if len(plan) != 2 || plan[0].name != "libc6_2.31-13_amd64.deb" || plan[1].size != 465964 {
+		t.Fatalf("plan %+v", plan)
+	}
+	var b strings.Builder
+	rel, _ := lookupRelease("debian:11")
+	announce(fetchRequest{rel: rel, arch: "amd64", progress: &b}, plan)
+	want := "compatbuild: fetching the debian:11 runtime (Debian bullseye, glibc 2.31, amd64) once into the cache: 2 packages, 3.3 MB: libc6 python3.9\n"
+	if b.String() != want {
+		t.Errorf("got  %q\nwant %q", b.String(), want)
+	}
+	// The progress line counts what is in the download directory.
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "partial"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a.deb"), make([]byte, 1000), 0o644)
+	os.WriteFile(filepath.Join(dir, "partial", "b.deb"), make([]byte, 500), 0o644)
+	if n := dirBytes(dir); n != 1500 {
+		t.Errorf("dirBytes = %d", n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -24,13 +25,16 @@ type debianRelease struct {
 	name    string   // "debian:11"
 	aliases []string // "debian:bullseye"
 	suite   string   // "bullseye"
-	glibc   string   // expected glibc version, for documentation and checks
+	glibc   string   // its glibc version: a runtime of another is refused
+	python  string   // its Python 3 ("3.9"), package python<python>
 }
 
+// debianReleases are the named runtimes. Facts from each release's own
+// packages: libc6 (glibc), python3 (the default Python 3), nodejs.
 var debianReleases = []debianRelease{
-	{"debian:11", []string{"debian:bullseye"}, "bullseye", "2.31"},
-	{"debian:12", []string{"debian:bookworm"}, "bookworm", "2.36"},
-	{"debian:13", []string{"debian:trixie"}, "trixie", "2.41"},
+	{"debian:11", []string{"debian:bullseye"}, "bullseye", "2.31", "3.9"},
+	{"debian:12", []string{"debian:bookworm"}, "bookworm", "2.36", "3.11"},
+	{"debian:13", []string{"debian:trixie"}, "trixie", "2.41", "3.13"},
 }
 
 func lookupRelease(name string) (debianRelease, bool) {
@@ -47,6 +51,9 @@ func lookupRelease(name string) (debianRelease, bool) {
 const metaFile = ".compatbuild-runtime.json"
 
 type runtimeMeta struct {
+	// Format is metaFormat for runtimes this compatbuild can check; older
+	// entries (no manifest) are fetched again.
+	Format   int       `json:"format"`
 	Name     string    `json:"name"`
 	Suite    string    `json:"suite"`
 	Arch     string    `json:"arch"`
@@ -54,7 +61,12 @@ type runtimeMeta struct {
 	Debs     []string  `json:"debs"`     // the .deb files extracted
 	Mirror   string    `json:"mirror"`
 	Fetched  time.Time `json:"fetched"`
+	// Manifest is the SHA-256 of the root's manifestFile.
+	Manifest string `json:"manifest_sha256"`
 }
+
+// metaFormat is the current runtimeMeta.Format.
+const metaFormat = 2
 
 // fetchRequest is what a named runtime is made of.
 type fetchRequest struct {
@@ -62,6 +74,9 @@ type fetchRequest struct {
 	arch     string
 	packages []string
 	mirror   aptSource
+	// progress, when set, gets what is fetched and, during the download,
+	// one rewritten line of progress (for a terminal).
+	progress io.Writer
 }
 
 // downloadDebs downloads the request's packages as .deb files into outDir,
@@ -131,6 +146,16 @@ func getDebian(ctx context.Context, rel debianRelease, opts Options) (*Runtime, 
 	key := cacheKey(rel, arch, pkgs)
 	final := filepath.Join(cacheDir, key)
 
+	if err := checkCacheDir(cacheDir); err != nil {
+		return nil, err
+	}
+	if complete(final) {
+		// An entry that disappears meanwhile (another process replacing
+		// an old one) is simply fetched again.
+		if err := checkRuntime(rel, final, arch); err != nil && complete(final) {
+			return nil, err
+		}
+	}
 	if !complete(final) {
 		etc := opts.aptEtc
 		if etc == "" {
@@ -141,17 +166,78 @@ func getDebian(ctx context.Context, rel debianRelease, opts Options) (*Runtime, 
 			if err != nil {
 				return runtimeMeta{}, err
 			}
-			req := fetchRequest{rel: rel, arch: arch, packages: pkgs, mirror: mirror}
-			return build(ctx, req, tmp)
+			req := fetchRequest{rel: rel, arch: arch, packages: pkgs, mirror: mirror, progress: opts.Progress}
+			meta, err := build(ctx, req, tmp)
+			if err != nil {
+				return meta, err
+			}
+			// A runtime named for a release must hold that release's C
+			// library: refuse it before it is cached under that name.
+			r, err := detect(rel.name, tmp, arch)
+			if err != nil {
+				return meta, err
+			}
+			if err := checkGlibc(rel, r); err != nil {
+				return meta, fmt.Errorf("%v; check COMPATBUILD_DEBIAN_MIRROR and the machine's apt sources", err)
+			}
+			return meta, nil
 		}); err != nil {
 			return nil, fmt.Errorf("fetching %s runtime: %v", rel.name, err)
 		}
 	}
 	r, err := detect(rel.name, final, arch)
+	if err == nil {
+		err = checkGlibc(rel, r)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%v; remove %s to fetch it again", err, final)
 	}
 	return r, nil
+}
+
+// checkGlibc refuses a runtime whose C library is not its release's.
+func checkGlibc(rel debianRelease, r *Runtime) error {
+	if r.Glibc != rel.glibc {
+		return fmt.Errorf("runtime %s holds glibc %s, but %s's C library is glibc %s", rel.name, r.Glibc, rel.name, rel.glibc)
+	}
+	return nil
+}
+
+// checkCacheDir refuses a runtime cache another user could write to.
+func checkCacheDir(cacheDir string) error {
+	err := cachefs.CheckPrivate(cacheDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // made private on first fetch
+	}
+	return err
+}
+
+// checkRuntime checks a cached runtime against the manifest written when
+// it was fetched, before anything runs under it: a damaged runtime would
+// otherwise make correct artifacts fail. An entry of an older compatbuild
+// (no manifest) is removed, to be fetched again.
+func checkRuntime(rel debianRelease, dir, arch string) error {
+	data, err := os.ReadFile(filepath.Join(dir, metaFile))
+	var meta runtimeMeta
+	if err == nil {
+		err = json.Unmarshal(data, &meta)
+	}
+	if err == nil && meta.Format < metaFormat {
+		// Renamed first, so no other process sees it half removed.
+		old := filepath.Join(filepath.Dir(dir), fmt.Sprintf(".tmp-old-%s-%d", filepath.Base(dir), os.Getpid()))
+		if err := os.Rename(dir, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("replacing %s, a runtime cached by an older compatbuild: %v; remove it yourself", dir, err)
+		}
+		os.RemoveAll(old)
+		return nil
+	}
+	if err == nil {
+		err = checkManifest(dir, meta.Manifest)
+	}
+	if err != nil {
+		return fmt.Errorf("the cached runtime %s in %s is damaged: %v; remove %s to fetch it again", rel.name, dir, err, dir)
+	}
+	return nil
 }
 
 // complete reports whether dir is a finished runtime.
@@ -167,6 +253,9 @@ func complete(dir string) bool {
 func fetchLocked(ctx context.Context, cacheDir, key, final string, mk func(tmpRoot string) (runtimeMeta, error)) error {
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return fmt.Errorf("creating the cache %s: %v; set XDG_CACHE_HOME to a writable directory", cacheDir, err)
+	}
+	if err := cachefs.CheckPrivate(cacheDir); err != nil {
+		return err
 	}
 	unlock, err := lockFile(ctx, filepath.Join(cacheDir, "."+key+".lock"))
 	if err != nil {
@@ -194,6 +283,10 @@ func fetchLocked(ctx context.Context, cacheDir, key, final string, mk func(tmpRo
 	meta, err := mk(root)
 	if err != nil {
 		return err
+	}
+	meta.Format = metaFormat
+	if meta.Manifest, err = writeManifest(root); err != nil {
+		return fmt.Errorf("listing the runtime: %v", err)
 	}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
@@ -322,72 +415,4 @@ func sourcesLine(req fetchRequest) string {
 		opts = "signed-by=" + k + " " + opts
 	}
 	return fmt.Sprintf("deb [%s] %s %s main\n", opts, req.mirror.URI, req.rel.suite)
-}
-
-// aptDownload runs apt-get update and apt-get download with a private apt
-// setup in workDir: its own sources list naming only the wanted suite, its
-// own state, lists and cache, and the wanted architecture. The system's apt
-// state is not touched and no root is needed. Signatures are checked.
-func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) error {
-	for _, d := range []string{"state/lists/partial", "cache/archives/partial", "sources.list.d", "preferences.d"} {
-		if err := os.MkdirAll(filepath.Join(workDir, d), 0o755); err != nil {
-			return err
-		}
-	}
-	line := sourcesLine(req)
-	for name, content := range map[string]string{"sources.list": line, "state/status": "", "preferences": ""} {
-		if err := os.WriteFile(filepath.Join(workDir, name), []byte(content), 0o644); err != nil {
-			return err
-		}
-	}
-	args := []string{
-		"-q",
-		"-o", "Dir::Etc::SourceList=" + filepath.Join(workDir, "sources.list"),
-		"-o", "Dir::Etc::SourceParts=" + filepath.Join(workDir, "sources.list.d"),
-		"-o", "Dir::Etc::Preferences=" + filepath.Join(workDir, "preferences"),
-		"-o", "Dir::Etc::PreferencesParts=" + filepath.Join(workDir, "preferences.d"),
-		"-o", "Dir::State=" + filepath.Join(workDir, "state"),
-		"-o", "Dir::State::Lists=" + filepath.Join(workDir, "state/lists"),
-		"-o", "Dir::State::status=" + filepath.Join(workDir, "state/status"),
-		"-o", "Dir::Cache=" + filepath.Join(workDir, "cache"),
-		"-o", "Dir::Cache::archives=" + filepath.Join(workDir, "cache/archives"),
-		"-o", "APT::Architecture=" + req.arch,
-		"-o", "APT::Architectures::=" + req.arch,
-		"-o", "APT::Default-Release=",
-		"-o", "Acquire::Languages=none",
-	}
-	if os.Geteuid() == 0 {
-		// apt drops to the _apt user for downloads, which cannot enter a
-		// private (0700) cache directory; stay root instead.
-		args = append(args, "-o", "APT::Sandbox::User=root")
-	}
-	run := func(dir string, extra ...string) error {
-		cmd := exec.CommandContext(ctx, "apt-get", append(slices.Clone(args), extra...)...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "LC_ALL=C", "DEBIAN_FRONTEND=noninteractive")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			if errors.Is(err, exec.ErrNotFound) {
-				return fmt.Errorf("apt-get not found: %v; named runtimes need a Debian-like machine with apt and dpkg", err)
-			}
-			hint := "check the machine's apt configuration (/etc/apt/sources.list.d)"
-			if strings.Contains(string(out), "Unable to locate package") {
-				hint = "check the package names (Options.Packages) exist in " + req.rel.suite + " for " + req.arch
-			}
-			return fmt.Errorf("apt-get %s failed (mirror %s from %s, suite %s): %s; %s",
-				strings.Join(extra, " "), req.mirror.URI, req.mirror.File, req.rel.suite, aptError(string(out)), hint)
-		}
-		return nil
-	}
-	if err := run(workDir, "update", "--error-on=any"); err != nil {
-		return err
-	}
-	if err := suiteHasArch(workDir, req); err != nil {
-		return err
-	}
-	var names []string
-	for _, p := range req.packages {
-		names = append(names, p+":"+req.arch)
-	}
-	return run(outDir, append([]string{"download"}, names...)...)
 }

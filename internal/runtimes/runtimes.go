@@ -8,13 +8,13 @@
 // extracted root filesystem (for example from `docker export`) can be used by
 // passing its path as the name.
 //
-// A program is run as
-//
-//	<loader> --inhibit-cache --library-path <runtime lib dirs> prog args...
-//
-// so its libc and every other needed library come from the runtime. Libraries
-// that the runtime does not have still fall back to the loader's built-in
-// default directories (/lib/<triplet>, /usr/lib/<triplet>) of the host; use
+// A program is started as the target system starts it: by execve, through
+// its own PT_INTERP, with the runtime's loader standing there (see [Start]
+// for the ways, most faithful first, and what each gives up), its needed
+// libraries taken from the runtime's library directories first and the
+// host's ld.so.cache hidden. Libraries that the runtime does not have can
+// still come from the loader's built-in default directories
+// (/lib/<triplet>, /usr/lib/<triplet>) of the host; use
 // [Runtime.Libraries] to see where each one resolved.
 //
 // # Fetching
@@ -23,27 +23,36 @@
 // the main component in /etc/apt/sources.list or /etc/apt/sources.list.d
 // (*.list, *.sources), or $COMPATBUILD_DEBIAN_MIRROR. A private sources.list
 // names only the wanted suite, with Debian's archive keyring as signed-by;
-// apt-get update and apt-get download run with their own Dir::State,
-// Dir::Cache and APT::Architecture, so the system's apt state is untouched.
+// apt-get update and apt-get install --download-only run with their own
+// Dir::State, Dir::Cache and APT::Architecture (and an empty dpkg status),
+// so the system's apt state is untouched and the packages come with
+// everything they depend on. The mirror must be exactly one URI.
+// [Options.Progress] is told what a first fetch fetches and how far it is.
 //
 // # Cache layout
 //
 //	$XDG_CACHE_HOME/compatbuild/runtimes/       (0700; ~/.cache if unset)
 //	  debian-11-amd64/                          extracted root, default packages
 //	    .compatbuild-runtime.json               written last: marks it complete
+//	    .compatbuild-manifest                   every file and its SHA-256
+//	    .compatbuild-stamp                      inode, ctime, size when last hashed
 //	    lib/x86_64-linux-gnu/ld-2.31.so ...
 //	  debian-11-arm64-<hash>/                   another package set
 //	  .debian-11-amd64.lock                     flock held while fetching
 //	  .tmp-debian-11-amd64-*/                   a fetch in progress (apt state,
 //	                                            .debs, root), renamed into place
 //
-// Absolute symlinks in a fetched root are rewritten to relative ones.
+// Absolute symlinks in a fetched root are rewritten to relative ones. The
+// cache directory must be private (owner and mode checked), and a cached
+// runtime is checked against its manifest before use: a damaged one is an
+// error that names the file and says which directory to remove.
 package runtimes
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,9 +78,13 @@ type Runtime struct {
 	// LibraryPath lists the host paths of the runtime's library
 	// directories, in search order, symlinks resolved inside Root.
 	LibraryPath []string
+	// Start, when set, is the way [Runtime.Command] must start programs;
+	// empty means the most faithful way this machine allows (see [Start]).
+	Start Start
 	// Emulator is the command that runs the runtime's programs on this
 	// machine (Debian's qemu-user, e.g. [/usr/bin/qemu-aarch64]), empty
-	// when the machine runs them itself.
+	// when the machine runs them itself. Emulated programs always start
+	// through the runtime's loader (StartExplicit).
 	Emulator []string
 }
 
@@ -87,6 +100,11 @@ type Options struct {
 	// CacheDir is where named runtimes are kept. Empty means
 	// DefaultCacheDir().
 	CacheDir string
+
+	// Progress, when set, is told what a first fetch fetches (release,
+	// packages, size) and shows its progress on one rewritten line: give
+	// it a terminal, or nil to stay quiet.
+	Progress io.Writer
 
 	// aptEtc is the apt configuration directory to read mirrors from
 	// (tests only; empty means /etc/apt).
@@ -145,17 +163,44 @@ func looksLikePath(name string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// Command returns a command that runs prog with args under the runtime's
-// loader. prog's needed libraries resolve from the runtime's LibraryPath
-// (the host's ld.so.cache is not used). A prog without a slash is looked up
-// in the host's PATH. The environment is the current one without
-// LD_PRELOAD and LD_AUDIT, which would inject host libraries.
+// Command returns a command that runs prog with args under the runtime,
+// started as the target system starts it (see [Start]; [Runtime.How] says
+// which way this machine allows): prog's needed libraries resolve from the
+// runtime's LibraryPath first, and the host's ld.so.cache is not used. A
+// prog without a slash is looked up in the host's PATH. The environment is
+// the current one without LD_PRELOAD and LD_AUDIT, which would inject host
+// libraries.
 func (r *Runtime) Command(ctx context.Context, prog string, args ...string) *exec.Cmd {
+	return r.CommandEnv(ctx, nil, prog, args...)
+}
+
+// CommandEnv is [Runtime.Command] with env as the program's environment
+// (nil means the current one); LD_PRELOAD, LD_AUDIT and LD_LIBRARY_PATH
+// are replaced as for Command. The returned command's Args are the
+// launcher's: show [Runtime.How] and prog's own argv to users instead.
+func (r *Runtime) CommandEnv(ctx context.Context, env []string, prog string, args ...string) *exec.Cmd {
+	if env == nil {
+		env = os.Environ()
+	}
+	env = cleanEnv(env)
 	path, lookErr := resolveProg(prog)
+	if lookErr == nil {
+		if how, interp := r.how(path); how != StartExplicit {
+			libs := r.LibraryPath
+			if how == StartCopy {
+				libs = append(originDirs(path), libs...)
+			}
+			spec := launchSpec{Mode: how, Loader: r.Loader, Interp: interp, Prog: path, Root: r.Root,
+				Env: setEnv(env, "LD_LIBRARY_PATH", strings.Join(libs, ":"))}
+			if cmd, err := launcherCommand(ctx, spec, append([]string{path}, args...)); err == nil {
+				return cmd
+			}
+		}
+	}
 	argv := append(r.loaderArgs(), path)
 	argv = append(argv, args...)
 	cmd := r.loaderCommand(ctx, argv)
-	cmd.Env = cleanEnv(os.Environ())
+	cmd.Env = env
 	if lookErr != nil {
 		cmd.Err = lookErr
 	}

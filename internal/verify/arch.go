@@ -28,6 +28,9 @@ func runtimeArch(arts []Artifact, given string) (string, error) {
 	}
 	var abis []string
 	for _, a := range arts {
+		if a.ABI == "any" {
+			continue // a pure-Python wheel runs on any architecture
+		}
 		if !containsString(abis, a.ABI) {
 			abis = append(abis, a.ABI)
 		}

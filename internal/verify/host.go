@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,13 +27,14 @@ var hostSource []byte
 
 // hostFormat changes whenever the way hosts are built changes, so old
 // cache entries are never reused.
-const hostFormat = "verify-host-1"
+const hostFormat = "verify-host-2"
 
 // Exit statuses of the host (see host/host.c).
 const (
 	hostExitUsage        = 3
 	hostExitDlopenFailed = 4
 	hostExitDlsymFailed  = 5
+	hostExitMismatch     = 6 // python_host.py: not a module this Python imports
 )
 
 var (
@@ -73,8 +75,10 @@ func HostGlibc(runtimeGlibc string) (abidb.Version, error) {
 // it with compatbuild's own driver into cacheRoot (HostCacheRoot() if
 // empty) the first time. The file name is a hash of the host's source and
 // of everything that decides the stub sysroot (ABI data, polyfills,
-// compiler); it is built under a temporary name and renamed into place, so
-// concurrent callers all get a complete file.
+// compiler); it is built in a temporary directory with its SHA-256 and
+// renamed into place, so concurrent callers all get a complete entry. An
+// entry whose host no longer has that hash is built again. The cache must
+// be private (owner and mode checked).
 func EnsureHost(ctx context.Context, cacheRoot string, glibc abidb.Version) (string, error) {
 	return EnsureHostFor(ctx, cacheRoot, glibc, "")
 }
@@ -111,12 +115,27 @@ func EnsureHostFor(ctx context.Context, cacheRoot string, glibc abidb.Version, d
 		h.Write(part)
 		h.Write([]byte{0})
 	}
-	final := filepath.Join(cacheRoot, fmt.Sprintf("dlopen-host-%s-glibc%s-%s", tg.ABI, glibc, hex.EncodeToString(h.Sum(nil))[:20]))
-	if fi, err := os.Stat(final); err == nil && fi.Mode().IsRegular() {
+	entry := filepath.Join(cacheRoot, fmt.Sprintf("dlopen-host-%s-glibc%s-%s", tg.ABI, glibc, hex.EncodeToString(h.Sum(nil))[:20]))
+	final := filepath.Join(entry, "host")
+	if err := checkHostCache(cacheRoot); err != nil {
+		return "", err
+	}
+	if hostIntact(entry) {
 		return final, nil
+	}
+	if _, err := os.Lstat(entry); err == nil {
+		// Damaged (or of an older layout): moved aside whole, then
+		// built again.
+		aside := filepath.Join(cacheRoot, fmt.Sprintf(".tmp-damaged-%s-%d", filepath.Base(entry), os.Getpid()))
+		if err := os.Rename(entry, aside); err == nil {
+			os.RemoveAll(aside)
+		}
 	}
 	if err := os.MkdirAll(cacheRoot, 0o700); err != nil {
 		return "", fmt.Errorf("creating the verify cache: %v", err)
+	}
+	if err := cachefs.CheckPrivate(cacheRoot); err != nil {
+		return "", err
 	}
 	tmp, err := os.MkdirTemp(cacheRoot, ".tmp-host-")
 	if err != nil {
@@ -137,16 +156,63 @@ func EnsureHostFor(ctx context.Context, cacheRoot string, glibc abidb.Version, d
 	if err != nil {
 		return "", fmt.Errorf("building the dlopen host for glibc %s: %v; a working C compiler (gcc or clang, or $CC) is needed to verify shared libraries", glibc, err)
 	}
-	if err := cachefs.Sync(out); err != nil {
+	os.Remove(src)
+	sum, err := fileSHA256(out)
+	if err == nil {
+		err = cachefs.WriteFile(filepath.Join(tmp, "host.sha256"), []byte(sum+"\n"), 0o600)
+	}
+	if err == nil {
+		err = cachefs.Sync(out)
+	}
+	if err == nil {
+		err = cachefs.Sync(tmp)
+	}
+	if err != nil {
 		return "", fmt.Errorf("building the dlopen host for glibc %s: %v", glibc, err)
 	}
-	if err := os.Rename(out, final); err != nil {
+	if err := os.Rename(tmp, entry); err != nil {
+		if hostIntact(entry) {
+			return final, nil // another process made it first
+		}
 		return "", fmt.Errorf("installing the dlopen host %s: %v", final, err)
 	}
 	if err := cachefs.Sync(cacheRoot); err != nil {
 		return "", fmt.Errorf("installing the dlopen host %s: %v", final, err)
 	}
 	return final, nil
+}
+
+// checkHostCache refuses a verify cache another user could write to.
+func checkHostCache(dir string) error {
+	if _, err := os.Stat(dir); os.IsNotExist(err) {
+		return nil // made private when first needed
+	}
+	return cachefs.CheckPrivate(dir)
+}
+
+// hostIntact reports whether the cache entry dir holds a host whose
+// content has the SHA-256 recorded when it was built: a truncated or
+// changed host would make correct libraries fail.
+func hostIntact(dir string) bool {
+	want, err := os.ReadFile(filepath.Join(dir, "host.sha256"))
+	if err != nil {
+		return false
+	}
+	got, err := fileSHA256(filepath.Join(dir, "host"))
+	return err == nil && got == strings.TrimSpace(string(want))
+}
+
+func fileSHA256(p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // lastLine returns the last non-empty line of s.

@@ -59,14 +59,14 @@ func TestEnsureHostConcurrentColdCache(t *testing.T) {
 		}
 	}
 	entries, _ := os.ReadDir(root)
-	if len(entries) != 1 || entries[0].Name() != filepath.Base(paths[0]) {
+	if len(entries) != 1 || entries[0].Name() != filepath.Base(filepath.Dir(paths[0])) {
 		var names []string
 		for _, e := range entries {
 			names = append(names, e.Name())
 		}
-		t.Errorf("cache holds %q, want only %s", names, filepath.Base(paths[0]))
+		t.Errorf("cache holds %q, want only %s", names, filepath.Dir(paths[0]))
 	}
-	if !strings.HasPrefix(filepath.Base(paths[0]), "dlopen-host-x86_64-glibc2.31-") {
+	if !strings.HasPrefix(filepath.Base(filepath.Dir(paths[0])), "dlopen-host-x86_64-glibc2.31-") {
 		t.Errorf("host name %s", paths[0])
 	}
 	info, err := elfinfo.ReadFile(paths[0])
@@ -95,6 +95,23 @@ func TestEnsureHostConcurrentColdCache(t *testing.T) {
 	if err != nil || again != paths[0] || !st2.ModTime().Equal(st.ModTime()) {
 		t.Errorf("warm call: %q %v, mtime %v -> %v", again, err, st.ModTime(), st2.ModTime())
 	}
+	// A damaged host is built again, not used.
+	if err := os.Truncate(paths[0], 100); err != nil {
+		t.Fatal(err)
+	}
+	again, err = EnsureHost(context.Background(), root, v)
+	if err != nil || again != paths[0] {
+		t.Fatalf("after damage: %q %v", again, err)
+	}
+	if fi, _ := os.Stat(again); fi == nil || fi.Size() <= 100 {
+		t.Errorf("the truncated host was used")
+	}
+	// A verify cache others can write to is refused.
+	os.Chmod(root, 0o777)
+	if _, err := EnsureHost(context.Background(), root, v); err == nil || !strings.Contains(err.Error(), "chmod go-w") {
+		t.Errorf("a shared cache: %v", err)
+	}
+	os.Chmod(root, 0o700)
 	// Another glibc is another host.
 	other, err := EnsureHost(context.Background(), root, abidb.MustParseVersion("2.36"))
 	if err != nil || other == paths[0] || !strings.Contains(other, "glibc2.36-") {
@@ -125,14 +142,14 @@ func TestHostProtocolWithoutFD3(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	cmd := rt.Command(context.Background(), host, a.Good, "answer", "int")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil || stderr.String() != "loaded\ncalling answer\nreturned 42\nok\n" {
+	if err := cmd.Run(); err != nil || stderr.String() != "libc 2.31\nloaded\ncalling answer\nreturned 42\nok\n" {
 		t.Errorf("answer: %v, stderr %q", err, stderr.String())
 	}
 	stderr.Reset()
 	cmd = rt.Command(context.Background(), host, a.Plain)
 	cmd.Stderr = &stderr
 	err = cmd.Run()
-	if cmd.ProcessState.ExitCode() != hostExitDlopenFailed || !strings.HasPrefix(stderr.String(), "dlopen-failed /") ||
+	if cmd.ProcessState.ExitCode() != hostExitDlopenFailed || !strings.HasPrefix(stderr.String(), "libc 2.31\ndlopen-failed /") ||
 		!strings.HasSuffix(stderr.String(), "version `GLIBC_2.34' not found (required by "+a.Plain+")\n") {
 		t.Errorf("plain: %v, stderr %q", err, stderr.String())
 	}

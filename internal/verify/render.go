@@ -52,18 +52,19 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	b.WriteString("\n")
 	for _, res := range r.Results {
-		fmt.Fprintf(b, "%s %s on %s (glibc %s): %s\n", strings.ToUpper(string(res.Status)), res.Artifact, res.Runtime, res.Glibc, res.Reason)
+		on := "glibc " + res.Glibc
+		if res.Host != "" && res.Host != HostDlopen {
+			on += ", " + res.Host
+		}
+		fmt.Fprintf(b, "%s %s on %s (%s): %s\n", strings.ToUpper(string(res.Status)), res.Artifact, res.Runtime, on, res.Reason)
 		writeOutput(b, res)
 	}
-	pass, fail := 0, 0
-	for _, res := range r.Results {
-		if res.Status == Pass {
-			pass++
-		} else {
-			fail++
-		}
+	pass, fail, skip := r.counts()
+	summary := fmt.Sprintf("%s × %s: %d pass, %d fail", plural(len(r.Artifacts), "artifact"), plural(len(r.Runtimes), "runtime"), pass, fail)
+	if skip > 0 {
+		summary += fmt.Sprintf(", %d skipped", skip)
 	}
-	fmt.Fprintf(b, "%s × %s: %d pass, %d fail\n", plural(len(r.Artifacts), "artifact"), plural(len(r.Runtimes), "runtime"), pass, fail)
+	b.WriteString(summary + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -103,6 +104,21 @@ func writeOutput(b *strings.Builder, res Result) {
 	}
 }
 
+// counts returns how many cells passed, failed and were skipped.
+func (r *Report) counts() (pass, fail, skip int) {
+	for _, res := range r.Results {
+		switch res.Status {
+		case Pass:
+			pass++
+		case Skip:
+			skip++
+		default:
+			fail++
+		}
+	}
+	return pass, fail, skip
+}
+
 func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
@@ -115,6 +131,7 @@ type jsonSummary struct {
 	Runtimes  int `json:"runtimes"`
 	Pass      int `json:"pass"`
 	Fail      int `json:"fail"`
+	Skip      int `json:"skip"`
 }
 
 type jsonReport struct {
@@ -137,12 +154,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		if doc.Results[i].Command == nil {
 			doc.Results[i].Command = []string{}
 		}
-		if doc.Results[i].Status == Pass {
-			doc.Summary.Pass++
-		} else {
-			doc.Summary.Fail++
-		}
 	}
+	doc.Summary.Pass, doc.Summary.Fail, doc.Summary.Skip = r.counts()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -1,36 +1,41 @@
-// Package verify proves that ELF artifacts load and run under real glibc
-// runtimes, without containers.
+// Package verify proves that ELF artifacts (and Python wheels) load and
+// run under real glibc runtimes, without containers, the way their users
+// run them.
 //
 // Each artifact is tried on each runtime (see internal/runtimes: Debian's
-// glibc fetched through apt and cached, or an extracted root filesystem):
+// glibc fetched through apt and cached, or an extracted root filesystem).
+// Every program is started as the target starts it: through its own
+// PT_INTERP, the runtime's loader standing there (runtimes.Start says how,
+// and the result records it).
 //
-//   - a shared library is loaded with dlopen(RTLD_NOW) by a small host
-//     program that compatbuild builds, with its own driver, for the
-//     runtime's glibc; the host runs under the runtime's loader, so the
-//     library's needs resolve against that glibc and the loader's exact
-//     error is reported. Optionally a named function with no arguments is
-//     called.
-//   - a dynamically linked executable is run with the given arguments under
-//     the runtime's loader; its exit status and output are reported.
+//   - a shared library is loaded by a host (Options.Host): by default with
+//     dlopen(RTLD_NOW) by a small program that compatbuild builds, with its
+//     own driver, for the runtime's glibc; or by the runtime's own Python
+//     (extension modules), Node.js (N-API addons), or any program of its
+//     packages. The loader's or the import's exact error is reported.
+//     Optionally a named function with no arguments is called.
+//   - a wheel is installed into a private directory and its top-level
+//     packages imported by the runtime's Python, after pip's tag rules
+//     (another Python: skip; a manylinux tag above the runtime: fail).
+//   - a dynamically linked executable is run with the given arguments; its
+//     exit status and output are reported.
 //   - a statically linked executable is run directly (it carries its own C
 //     library, so the runtime does not matter, and the result says so).
 //
-// A run also fails when one of the artifact's libraries was not found in
-// the runtime (or the --lib-path directories) and the loader fell back to
-// the host's own /lib or /usr/lib: such a run proves nothing about the
-// target system.
+// A host reports the C library it runs on; anything but the runtime's
+// fails the cell. A run also fails when one of the artifact's (or the
+// host's) libraries was not found in the runtime (or the --lib-path
+// directories) and the loader fell back to the host's own /lib or
+// /usr/lib: such a run proves nothing about the target system.
 package verify
 
 import (
-	"bytes"
 	"context"
-	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,8 +85,17 @@ type Options struct {
 
 	// Args are the arguments executables are run with.
 	Args []string
-	// ExpectExit is the exit status an executable must end with.
+	// ExpectExit is the exit status an executable (or a host command)
+	// must end with.
 	ExpectExit int
+
+	// Host is what loads shared libraries: "" or HostDlopen for
+	// compatbuild's dlopen host, HostPython (the runtime's own Python 3
+	// imports extension modules), HostNode (the runtime's Node.js
+	// requires N-API addons), or a command 'PROG ARGS {}' of the runtime's
+	// packages, run with the artifact's path in place of {}. Wheels
+	// always go to the runtime's Python.
+	Host string
 
 	// Timeout bounds each run; zero means DefaultTimeout.
 	Timeout time.Duration
@@ -92,6 +106,9 @@ type Options struct {
 	// HostCacheDir is where dlopen hosts are cached; empty means
 	// HostCacheRoot().
 	HostCacheDir string
+	// Progress, when set, is told what a first runtime fetch fetches and
+	// how far it is (give it a terminal; nil keeps quiet).
+	Progress io.Writer
 }
 
 // Status is a cell's verdict.
@@ -100,14 +117,19 @@ type Status string
 const (
 	Pass Status = "pass"
 	Fail Status = "fail"
+	// Skip: the artifact is not for this runtime's host (a CPython 3.9
+	// module on a runtime whose Python is 3.13); nothing was run.
+	Skip Status = "skip"
 )
 
 // Artifact is one file to verify.
 type Artifact struct {
 	Path string `json:"path"` // as given
-	Kind string `json:"kind"` // shared-library, executable, pie-executable, static-executable, static-pie-executable
-	ABI  string `json:"abi"`  // x86_64, ...
+	Kind string `json:"kind"` // shared-library, executable, pie-executable, static-executable, static-pie-executable, wheel
+	ABI  string `json:"abi"`  // x86_64, ...; "any" for a pure-Python wheel
 	abs  string
+	// wheel holds a wheel's tags (Kind KindWheel).
+	wheel wheelTags
 }
 
 // Runtime is one runtime artifacts were tried on.
@@ -159,8 +181,17 @@ type Result struct {
 	// HostLibraries are libraries the runtime did not have, which the
 	// loader took from the host's default directories instead.
 	HostLibraries []Library `json:"host_libraries"`
-	// Command is the command line that was run.
+	// Command is the command line that was run: the program (the host
+	// program for a shared library) and its arguments.
 	Command []string `json:"command"`
+	// Host is what loaded a shared library or wheel: "dlopen",
+	// "python3.9", "node", or the host command's program; "" for
+	// executables.
+	Host string `json:"host"`
+	// Start is how the program was started (runtimes.Start): "interpreter"
+	// (through its PT_INTERP, as the target starts it), "private-copy",
+	// "explicit-loader", or "direct" for a static executable.
+	Start string `json:"start"`
 }
 
 // Report is the whole matrix.
@@ -171,9 +202,11 @@ type Report struct {
 	Results []Result `json:"results"`
 }
 
-// Failed reports whether any cell failed.
+// Failed reports whether any cell failed, or none passed (everything
+// skipped proves nothing).
 func (r *Report) Failed() bool {
-	return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status != Pass })
+	return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == Fail }) ||
+		!slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == Pass })
 }
 
 // Run verifies every artifact on every runtime. An error means nothing
@@ -189,8 +222,15 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
+	host, err := parseHost(opts.Host)
+	if err != nil {
+		return nil, err
+	}
 	arts, err := readArtifacts(paths)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkHostKinds(arts, host); err != nil {
 		return nil, err
 	}
 	libPath, err := checkLibPath(opts.LibPath)
@@ -204,7 +244,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 	if opts.Arch != "" {
 		opts.Arch = namedArch // folders too: the Debian name of the one given
 	}
-	rts, err := getRuntimes(ctx, opts, namedArch)
+	rts, err := getRuntimes(ctx, opts, arts, host, namedArch)
 	if err != nil {
 		return nil, err
 	}
@@ -212,123 +252,65 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	hosts := map[string]string{} // runtime name -> dlopen host
-	if slices.ContainsFunc(arts, func(a Artifact) bool { return a.Kind == string(elfinfo.SharedLibrary) }) {
+	if slices.ContainsFunc(arts, func(a Artifact) bool {
+		return a.Kind == string(elfinfo.SharedLibrary) && hostFor(a, host).kind == HostDlopen
+	}) {
 		for _, rt := range rts {
 			v, err := HostGlibc(rt.Glibc)
 			if err != nil {
 				return nil, fmt.Errorf("runtime %s: %v", rt.Name, err)
 			}
-			host, err := EnsureHostFor(ctx, opts.HostCacheDir, v, rt.Arch)
+			h, err := EnsureHostFor(ctx, opts.HostCacheDir, v, rt.Arch)
 			if err != nil {
 				return nil, err
 			}
-			hosts[rt.Name] = host
+			hosts[rt.Name] = h
 		}
+	}
+	// Wheels are installed once each, into private site directories.
+	sites := map[string]site{}
+	for _, a := range arts {
+		if a.Kind != KindWheel {
+			continue
+		}
+		dir, err := os.MkdirTemp("", "compatbuild-wheel-")
+		if err != nil {
+			return nil, fmt.Errorf("installing %s: %v", a.Path, err)
+		}
+		defer os.RemoveAll(dir)
+		names, err := installWheel(a.abs, dir)
+		if err != nil {
+			return nil, err
+		}
+		sites[a.abs] = site{dir: dir, names: names}
 	}
 	rep := &Report{Artifacts: arts, Runtimes: rts}
 	for _, a := range arts {
 		for _, rt := range rts {
-			rep.Results = append(rep.Results, runOne(ctx, a, rt, hosts[rt.Name], libPath, opts))
+			rep.Results = append(rep.Results, runOne(ctx, a, rt, runSetup{dlopenHost: hosts[rt.Name], host: host, site: sites[a.abs], libPath: libPath}, opts))
 		}
 	}
 	return rep, nil
 }
 
-// readArtifacts reads every path and reports all bad ones at once.
-func readArtifacts(paths []string) ([]Artifact, error) {
-	var arts []Artifact
+// site is a wheel installed for import: its directory and top-level names.
+type site struct {
+	dir   string
+	names []string
+}
+
+// checkHostKinds refuses artifacts the chosen host cannot load.
+func checkHostKinds(arts []Artifact, h hostSpec) error {
 	var errs []error
-	seen := map[string]bool{}
-	for _, p := range paths {
-		a, err := readArtifact(p)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if seen[a.abs] {
-			continue
-		}
-		seen[a.abs] = true
-		arts = append(arts, a)
-	}
-	return arts, errors.Join(errs...)
-}
-
-func readArtifact(p string) (Artifact, error) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return Artifact{}, fmt.Errorf("%s: %v", p, err)
-	}
-	fi, err := os.Stat(abs)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return Artifact{}, fmt.Errorf("%s: no such file; give the path of a shared library or executable", p)
-	case err != nil:
-		return Artifact{}, fmt.Errorf("%s: %v", p, err)
-	case fi.IsDir():
-		return Artifact{}, fmt.Errorf("%s is a directory; name the shared libraries or executables in it", p)
-	}
-	info, err := elfinfo.ReadFile(abs)
-	if errors.Is(err, elfinfo.ErrNotELF) {
-		return Artifact{}, fmt.Errorf("%s is not an ELF file; verify takes shared libraries and executables", p)
-	}
-	if err != nil {
-		return Artifact{}, fmt.Errorf("%s: %v", p, strings.TrimPrefix(err.Error(), abs+": "))
-	}
-	a := Artifact{Path: p, ABI: info.ABI, Kind: string(info.Kind), abs: abs}
-	switch info.Kind {
-	case elfinfo.SharedLibrary:
-		if staticPIE(abs) {
-			a.Kind = "static-pie-executable"
-		}
-	case elfinfo.Executable, elfinfo.PIEExecutable, elfinfo.StaticExecutable:
-	case elfinfo.Relocatable:
-		return Artifact{}, fmt.Errorf("%s is an object file, not linked yet; link it into a shared library or executable first", p)
-	default:
-		return Artifact{}, fmt.Errorf("%s is an ELF file of another kind (core dump?); verify takes shared libraries and executables", p)
-	}
-	if fi.Mode()&0o111 == 0 && a.Kind != string(elfinfo.SharedLibrary) {
-		return Artifact{}, fmt.Errorf("%s is an executable without execute permission; chmod +x it", p)
-	}
-	return a, nil
-}
-
-// staticPIE reports whether an ET_DYN file without an interpreter is a
-// static-pie executable (DF_1_PIE set) rather than a shared library.
-func staticPIE(path string) bool {
-	f, err := elf.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	defer func() { recover() }()
-	flags, err := f.DynValue(elf.DT_FLAGS_1)
-	return err == nil && len(flags) > 0 && flags[0]&uint64(elf.DF_1_PIE) != 0
-}
-
-// checkLibPath makes the --lib-path directories absolute and refuses any
-// that holds a C library: it would replace the runtime's glibc.
-func checkLibPath(dirs []string) ([]string, error) {
-	var out []string
-	for _, d := range dirs {
-		abs, err := filepath.Abs(d)
-		if err != nil {
-			return nil, fmt.Errorf("--lib-path %s: %v", d, err)
-		}
-		fi, err := os.Stat(abs)
-		if err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("--lib-path %s is not a directory; give the directory that holds the artifact's own libraries", d)
-		}
-		for _, libc := range append([]string{"libc.so.6", "libpthread.so.0", "libdl.so.2"}, loaderNames...) {
-			if _, err := os.Stat(filepath.Join(abs, libc)); err == nil {
-				return nil, fmt.Errorf("--lib-path %s holds %s, which would replace the runtime's glibc; give a directory with only the artifact's own libraries", d, libc)
-			}
-		}
-		if !slices.Contains(out, abs) {
-			out = append(out, abs)
+	for _, a := range arts {
+		switch {
+		case a.Kind == KindWheel && h.kind != HostDlopen && h.kind != HostPython:
+			errs = append(errs, fmt.Errorf("%s is a wheel, which only Python loads; drop --host %s", a.Path, h))
+		case (h.kind == HostPython || h.kind == HostNode) && a.Kind != string(elfinfo.SharedLibrary) && a.Kind != KindWheel:
+			errs = append(errs, fmt.Errorf("%s is an executable; --host %s loads extension modules (shared libraries): verify executables without --host", a.Path, h))
 		}
 	}
-	return out, nil
+	return errors.Join(errs...)
 }
 
 // runtimeNames expands "all" and comma-separated lists, keeps the first
@@ -364,12 +346,8 @@ func runtimeNames(given []string) []string {
 // are cheap and fail fast), named ones after (they may be fetched).
 // Named runtimes are fetched for namedArch; folders are of opts.Arch, or
 // detected.
-func getRuntimes(ctx context.Context, opts Options, namedArch string) ([]Runtime, error) {
+func getRuntimes(ctx context.Context, opts Options, arts []Artifact, host hostSpec, namedArch string) ([]Runtime, error) {
 	names := runtimeNames(opts.Runtimes)
-	ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Arch: opts.Arch}
-	if len(opts.Packages) > 0 {
-		ropts.Packages = append(runtimes.DefaultPackages(), opts.Packages...)
-	}
 	got := make([]*runtimes.Runtime, len(names))
 	var errs []error
 	for pass := 0; pass < 2; pass++ {
@@ -378,11 +356,19 @@ func getRuntimes(ctx context.Context, opts Options, namedArch string) ([]Runtime
 			if named != (pass == 1) || (pass == 1 && len(errs) > 0) {
 				continue
 			}
-			o := ropts
+			ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Progress: opts.Progress, Arch: opts.Arch}
 			if named {
-				o.Arch = namedArch
+				ropts.Arch = namedArch
 			}
-			rt, err := runtimes.GetWithOptions(ctx, n, o)
+			extra, err := hostPackages(n, arts, host)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if pkgs := append(slices.Clone(opts.Packages), extra...); len(pkgs) > 0 {
+				ropts.Packages = append(runtimes.DefaultPackages(), pkgs...)
+			}
+			rt, err := runtimes.GetWithOptions(ctx, n, ropts)
 			if err != nil {
 				errs = append(errs, oneLine(err))
 				continue
@@ -424,7 +410,7 @@ func checkArches(arts []Artifact, rts []Runtime) error {
 	for _, rt := range rts {
 		want := abiOfArch[rt.Arch]
 		for _, a := range arts {
-			if a.ABI != want {
+			if a.ABI != want && a.ABI != "any" {
 				errs = append(errs, fmt.Errorf("%s is %s but runtime %s is %s (%s); verify it on a runtime of its own architecture", a.Path, a.ABI, rt.Name, rt.Arch, want))
 			}
 		}
@@ -432,29 +418,78 @@ func checkArches(arts []Artifact, rts []Runtime) error {
 	return errors.Join(errs...)
 }
 
+// runSetup is what Run prepared for runOne.
+type runSetup struct {
+	dlopenHost string // the dlopen host built for this runtime
+	host       hostSpec
+	site       site // a wheel's install
+	libPath    []string
+}
+
 // runOne verifies one artifact on one runtime.
-func runOne(ctx context.Context, a Artifact, rt Runtime, host string, libPath []string, opts Options) Result {
+func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Options) Result {
 	res := Result{Artifact: a.Path, Runtime: rt.Name, Glibc: rt.Glibc}
 	r := *rt.rt
-	r.LibraryPath = append(slices.Clip(libPath), rt.rt.LibraryPath...)
+	r.LibraryPath = append(slices.Clip(setup.libPath), rt.rt.LibraryPath...)
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 
-	var cmd *exec.Cmd
-	var report *os.File
-	switch a.Kind {
-	case string(elfinfo.SharedLibrary):
-		args := []string{a.abs}
+	static := a.Kind == "static-executable" || a.Kind == "static-pie-executable"
+	loads := a.Kind == string(elfinfo.SharedLibrary) || a.Kind == KindWheel
+	h := hostFor(a, setup.host)
+	prog := hostProgram{path: a.abs, args: opts.Args}
+	checked := []string{a.abs} // files whose libraries must come from the runtime
+	var err error
+	switch {
+	case static:
+	case h.kind == "command":
+		prog, err = commandProgram(&r, a, h)
+		checked = append(checked, prog.path)
+	case !loads:
+	case h.kind == HostDlopen:
+		prog = hostProgram{name: HostDlopen, path: setup.dlopenHost, args: []string{a.abs}, protocol: true}
 		if opts.Call != "" {
-			mode := "void"
-			if opts.ExpectReturn != nil {
-				mode = "int"
-			}
-			args = append(args, opts.Call, mode)
-			res.Call = &Call{Name: opts.Call}
+			prog.args = append(prog.args, opts.Call, callMode(opts))
 		}
-		cmd = r.Command(ctx, host, args...)
+	case h.kind == HostPython:
+		var version string
+		prog, version, err = pythonProgram(&r, a, setup.site.dir, setup.site.names, opts)
+		if err == nil && a.Kind == KindWheel {
+			skip, fail := wheelVerdict(a.wheel, version, rt.Glibc, rt.Name)
+			res.Host = prog.name
+			switch {
+			case skip != "":
+				res.Status, res.Reason = Skip, skip
+				return res
+			case fail != "":
+				return failed(res, fail)
+			}
+			checked = sharedObjects(setup.site.dir)
+		}
+		checked = append(checked, prog.path)
+	case h.kind == HostNode:
+		prog, err = nodeProgram(&r, a, opts)
+		checked = append(checked, prog.path)
+	}
+	res.Host = prog.name
+	if err != nil {
+		return failed(res, oneLine(err).Error())
+	}
+	if opts.Call != "" && prog.protocol {
+		res.Call = &Call{Name: opts.Call}
+	}
+
+	var cmd *exec.Cmd
+	if static {
+		cmd, res.Start = exec.CommandContext(ctx, prog.path, prog.args...), "direct"
+	} else {
+		cmd = r.CommandEnv(ctx, hostEnv(os.Environ(), prog.env), prog.path, prog.args...)
+		res.Start = string(r.How(prog.path))
+	}
+	res.Command = shownCommand(prog)
+	var report *os.File
+	if prog.protocol {
 		f, err := os.CreateTemp("", "compatbuild-verify-")
 		if err != nil {
 			return failed(res, fmt.Sprintf("creating a temporary file: %v", err))
@@ -463,12 +498,7 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, host string, libPath []
 		defer f.Close()
 		report = f
 		cmd.ExtraFiles = []*os.File{f}
-	case "static-executable", "static-pie-executable":
-		cmd = exec.CommandContext(ctx, a.abs, opts.Args...)
-	default:
-		cmd = r.Command(ctx, a.abs, opts.Args...)
 	}
-	res.Command = cmd.Args
 	out := &capped{max: MaxOutput}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 2 * time.Second
@@ -483,19 +513,42 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, host string, libPath []
 		return failed(res, fmt.Sprintf("could not run: %v", runErr))
 	}
 
-	if a.Kind == "static-executable" || a.Kind == "static-pie-executable" {
-		res = judgeExecutable(res, a.abs, opts.ExpectExit)
+	switch {
+	case static:
+		res = judgeExecutable(res, prog.path, opts.ExpectExit)
 		if res.Status == Pass {
 			res.Reason += " (statically linked: it carries its own C library, the runtime's glibc was not used)"
 		}
 		return res
+	case prog.protocol:
+		res = judgeLibrary(res, report, rt.Glibc, opts)
+		if res.Status == Skip {
+			return res
+		}
+	default:
+		res = judgeExecutable(res, prog.path, opts.ExpectExit)
 	}
-	if a.Kind == string(elfinfo.SharedLibrary) {
-		res = judgeLibrary(res, report, opts)
-	} else {
-		res = judgeExecutable(res, a.abs, opts.ExpectExit)
+	if how := runtimes.Start(res.Start); how != runtimes.StartInterpreter {
+		res.Reason += " (" + how.Describe() + ")"
 	}
-	return checkHostLibraries(parent, res, &r, a, libPath)
+	return checkHostLibraries(parent, res, &r, checked, setup.libPath)
+}
+
+// shownCommand is the command line a result shows: the program and its
+// arguments, with compatbuild's own host scripts named rather than
+// printed.
+func shownCommand(p hostProgram) []string {
+	out := []string{p.path}
+	for _, a := range p.args {
+		switch a {
+		case pythonHost:
+			a = "<compatbuild's Python host, internal/verify/host/python_host.py>"
+		case nodeHost:
+			a = "<compatbuild's Node.js host, internal/verify/host/node_host.js>"
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 func failed(res Result, reason string) Result {
@@ -525,161 +578,3 @@ func signalName(s syscall.Signal) string {
 	}
 	return "signal " + strconv.Itoa(int(s))
 }
-
-// judgeLibrary reads the host's report (see host/host.c).
-func judgeLibrary(res Result, report *os.File, opts Options) Result {
-	data, _ := os.ReadFile(report.Name())
-	steps := map[string]string{}
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" {
-			continue
-		}
-		key, val, _ := strings.Cut(line, " ")
-		steps[key] = val
-	}
-	_, loaded := steps["loaded"]
-	_, finished := steps["ok"]
-	if res.Call != nil {
-		_, res.Call.Called = steps["calling"]
-		res.Call.Returned = finished
-		if v, ok := steps["returned"]; ok {
-			if n, err := strconv.Atoi(v); err == nil {
-				res.Call.Value = &n
-			}
-		}
-	}
-	died := func(during string) string {
-		if res.Signal != "" {
-			return fmt.Sprintf("killed by %s %s", res.Signal, during)
-		}
-		return fmt.Sprintf("the process exited with status %d %s", res.ExitCode, during)
-	}
-	switch {
-	case res.ExitCode == hostExitDlopenFailed && steps["dlopen-failed"] != "":
-		res.LoaderError = steps["dlopen-failed"]
-		return failed(res, res.LoaderError)
-	case !loaded:
-		if res.ExitCode == hostExitUsage {
-			return failed(res, "the dlopen host refused its arguments: "+lastLine(res.Output))
-		}
-		return failed(res, died("during dlopen (in a constructor of the library or of one it needs)"))
-	case res.ExitCode == hostExitDlsymFailed && steps["dlsym-failed"] != "":
-		res.LoaderError = steps["dlsym-failed"]
-		return failed(res, fmt.Sprintf("loaded, but %s was not found: %s", opts.Call, res.LoaderError))
-	case res.Call != nil && res.Call.Called && !res.Call.Returned:
-		if res.Signal == "" && res.ExitCode == 0 {
-			return failed(res, fmt.Sprintf("loaded; %s() called exit(0) instead of returning", opts.Call))
-		}
-		return failed(res, died(fmt.Sprintf("in %s()", opts.Call)))
-	case !finished:
-		return failed(res, died("after dlopen"))
-	case res.Signal != "" || res.ExitCode != 0:
-		return failed(res, died("at exit (in a destructor or atexit handler)"))
-	}
-	switch {
-	case res.Call == nil:
-		res.Status, res.Reason = Pass, "loaded with dlopen(RTLD_NOW)"
-	case opts.ExpectReturn == nil:
-		res.Status, res.Reason = Pass, fmt.Sprintf("loaded; %s() returned", opts.Call)
-	case res.Call.Value == nil:
-		return failed(res, fmt.Sprintf("loaded; %s() returned but the host did not report its value", opts.Call))
-	case *res.Call.Value != *opts.ExpectReturn:
-		return failed(res, fmt.Sprintf("loaded; %s() returned %d, want %d", opts.Call, *res.Call.Value, *opts.ExpectReturn))
-	default:
-		res.Status, res.Reason = Pass, fmt.Sprintf("loaded; %s() returned %d", opts.Call, *res.Call.Value)
-	}
-	return res
-}
-
-// loaderMessage returns the dynamic loader's own error if it refused to
-// start prog: the first line of the output, starting with the program's
-// path, in one of the loader's formats. Nothing of the program ran before
-// it, so a program cannot fake it by accident.
-func loaderMessage(prog, output string) string {
-	line, _, _ := strings.Cut(output, "\n")
-	line = strings.TrimSpace(line)
-	if !strings.HasPrefix(line, prog+": ") {
-		return ""
-	}
-	if strings.Contains(line, ": error while loading shared libraries: ") ||
-		(strings.Contains(line, ": version `") && strings.Contains(line, "' not found (required by ")) ||
-		strings.Contains(line, ": symbol lookup error: ") ||
-		strings.Contains(line, ": undefined symbol: ") {
-		return line
-	}
-	return ""
-}
-
-func judgeExecutable(res Result, prog string, expect int) Result {
-	if res.Signal == "" && res.ExitCode != 0 {
-		if m := loaderMessage(prog, res.Output); m != "" {
-			res.LoaderError = m
-			return failed(res, m)
-		}
-	}
-	switch {
-	case res.Signal != "":
-		return failed(res, "killed by "+res.Signal)
-	case res.ExitCode != expect:
-		reason := fmt.Sprintf("exit status %d, want %d", res.ExitCode, expect)
-		if l := lastLine(res.Output); l != "(no output)" {
-			reason += "; last output line: " + l
-		}
-		return failed(res, reason)
-	}
-	res.Status, res.Reason = Pass, fmt.Sprintf("exit status %d", res.ExitCode)
-	return res
-}
-
-// hostLibDirs are where a runtime's loader looks last, on the host's own
-// file system, for libraries the library path does not have.
-var hostLibDirs = []string{"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/local/lib/"}
-
-// checkHostLibraries fails a result whose artifact took libraries from the
-// host instead of the runtime.
-func checkHostLibraries(ctx context.Context, res Result, r *runtimes.Runtime, a Artifact, libPath []string) Result {
-	libs, _ := r.Libraries(ctx, a.abs)
-	for _, l := range libs {
-		if l.Path == "" || l.InRuntime(r) || !slices.ContainsFunc(hostLibDirs, func(d string) bool { return strings.HasPrefix(l.Path, d) }) {
-			continue
-		}
-		if slices.ContainsFunc(libPath, func(d string) bool { return strings.HasPrefix(l.Path, d+"/") }) {
-			continue
-		}
-		res.HostLibraries = append(res.HostLibraries, Library{Name: l.Name, Path: l.Path})
-	}
-	if len(res.HostLibraries) == 0 {
-		return res
-	}
-	var names []string
-	for _, l := range res.HostLibraries {
-		names = append(names, fmt.Sprintf("%s is not in the runtime and the loader took the host's %s", l.Name, l.Path))
-	}
-	msg := strings.Join(names, "; ") + " (add the Debian package with --package, or the directory with --lib-path)"
-	if res.Status == Pass {
-		return failed(res, res.Reason+", but "+msg)
-	}
-	res.Reason += "; also " + msg
-	return res
-}
-
-// capped keeps the first max bytes written and counts the rest.
-type capped struct {
-	max     int
-	buf     bytes.Buffer
-	dropped int64
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	room := c.max - c.buf.Len()
-	if room >= len(p) {
-		return c.buf.Write(p)
-	}
-	if room > 0 {
-		c.buf.Write(p[:room])
-	}
-	c.dropped += int64(len(p) - max(room, 0))
-	return len(p), nil
-}
-
-var _ io.Writer = (*capped)(nil)

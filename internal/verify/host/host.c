@@ -9,6 +9,7 @@
  * descriptor 3 (stderr if 3 is not open), one line per step, so that it
  * cannot mix with what the library prints:
  *
+ *   libc <gnu_get_libc_version()>       the C library the host runs on
  *   dlopen-failed <dlerror() text>      exit 4
  *   loaded
  *   dlsym-failed <dlerror() text>       exit 5
@@ -19,6 +20,7 @@
  * A missing "ok" line means the library's code exited or crashed the host.
  */
 #include <dlfcn.h>
+#include <gnu/libc-version.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	int_mode = argc == 4 && strcmp(argv[3], "int") == 0;
+	report("libc", gnu_get_libc_version());
 	fflush(NULL);
 	handle = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
