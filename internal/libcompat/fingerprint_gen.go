@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "c033a060ec3ff051f463466291046b7aeeaf95c4eb2c5223a8084162f36dc3d9"
+const sourcesFingerprint = "ec135dd024ec3c9e2ffdd8bc425b08437049799046826065b1eee82e414e6082"
