@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "ec135dd024ec3c9e2ffdd8bc425b08437049799046826065b1eee82e414e6082"
+const sourcesFingerprint = "0b25952eebdd3b37b3f7cec5a3d2820037bd074aea1ee76fde4e110eff0ec408"

@@ -6,7 +6,8 @@
  * glibc's own functions; the locale's own converter never uses that bit.
  * A NULL state means a private static one, as in glibc.
  *
- * One object per function (COMPAT_OBJ_<name>). */
+ * One archive member for both; each is compiled in only where the target
+ * lacks it (COMPAT_OBJ_<name>). */
 #include <stddef.h>
 #include <errno.h>
 #include "compat.h"

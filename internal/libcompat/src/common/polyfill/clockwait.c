@@ -19,7 +19,9 @@
  * CLOCK_MONOTONIC and for tv_nsec outside [0, 1e9) (where glibc checks
  * it); the locks try once even when the deadline has passed.
  *
- * One object per function (COMPAT_OBJ_<name>). */
+ * One archive member for the six (each calls only libpthread functions a
+ * threaded program has anyway); each is compiled in only where the target
+ * lacks it (COMPAT_OBJ_<name>). */
 #include <errno.h>
 #include <stddef.h>
 #include "compat.h"

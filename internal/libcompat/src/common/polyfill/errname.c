@@ -5,8 +5,8 @@
  * 0 to 133, signals 1 to 31), written out as data, so the answers do not
  * depend on the running release's sys_errlist (compat-only since 2.32).
  *
- * Members: errname (strerrorname_np, strerrordesc_np) and signame
- * (sigabbrev_np, sigdescr_np). */
+ * One archive member for the four; each is compiled in only where the
+ * target lacks it (COMPAT_OBJ_<name>). */
 #include <stddef.h>
 #include "compat.h"
 

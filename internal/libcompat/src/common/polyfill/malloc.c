@@ -8,7 +8,8 @@
  * memalignment (2.43): the largest power of two that divides the address,
  * 0 for a null pointer.
  *
- * One object per function (COMPAT_OBJ_<name>). */
+ * One archive member for both; each is compiled in only where the target
+ * lacks it (COMPAT_OBJ_<name>). */
 #include <stddef.h>
 #include "compat.h"
 

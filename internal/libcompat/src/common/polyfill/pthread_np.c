@@ -13,7 +13,8 @@
  * pthread_gettid_np (2.42): the kernel thread ID of a thread, from its
  * descriptor (see arch.h), or -1 once the thread has ended.
  *
- * One object per function (COMPAT_OBJ_<name>). */
+ * One archive member for the three; each is compiled in only where the
+ * target lacks it (COMPAT_OBJ_<name>). */
 #include <stddef.h>
 #include "compat.h"
 

@@ -5,9 +5,8 @@
  * results the same way (0 success, ENOMEM nomem, ETIMEDOUT timedout, EBUSY
  * busy, anything else error).
  *
- * Members: thrd (thrd_*), mtx (mtx_*), cnd (cnd_*), tss (tss_*) and
- * call_once; each function is compiled in only where the target lacks it
- * (COMPAT_OBJ_<name>). */
+ * One archive member for all; each function is compiled in only where the
+ * target lacks it (COMPAT_OBJ_<name>). */
 #include <errno.h>
 #include <stddef.h>
 #include "compat.h"
