@@ -89,9 +89,10 @@ func CatalogueCoverage() ([]Coverage, error) {
 }
 
 // Describe says in one phrase what a link below sym's release gets, for
-// explanations: "compatbuild links its own polyfill (src/...)", "compatbuild
-// binds it to __res_search in libresolv.so.2", or the refusal's reason.
-// ok is false when the catalogue has no line for sym.
+// explanations, written to follow "compatbuild": "links its own getrandom
+// (internal/...)", "binds it to __res_search in libresolv.so.2"; for a
+// refusal, the catalogue's reason. ok is false when the catalogue has no
+// line for sym.
 func Describe(sym string) (e Entry, phrase string, ok bool) {
 	e, ok = Lookup(sym)
 	if !ok {
@@ -99,9 +100,9 @@ func Describe(sym string) (e Entry, phrase string, ok bool) {
 	}
 	switch e.Status {
 	case StatusPolyfill:
-		phrase = "compatbuild links its own " + sym + " (internal/libcompat/src/common/polyfill/" + e.Source + ")"
+		phrase = "links its own " + sym + " (internal/libcompat/src/common/polyfill/" + e.Source + ")"
 	case StatusAlias:
-		phrase = "compatbuild binds it to " + e.Target
+		phrase = "binds it to " + e.Target
 		if e.Library != "" {
 			if db, err := x86(); err == nil {
 				phrase += " in " + db.Soname(e.Library)
@@ -111,9 +112,9 @@ func Describe(sym string) (e Entry, phrase string, ok bool) {
 			phrase += " (itself provided by compatbuild where the target lacks it)"
 		}
 	case StatusNonshared:
-		phrase = "compatbuild's libc_nonshared.a defines it, as glibc's own did"
+		phrase = "defines it in its libc_nonshared.a, as glibc's own did"
 	case StatusVector:
-		phrase = "compatbuild links per-lane calls to " + e.Target
+		phrase = "links per-lane calls to " + e.Target
 	case StatusRefused:
 		phrase = e.Note
 	}

@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "02ec2fe12a98332933d7acfd1cdb216d28f37f320ed08837af3e69d562e97982"
+const sourcesFingerprint = "11ff07b33cb56f23a3f0d00458e336c37dd2289cbd7254cf42557886997e3e70"

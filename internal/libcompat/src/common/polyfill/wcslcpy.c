@@ -1,5 +1,6 @@
 /* wcslcpy, wcslcat (glibc 2.38): strlcpy and strlcat for wide strings (see
- * lcpy.h). One object per function (COMPAT_OBJ_<name>). */
+ * lcpy.h). One archive member for both; each is compiled in only where the
+ * target lacks it (COMPAT_OBJ_<name>). */
 #include "lcpy.h"
 
 #ifdef COMPAT_OBJ_wcslcpy
