@@ -144,6 +144,11 @@ func DescribeFor(sym, arch string) (Entry, string, bool) {
 	if !ok {
 		return e, "", false
 	}
+	if a, known := lookupArch(arch); known && a.thunks == "" && e.Status == StatusAlias {
+		e.Status = StatusRefused
+		e.Note = "compatbuild builds no alias thunks on " + arch + " (a tail call would return with the callee's TOC pointer): raise --glibc to the release that added it"
+		return e, e.Note, true
+	}
 	if base, ok := Lookup(sym); ok && base == e {
 		return Describe(sym)
 	}

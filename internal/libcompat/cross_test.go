@@ -200,6 +200,12 @@ func TestSyscallNumbersMatchHeaders(t *testing.T) {
 				}
 				expr := strings.Join(f[2:], "")
 				expr = strings.TrimSuffix(strings.TrimPrefix(expr, "(0+"), ")")
+				if strings.HasPrefix(expr, "__NR_") && len(want[f[1]]) == 3 && want[f[1]] >= "424" {
+					// Newer than these headers; from 424 on every
+					// architecture has the same numbers.
+					delete(want, f[1])
+					continue
+				}
 				if expr != want[f[1]] {
 					t.Errorf("%s: arch.h says SYS_%s is %s, <asm/unistd.h> says %s", abi.arch, f[1], want[f[1]], strings.Join(f[2:], " "))
 				}

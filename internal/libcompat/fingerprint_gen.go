@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "11ff07b33cb56f23a3f0d00458e336c37dd2289cbd7254cf42557886997e3e70"
+const sourcesFingerprint = "3c0e73e9b47d9a85d5bc436954d7b3df884a275a8de4ab9a591cee49e58ec731"
