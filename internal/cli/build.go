@@ -30,7 +30,11 @@ Prints the environment that makes a build compile and link through
 compatbuild for the given glibc: CC and CXX point at compatbuild-cc-X.Y and
 compatbuild-c++-X.Y (links to this compatbuild), COMPATBUILD_CC/CXX keep your
 real compilers, and cargo (CC_x86_64_unknown_linux_gnu, the target linker)
-and cgo (CGO_ENABLED=1) get theirs. Every link checks its own output.
+and cgo (CGO_ENABLED=1) get theirs. MAKEFLAGS gives make CC and CXX as
+command-line variables, which beat a Makefile's own CC = gcc; LDSHARED and
+LDCXXSHARED are the link commands of Python's distutils and setuptools.
+Every link checks its own output; 'compatbuild exec' also checks what the
+build wrote without linking through compatbuild.
 
 Examples:
   eval "$(compatbuild env --glibc 2.17)" && make
