@@ -6,8 +6,9 @@
 #
 # The tree: a make project of PROGRAMS small C programs (each linked
 # through compatbuild) next to NOISE_COPIES copies of /usr/include (about
-# 8,000 files each), so the walk has a source tree's worth of files to
-# look at. Two measurements:
+# 8,000 headers each, which the check skips by name) and as many files
+# without an extension (whose status it must read), so the walk has a
+# big source tree's worth of files to look at. Two measurements:
 #   - a no-op command (`true`): the whole cost of the walk, the worst case;
 #   - a real build (`make clean && make -j2` of the programs): the cost as
 #     a build sees it.
@@ -44,7 +45,10 @@ cb=$work/compatbuild
 
 tree=$work/tree
 mkdir -p "$tree/src"
-for i in $(seq 1 "$copies"); do cp -r /usr/include "$tree/noise$i"; done
+for i in $(seq 1 "$copies"); do
+  cp -r /usr/include "$tree/noise$i"
+  (cd "$tree/noise$i" && find . -name '*.h' | awk '{sub(/\.h$/, ""); print}' | while read -r f; do echo x > "$f-data"; done)
+done
 for i in $(seq 1 "$programs"); do
   printf '#include <pthread.h>\n#include <stdio.h>\n#include <sys/stat.h>\nstatic void *w(void *a) { struct stat st; return (void *)(long)stat((const char *)a, &st); }\nint main(void) { pthread_t t; void *r; pthread_create(&t, 0, w, (void *)"/"); pthread_join(t, &r); printf("%d %%ld\\n", (long)r); return 0; }\n' "$i" > "$tree/src/p$i.c"
 done

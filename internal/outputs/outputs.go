@@ -16,12 +16,13 @@
 // older than the command's start (see startMark). The kernel sets ctime on
 // every write, rename, link or chmod, and no tool can set it back (cp -p
 // and tar set mtime, not ctime), so nothing written during the command is
-// missed, and nothing written before it is judged.
+// missed, and nothing written before it is judged. Files whose names say
+// they are sources, text, object files or archives (see notOutput) are not
+// looked at: a build never names an executable or a library so.
 package outputs
 
 import (
 	"bytes"
-	"debug/elf"
 	"fmt"
 	"io"
 	"os"
@@ -34,7 +35,6 @@ import (
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/check"
-	"compatbuild/internal/elfinfo"
 )
 
 // LogVar names the link log: the file the compiler driver appends each
@@ -191,83 +191,19 @@ type Result struct {
 	Files      int       // ELF executables and shared libraries written during the command
 	Above      []Finding // those above the target, by path
 	Unreadable []string  // files with an ELF header that could not be read
-	Walked     int       // files looked at (their status read)
+	Walked     int       // regular files seen under the root
 }
 
 // Check walks the root and judges every ELF executable and shared library
 // of opt.ABI written since Start.
 func (w *Watch) Check(opt Options) (*Result, error) {
-	linked := w.linked()
-	res := &Result{}
-	var visit func(dir string) error
-	visit = func(top string) error {
-		return filepath.WalkDir(top, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				if path == top {
-					return err
-				}
-				return nil // unreadable subdirectory: nothing a build wrote is there
-			}
-			rel, _ := filepath.Rel(w.root, path)
-			if rel != "." && skipped(rel, opt.Skip) {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				switch d.Name() {
-				case ".git", ".hg", ".svn":
-					return filepath.SkipDir
-				}
-				if opt.Prune != nil && path != top {
-					if skip, instead := opt.Prune(path); skip {
-						for _, sub := range instead {
-							if err := visit(sub); err != nil && !os.IsNotExist(err) {
-								return err
-							}
-						}
-						return filepath.SkipDir
-					}
-				}
-				return nil
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			res.Walked++
-			st, err := d.Info()
-			if err != nil || st.Size() < 64 || ctime(st).Before(w.since) {
-				return nil
-			}
-			if !linkedELF(path) {
-				return nil
-			}
-			info, err := elfinfo.ReadFile(path)
-			if err != nil {
-				res.Unreadable = append(res.Unreadable, rel)
-				return nil
-			}
-			if info.ABI != opt.ABI {
-				return nil
-			}
-			res.Files++
-			rep, err := check.Analyze(info, opt.Target)
-			if err != nil || rep.Status != check.StatusAbove {
-				return nil
-			}
-			rep.Path = rel
-			f := Finding{Path: rel, Report: rep}
-			if sys, ok := st.Sys().(*syscall.Stat_t); ok {
-				f.Linked = linked[fileID{uint64(sys.Dev), sys.Ino}]
-			}
-			res.Above = append(res.Above, f)
-			return nil
-		})
-	}
-	if err := visit(w.root); err != nil {
+	wk := &walker{root: w.root, opt: opt, since: w.since, linked: w.linked(), sem: make(chan struct{}, walkers)}
+	if err := wk.dir(w.root, true); err != nil {
 		return nil, fmt.Errorf("checking what the command wrote under %s: %v", w.root, err)
 	}
+	wk.wg.Wait()
+	res := &wk.res
+	res.Walked = int(wk.walked.Load())
 	sort.Slice(res.Above, func(i, j int) bool { return res.Above[i].Path < res.Above[j].Path })
 	sort.Strings(res.Unreadable)
 	for i := range res.Above {
@@ -308,26 +244,6 @@ func skipped(rel string, patterns []string) bool {
 		}
 	}
 	return false
-}
-
-// linkedELF reports whether path is an ELF executable or shared object
-// (ET_EXEC or ET_DYN), reading only its header: builds write many object
-// files, which are not judged.
-func linkedELF(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var h [18]byte
-	if _, err := io.ReadFull(f, h[:]); err != nil || string(h[:4]) != elf.ELFMAG {
-		return false
-	}
-	typ := uint16(h[16]) | uint16(h[17])<<8
-	if elf.Data(h[elf.EI_DATA]) == elf.ELFDATA2MSB {
-		typ = uint16(h[16])<<8 | uint16(h[17])
-	}
-	return elf.Type(typ) == elf.ET_EXEC || elf.Type(typ) == elf.ET_DYN
 }
 
 // Write explains the findings on w: each file with its floor and the
