@@ -196,3 +196,12 @@ func TestRecordLinkNeedsAnExistingLog(t *testing.T) {
 		t.Errorf("RecordLink created %s: %v", log, err)
 	}
 }
+
+func TestPseudoFileSystemsAreNotWalked(t *testing.T) {
+	if !pseudoFS("/proc") || !pseudoFS("/sys") {
+		t.Errorf("pseudoFS(/proc) = %v, pseudoFS(/sys) = %v; want both true", pseudoFS("/proc"), pseudoFS("/sys"))
+	}
+	if pseudoFS(t.TempDir()) {
+		t.Errorf("a temporary directory counts as a pseudo file system")
+	}
+}

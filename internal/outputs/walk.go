@@ -64,6 +64,36 @@ func namedNotOutput(name string) bool {
 	return false
 }
 
+// pseudoFS reports whether dir is the root of a kernel file system that
+// holds no files a build wrote (/proc, /sys, cgroups...), as under a
+// chroot inside the tree or a command run from /: walking those is slow
+// and pointless. Only directories named like their usual mount points are
+// asked.
+func pseudoFS(dir string) bool {
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(dir, &fs); err != nil {
+		return false
+	}
+	switch uint32(fs.Type) {
+	case 0x9fa0, // proc
+		0x62656572, // sysfs
+		0x1cd1,     // devpts
+		0x27e0eb,   // cgroup
+		0x63677270, // cgroup2
+		0x64626720, // debugfs
+		0x74726163, // tracefs
+		0x73636673, // securityfs
+		0xcafe4a11, // bpf
+		0x6165676c, // pstore
+		0x62656570, // configfs
+		0x19800202, // mqueue
+		0x65735543, // fusectl
+		0x42494e4d: // binfmt_misc
+		return true
+	}
+	return false
+}
+
 // spawn visits dir on another goroutine if one is free, else on this one.
 func (w *walker) spawn(dir string) {
 	select {
@@ -104,6 +134,10 @@ func (w *walker) dir(path string, top bool) error {
 			switch name {
 			case ".git", ".hg", ".svn":
 				continue
+			case "proc", "sys", "dev", "run":
+				if pseudoFS(full) {
+					continue
+				}
 			}
 			if w.opt.Prune != nil {
 				if skip, instead := w.opt.Prune(full); skip {
