@@ -134,8 +134,11 @@ func isWrapper(cmd string) bool {
 }
 
 // Vars returns the environment for a compat build for glibc: for make,
-// autotools, meson and CMake (CC, CXX), cargo (the Rust target's linker
-// and the cc crate's CC_/CXX_ variables) and cgo (CC, CXX, CGO_ENABLED).
+// autotools, meson and CMake (CC, CXX, and MAKEFLAGS carrying CC and CXX
+// as make command-line variables), Python's distutils and setuptools
+// (LDSHARED, LDCXXSHARED), cargo (the Rust target's linker and the cc
+// crate's CC_/CXX_ variables) and cgo (CC, CXX, CGO_ENABLED). See
+// overrides.go for the build tools that ignore $CC.
 func Vars(glibc abidb.Version) ([]Var, error) {
 	exe, err := Self()
 	if err != nil {
@@ -164,6 +167,9 @@ func Vars(glibc abidb.Version) ([]Var, error) {
 		{"CXX_" + triple, cxxw},
 		{"CARGO_TARGET_" + strings.ToUpper(triple) + "_LINKER", ccw},
 		{"CGO_ENABLED", "1"},
+		{"MAKEFLAGS", makeVars(os.Getenv("MAKEFLAGS"), ccw, cxxw)},
+		pythonVars(ccw, cxxw)[0],
+		pythonVars(ccw, cxxw)[1],
 	}, nil
 }
 

@@ -367,3 +367,24 @@ func TestUserRustflagsKept(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildScriptBypassIsCaught: a build script that runs gcc by name
+// writes a shared library needing this machine's glibc into its OUT_DIR;
+// the build fails naming it, while the build script itself (a host
+// program in target/debug) is not judged. --scan-skip leaves the file out.
+func TestBuildScriptBypassIsCaught(t *testing.T) {
+	dir := crate(t, "gcc-build-script")
+	code, _, stderr, err := compatCargo(t, dir, "build", "--glibc", "2.17", "--offline")
+	if err != nil || code != 1 {
+		t.Fatalf("compatbuild cargo build: exit %d, %v; want 1\n%s", code, err, stderr)
+	}
+	above := regexp.MustCompile(`ABOVE  target/x86_64-unknown-linux-gnu/debug/build/gcc-build-script-[0-9a-f]+/out/libside\.so: needs glibc 2\.33`)
+	if !above.MatchString(stderr) || strings.Contains(stderr, "build-script-build") {
+		t.Errorf("want libside.so reported above 2.17, and the build script not judged:\n%s", stderr)
+	}
+	plainCargo(t, dir, "clean")
+	mustCompatCargo(t, dir, "build", "--glibc", "2.17", "--offline", "--scan-skip", "libside.so")
+	if m, _ := filepath.Glob(filepath.Join(dir, "target/x86_64-unknown-linux-gnu/debug/build/*/out/libside.so")); len(m) != 1 {
+		t.Errorf("the build after cargo clean wrote no libside.so")
+	}
+}

@@ -121,6 +121,15 @@ func Run(ctx context.Context, opt Options) (int, error) {
 	if cfg.linker != "" && !isWrapper(cfg.linker) {
 		fmt.Fprintf(opt.Stderr, "compatbuild: note: the linker %s (%s) is not used for %s; compatbuild links with %s: set COMPATBUILD_CC=%s if it is a C compiler driver\n", cfg.linker, cfg.linkerFrom, buildenv.RustTarget, varValue(vars, "COMPATBUILD_CC"), cfg.linker)
 	}
+	watch, err := watchOutputs(inv, dir)
+	if err != nil {
+		return 2, err
+	}
+	if watch != nil {
+		defer watch.Close()
+		name, value := watch.Env()
+		vars = append(vars, buildenv.Var{Name: name, Value: value})
+	}
 	env := buildenv.Apply(os.Environ(), vars)
 
 	mode := readNone
@@ -129,10 +138,18 @@ func Run(ctx context.Context, opt Options) (int, error) {
 	}
 	var artifacts []string
 	code, err := runCargo(ctx, cargo, dir, inv.command(k, plan.configArgs), env, opt.Stdout, opt.Stderr, mode, &artifacts)
-	if err != nil || code != 0 || k != kindReport {
+	if err != nil || code != 0 {
 		return code, err
 	}
-	return report(opt.Stderr, dir, artifacts, floor), nil
+	if k == kindReport {
+		code = report(opt.Stderr, dir, artifacts, floor)
+	}
+	if watch != nil {
+		if c, err := checkOutputs(watch, inv.scanSkip, floor, opt.Stderr); err != nil || c != 0 {
+			return c, err
+		}
+	}
+	return code, nil
 }
 
 // rustcArgs are the arguments 'cargo rustc -- ARGS' passes to rustc ("--"
@@ -175,9 +192,13 @@ func environment(floor Floor, exe string) ([]buildenv.Var, error) {
 		}
 	}
 	linkerVar := "CARGO_TARGET_" + envTriple + "_LINKER"
+	// The make and Python variables name the wrappers too.
+	defCC, defCXX := varValue(vars, "CC"), varValue(vars, "CXX")
 	out := vars[:0]
 	for _, v := range vars {
 		switch v.Name {
+		case "MAKEFLAGS", "LDSHARED", "LDCXXSHARED":
+			v.Value = strings.ReplaceAll(strings.ReplaceAll(v.Value, defCXX, cxx), defCC, cc)
 		case "CC", "CC_" + triple:
 			v.Value = cc
 		case "CXX", "CXX_" + triple:

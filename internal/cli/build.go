@@ -30,7 +30,11 @@ Prints the environment that makes a build compile and link through
 compatbuild for the given glibc: CC and CXX point at compatbuild-cc-X.Y and
 compatbuild-c++-X.Y (links to this compatbuild), COMPATBUILD_CC/CXX keep your
 real compilers, and cargo (CC_x86_64_unknown_linux_gnu, the target linker)
-and cgo (CGO_ENABLED=1) get theirs. Every link checks its own output.
+and cgo (CGO_ENABLED=1) get theirs. MAKEFLAGS gives make CC and CXX as
+command-line variables, which beat a Makefile's own CC = gcc; LDSHARED and
+LDCXXSHARED are the link commands of Python's distutils and setuptools.
+Every link checks its own output; 'compatbuild exec' also checks what the
+build wrote without linking through compatbuild.
 
 Examples:
   eval "$(compatbuild env --glibc 2.17)" && make
@@ -77,15 +81,23 @@ func shellQuote(s string) string {
 const execHelp = `
 Runs any build command (make, autotools, meson, ninja, a script) with the
 environment of 'compatbuild env', so every C/C++ compile and link goes
-through compatbuild for the given glibc. Its exit status is the command's.
+through compatbuild for the given glibc. make gets CC and CXX as
+command-line variables (through MAKEFLAGS), so a Makefile's own CC = gcc
+does not win; Python's distutils and setuptools get LDSHARED.
+` + scanHelp + `
+
+Exit status: the command's when it fails; else 1 when an output is above
+the target, 0 otherwise.
 
 Examples:
   compatbuild exec --glibc 2.17 -- make -j8
   compatbuild exec --glibc 2.17 -- sh -c './configure && make'`
 
 func runExec(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("exec", "[--glibc X.Y] -- COMMAND [ARGS...]", execHelp, stderr)
+	fs := newFlags("exec", "[--glibc X.Y] [--no-scan] [--scan-skip PATTERN] -- COMMAND [ARGS...]", execHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	var scan scanOptions
+	scan.register(fs)
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
@@ -96,7 +108,7 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "exec: %v", err)
 	}
-	return runWithEnv(v, fs.Args(), nil, stdout, stderr)
+	return runWatched(v, fs.Args(), nil, scan, stdout, stderr)
 }
 
 // runWithEnv runs argv with the compat environment plus extra variables.
@@ -155,14 +167,19 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
+	// CMAKE_SYSTEM_NAME makes CMAKE_CROSSCOMPILING true; on this
+	// machine's own architecture the outputs run here (see
+	// buildenv.CrossCompiling).
+	system := "# Not a cross build: the outputs run on this machine, so try_run and\n# check_c_source_runs work as usual.\n"
+	if buildenv.CrossCompiling(buildenv.TargetArch) {
+		system = "set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR " + buildenv.TargetArch + ")\n"
+	}
 	text := fmt.Sprintf(`# CMake toolchain file written by compatbuild: output loads on glibc %[1]s and later.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR x86_64)
-set(CMAKE_C_COMPILER %[2]q)
+%[4]sset(CMAKE_C_COMPILER %[2]q)
 set(CMAKE_CXX_COMPILER %[3]q)
 # Headers and host libraries stay the host's; glibc itself comes from the
 # compatbuild sysroot the wrappers add to every link.
-`, v, cc, cxx) + cmakeStaticCheck
+`, v, cc, cxx, system) + cmakeStaticCheck
 	if *out == "" {
 		fmt.Fprint(stdout, text)
 		return ExitOK
@@ -228,7 +245,9 @@ endif()
 const goHelp = `
 Runs the go command with cgo compiling and linking through compatbuild for
 the given glibc (CC, CXX, CGO_ENABLED=1), and with external linking, so the
-final link goes through compatbuild too and is checked.
+final link goes through compatbuild too and is checked. --glibc, --no-scan
+and --scan-skip may come first or anywhere before the package arguments.
+` + scanHelp + `
 
 Examples:
   compatbuild go build --glibc 2.17 -o app ./cmd/app
@@ -236,14 +255,23 @@ Examples:
 
 func runGo(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-		fmt.Fprintf(stdout, "Usage: compatbuild go [--glibc X.Y] GO-ARGS...\n\n%s\n", strings.TrimSpace(goHelp))
+		fmt.Fprintf(stdout, "Usage: compatbuild go [--glibc X.Y] [--no-scan] [--scan-skip PATTERN] GO-ARGS...\n\n%s\n", strings.TrimSpace(goHelp))
 		return ExitOK
 	}
 	// --glibc may come first or right after the go subcommand
 	// ("compatbuild go build --glibc 2.17 ./...").
 	var value string
+	var scan scanOptions
 	rest := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
+		n, err := scan.take(args, i)
+		if err != nil {
+			return fail(stderr, "go: %v", err)
+		}
+		if n > 0 {
+			i += n - 1
+			continue
+		}
 		switch {
 		case args[i] == "--glibc" && i+1 < len(args) && value == "":
 			value = args[i+1]
@@ -265,5 +293,5 @@ func runGo(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "go: %s asks for %s: %v", where, flag, buildenv.ErrStatic)
 	}
 	extra := []buildenv.Var{{Name: "GOFLAGS", Value: strings.TrimSpace(os.Getenv("GOFLAGS") + " -ldflags=-linkmode=external")}}
-	return runWithEnv(v, append([]string{"go"}, rest...), extra, stdout, stderr)
+	return runWatched(v, append([]string{"go"}, rest...), extra, scan, stdout, stderr)
 }

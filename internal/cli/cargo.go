@@ -35,6 +35,13 @@ The floor, first found wins:
 Without one, compatbuild refuses to build rather than build for this host.
 Commands that build nothing (clean, update, tree, ...) run as plain cargo.
 
+After a command that builds, every ELF executable and shared library written
+under the working directory is checked too (in cargo's target directory,
+the target's build scripts' OUT_DIRs): one that did not link through
+compatbuild (a build script running gcc by name) and needs a newer glibc
+than the floor fails the command. --scan-skip PATTERN (repeatable) leaves
+files out, --no-scan turns the check off; both anywhere before --.
+
 Examples:
   compatbuild cargo build --release --glibc 2.17
   compatbuild cargo build --release --target x86_64-unknown-linux-gnu.2.17
@@ -43,7 +50,7 @@ Examples:
 
 func runCargo(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-		fmt.Fprintf(stdout, "Usage: compatbuild cargo [--glibc X.Y] CARGO-COMMAND [CARGO-ARGS...]\n\n%s\n", strings.TrimSpace(cargoHelp))
+		fmt.Fprintf(stdout, "Usage: compatbuild cargo [--glibc X.Y] [--no-scan] [--scan-skip PATTERN] CARGO-COMMAND [CARGO-ARGS...]\n\n%s\n", strings.TrimSpace(cargoHelp))
 		return ExitOK
 	}
 	code, err := cargo.Run(context.Background(), cargo.Options{Args: args, Stdout: stdout, Stderr: stderr})

@@ -23,6 +23,7 @@ import (
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/check"
 	"compatbuild/internal/elfinfo"
+	"compatbuild/internal/outputs"
 	"compatbuild/internal/sysroot"
 )
 
@@ -212,7 +213,11 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if !ok {
 		return 0, nil
 	}
-	return verify(ctx, opt, sr, compiler, full, out)
+	code, err = verify(ctx, opt, sr, compiler, full, out)
+	if code == 0 && err == nil {
+		outputs.RecordLink(out) // for the output check of exec, go and cargo
+	}
+	return code, err
 }
 
 // linkedOutput names the file a successful link wrote, or says there is
