@@ -448,3 +448,50 @@ func describeMismatch(want, got fileSum, dir string, f *os.File) string {
 func validName(name string) bool {
 	return name != "" && !strings.HasPrefix(name, "/") && !slices.Contains(strings.Split(name, "/"), "..") && !strings.HasPrefix(name, ".")
 }
+
+// salvageLazy copies into keep the lazily built parts of the damaged
+// sysroot dir that still match their records, with the records: healing a
+// damaged stub then does not recompile the polyfill archive, which takes
+// seconds. Nothing that fails its record is kept.
+func salvageLazy(dir, keep string) {
+	for _, name := range lazyFiles {
+		var sum fileSum
+		rec, err := os.ReadFile(filepath.Join(dir, sidecarPrefix+name))
+		if err != nil || len(rec) > 4096 || json.Unmarshal(rec, &sum) != nil || sum.Script {
+			continue
+		}
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		st, err := f.Stat()
+		if err != nil || !st.Mode().IsRegular() || st.Size() != sum.Size {
+			f.Close()
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(f, sum.Size+1))
+		f.Close()
+		h := sha256.Sum256(data)
+		if err != nil || hex.EncodeToString(h[:]) != sum.SHA256 {
+			continue
+		}
+		if cachefs.WriteFile(filepath.Join(keep, name), data, 0o644) != nil ||
+			cachefs.WriteFile(filepath.Join(keep, sidecarPrefix+name), rec, 0o644) != nil {
+			os.Remove(filepath.Join(keep, name))
+		}
+	}
+}
+
+// moveAll renames every file of from into to.
+func moveAll(from, to string) error {
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(from, e.Name()), filepath.Join(to, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}

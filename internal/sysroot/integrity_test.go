@@ -218,6 +218,10 @@ func TestDamagedSysrootIsRebuilt(t *testing.T) {
 			if _, err := verifyDir(s.Dir, integritySpec); err != nil {
 				t.Errorf("the rebuilt sysroot fails its check: %v", err)
 			}
+			// The intact lazily built parts came along, uncompiled.
+			if !s.PolyfillsBuilt() || !s.ProfilingStartBuilt() {
+				t.Errorf("after the rebuild: polyfills built %v, gcrt1.o built %v; want both kept", s.PolyfillsBuilt(), s.ProfilingStartBuilt())
+			}
 			entries, _ := os.ReadDir(root)
 			if len(entries) != 1 {
 				t.Errorf("the cache root holds %d entries, want only the sysroot", len(entries))

@@ -186,17 +186,23 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 	if err == nil {
 		return s, nil
 	}
-	var note string
+	var note, keep string
 	var damage *Damage
 	if errors.As(err, &damage) {
 		note = fmt.Sprintf("the cached sysroot %s was damaged (%v); rebuilt it", dir, damage)
+		// What was built later and is intact need not be compiled again.
+		if keep, err = os.MkdirTemp(root, ".tmp-keep-"); err != nil {
+			return nil, fmt.Errorf("creating sysroot cache: %v", err)
+		}
+		defer os.RemoveAll(keep)
+		salvageLazy(dir, keep)
 		if err := removeDamaged(dir, spec); err != nil {
 			return nil, fmt.Errorf("the cached sysroot %s is damaged (%v) and cannot be removed: %v; remove it by hand", dir, damage, err)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	s, err = create(ctx, root, dir, spec)
+	s, err = create(ctx, root, dir, spec, keep)
 	if s != nil {
 		s.Note = note
 	}
@@ -204,8 +210,9 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 }
 
 // create builds the sysroot for spec into a temporary directory of root
-// and renames it to dir.
-func create(ctx context.Context, root, dir string, spec Spec) (*Sysroot, error) {
+// and renames it to dir. The files in keep (lazily built parts saved from
+// a damaged copy, with their records; may be "") go in too.
+func create(ctx context.Context, root, dir string, spec Spec, keep string) (*Sysroot, error) {
 	tmp, err := os.MkdirTemp(root, ".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("creating sysroot cache: %v", err)
@@ -217,6 +224,9 @@ func create(ctx context.Context, root, dir string, spec Spec) (*Sysroot, error) 
 	s, err := build(ctx, tmp, dir, spec)
 	if err == nil {
 		err = os.Mkdir(filepath.Join(tmp, stampDir), 0o700)
+	}
+	if err == nil && keep != "" {
+		err = moveAll(keep, tmp)
 	}
 	if err != nil {
 		return nil, err
