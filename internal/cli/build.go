@@ -217,6 +217,12 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
+	if strings.ContainsAny(cc, "$\\\";") {
+		// CMake writes the compiler path into a quoted argument of its own
+		// (CMakeCCompiler.cmake) and reads it back, expanding ${...} and
+		// escapes: the build would look for another file.
+		return fail(stderr, "cmake-toolchain: the compiler wrapper's path %s holds a '$', '\\', '\"' or ';', which CMake expands when it reads the path back, so it would look for another file: set XDG_CACHE_HOME to a directory without them", cc)
+	}
 	text := fmt.Sprintf(`# CMake toolchain file written by compatbuild: output loads on glibc %[1]s and later.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
