@@ -127,8 +127,9 @@ func runWithEnv(v abidb.Version, argv []string, extra []buildenv.Var, stdout, st
 // SIGTERM and SIGHUP (a CI runner's cancel, a closed session), and SIGINT
 // unless it came from the terminal, which sent it to the command too.
 func runForwarding(cmd *exec.Cmd, name string, stderr io.Writer) int {
+	procgroup.CatchSIGPIPE()
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, append([]os.Signal{syscall.SIGPIPE}, procgroup.Stopping...)...)
+	signal.Notify(sigs, procgroup.Stopping...)
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
 		return fail(stderr, "running %s: %v", name, err)
@@ -139,7 +140,7 @@ func runForwarding(cmd *exec.Cmd, name string, stderr io.Writer) int {
 		for {
 			select {
 			case s := <-sigs:
-				if s == syscall.SIGPIPE || s == syscall.SIGINT && terminalForeground() {
+				if s == syscall.SIGINT && terminalForeground() {
 					continue
 				}
 				cmd.Process.Signal(s)

@@ -182,8 +182,17 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if inv.m32 {
 		return 2, errorf("-m32/-mx32: compatbuild cc links x86_64 only for now; build 32-bit code on a 32-bit toolchain")
 	}
+	tmp, err := os.MkdirTemp("", "compatbuild-")
+	if err != nil {
+		return 2, errorf("creating a temporary directory: %v", err)
+	}
+	defer os.RemoveAll(tmp)
+	if opt.OwnProcess {
+		// Everything this process and its children make goes there.
+		os.Setenv("TMPDIR", tmp)
+	}
 	out := snapshotOutput(inv.output)
-	code, err := linkAndCheck(ctx, opt, compiler, inv, exp, args, &rsp)
+	code, err := linkAndCheck(withTempDir(ctx, tmp), opt, compiler, inv, exp, args, &rsp)
 	return finish(ctx, opt.Stderr, out, code, err)
 }
 
@@ -468,7 +477,7 @@ func traceReferences(ctx context.Context, w io.Writer, compiler string, linkArgs
 	defer os.Remove(tmp.Name())
 	args := append(append(slices.Clip(linkArgs), trace...), "-o", tmp.Name())
 	cmd := exec.CommandContext(ctx, compiler, args...)
-	cmd.Env = childEnv()
+	cmd.Env = childEnv(ctx)
 	procgroup.Prepare(ctx, cmd)
 	outb, _ := cmd.CombinedOutput()
 	for _, line := range strings.Split(string(outb), "\n") {

@@ -253,7 +253,7 @@ func TestNoLoops(t *testing.T) {
 	oneLine(t, "launcher in front of the wrapper", code, err, "runs compatbuild itself")
 
 	// What a driver's child sees: the marker.
-	env := childEnv()
+	env := childEnv(context.Background())
 	found := false
 	for _, kv := range env {
 		found = found || strings.HasPrefix(kv, reentryVar+"=")

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,13 +57,26 @@ func markChildren(compiler []string) {
 
 // childEnv is the environment of a compiler the driver starts: marked
 // even when the driver runs inside a longer-lived process (tests), which
-// must not mark itself.
-func childEnv() []string {
+// must not mark itself, and with the link's private TMPDIR (withTempDir).
+func childEnv(ctx context.Context) []string {
 	env := os.Environ()
 	if os.Getenv(reentryVar) == "" {
 		env = append(env, reentryVar+"=compatbuild")
 	}
+	if dir, ok := ctx.Value(tempDirKey{}).(string); ok {
+		env = append(env, "TMPDIR="+dir)
+	}
 	return env
+}
+
+type tempDirKey struct{}
+
+// withTempDir makes dir the TMPDIR of the compilers started under ctx.
+// Why: gcc interrupted by a signal sometimes leaves its temporary files
+// (ccXXXXXX.s, .o) behind, a race in its cleanup that plain gcc shows too;
+// a directory of the link's own is removed whole when the link ends.
+func withTempDir(ctx context.Context, dir string) context.Context {
+	return context.WithValue(ctx, tempDirKey{}, dir)
 }
 
 func isWrapper(cmd string) bool {

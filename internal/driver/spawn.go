@@ -67,7 +67,7 @@ func runLink(ctx context.Context, compiler string, args []string, stdout io.Writ
 		}()
 	}
 	argv := append([]string{compiler}, args...)
-	pid, err := syscall.ForkExec(compiler, argv, &syscall.ProcAttr{Env: childEnv(), Files: files, Sys: &syscall.SysProcAttr{Setpgid: true}})
+	pid, err := syscall.ForkExec(compiler, argv, &syscall.ProcAttr{Env: childEnv(ctx), Files: files, Sys: &syscall.SysProcAttr{Setpgid: true}})
 	// The parent's copies of the write ends must go, or reading never ends.
 	errW.Close()
 	if outW != nil {

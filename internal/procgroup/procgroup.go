@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -44,44 +45,50 @@ var Stopping = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
 
 // Notify returns a context that is cancelled, with an *Interrupted cause,
 // when the process receives one of Stopping; the process then goes on
-// running, so it can stop its children and clean up. SIGPIPE is caught as
-// well: a write to a closed stdout or stderr then fails with EPIPE
-// instead of killing compatbuild half-way through a cleanup. stop ends
-// the catching and restores the default actions; signals caught before it
-// stay recorded in ctx.
+// running, so it can stop its children and clean up. stop ends the
+// catching and restores the default actions; signals caught before it
+// stay recorded in ctx. Notify also calls CatchSIGPIPE.
 func Notify(parent context.Context) (ctx context.Context, stop func()) {
+	CatchSIGPIPE()
 	ctx, cancel := context.WithCancelCause(parent)
 	ch := make(chan os.Signal, 4)
-	signal.Notify(ch, append([]os.Signal{syscall.SIGPIPE}, Stopping...)...)
+	signal.Notify(ch, Stopping...)
 	done := make(chan struct{})
 	go func() {
 		for {
 			select {
 			case s := <-ch:
-				if sig := s.(syscall.Signal); sig != syscall.SIGPIPE {
-					cancel(&Interrupted{Signal: sig})
-				}
+				cancel(&Interrupted{Signal: s.(syscall.Signal)})
 			case <-done:
 				return
 			}
 		}
 	}()
 	return ctx, func() {
-		signal.Reset(append([]os.Signal{syscall.SIGPIPE}, Stopping...)...)
+		signal.Stop(ch)
 		close(done)
-		// A signal that arrived before Reset is in ch or already in ctx.
+		// A signal that arrived before Stop is in ch or already in ctx.
 		for {
 			select {
 			case s := <-ch:
-				if sig := s.(syscall.Signal); sig != syscall.SIGPIPE {
-					cancel(&Interrupted{Signal: sig})
-				}
+				cancel(&Interrupted{Signal: s.(syscall.Signal)})
 			default:
 				return
 			}
 		}
 	}
 }
+
+// CatchSIGPIPE makes a write to a closed pipe (stdout or stderr read by
+// a program that has gone) fail with EPIPE instead of killing the process,
+// for the rest of its life: compatbuild's cleanups and last messages must
+// not die half-way. Programs it starts get the default action back (exec
+// resets caught signals).
+func CatchSIGPIPE() {
+	catchPipe.Do(func() { signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE) })
+}
+
+var catchPipe sync.Once
 
 // grace is how long a group gets to end after the signal that stops it
 // before it is killed outright.

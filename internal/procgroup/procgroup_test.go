@@ -1,6 +1,7 @@
 package procgroup
 
 import (
+	"bufio"
 	"context"
 	"os"
 	"os/exec"
@@ -122,16 +123,17 @@ func TestNotifyCancelsWithTheSignal(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		buf := make([]byte, 256)
-		n, _ := stdout.Read(buf) // "ready"
-		if !strings.Contains(string(buf[:n]), "ready") {
-			t.Fatalf("helper said %q", buf[:n])
+		lines := bufio.NewScanner(stdout)
+		if !lines.Scan() || lines.Text() != "ready" {
+			t.Fatalf("helper said %q", lines.Text())
 		}
 		cmd.Process.Signal(sig)
-		rest := make([]byte, 256)
-		m, _ := stdout.Read(rest)
+		lines.Scan()
+		got := lines.Text()
+		for lines.Scan() {
+		}
 		cmd.Wait()
-		if got := strings.TrimSpace(string(rest[:m])); got != "cause: "+Name(sig) {
+		if got != "cause: "+Name(sig) {
 			t.Errorf("%s: helper said %q", Name(sig), got)
 		}
 	}
