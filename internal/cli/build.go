@@ -81,7 +81,9 @@ func shellQuote(s string) string {
 const execHelp = `
 Runs any build command (make, autotools, meson, ninja, a script) with the
 environment of 'compatbuild env', so every C/C++ compile and link goes
-through compatbuild for the given glibc. Its exit status is the command's.
+through compatbuild for the given glibc. Its exit status is the command's,
+or 128+N (with a line saying so) when signal N killed it; SIGTERM and
+SIGHUP sent to compatbuild are passed on to the command.
 
 Examples:
   compatbuild exec --glibc 2.17 -- make -j8

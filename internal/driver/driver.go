@@ -144,8 +144,8 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 		// output and temporary files can go first.
 		ctx, stop = procgroup.Notify(ctx)
 		defer func() { stop() }()
-		markChildren(opt.Compiler)
 	}
+	ctx = withCompiler(ctx, opt.Compiler)
 	exp, err := expandArgs(args)
 	if err != nil {
 		return 2, errorf("%v", err)
@@ -167,7 +167,7 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 			if sig, ok := procgroup.SignalOf(ctx); ok {
 				return 128 + int(sig), &Error{Msg: procgroup.Name(sig) + " before the compiler started", Code: 128 + int(sig)}
 			}
-			return 2, execCompiler(compiler, append(opt.Compiler[1:], args...))
+			return 2, execCompiler(ctx, compiler, append(opt.Compiler[1:], args...))
 		}
 		code, diag, err := runLink(ctx, compiler, append(slices.Clip(opt.Compiler[1:]), args...), opt.Stdout)
 		opt.Stderr.Write(diag)
@@ -187,10 +187,6 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 		return 2, errorf("creating a temporary directory: %v", err)
 	}
 	defer os.RemoveAll(tmp)
-	if opt.OwnProcess {
-		// Everything this process and its children make goes there.
-		os.Setenv("TMPDIR", tmp)
-	}
 	out := snapshotOutput(inv.output)
 	code, err := linkAndCheck(withTempDir(ctx, tmp), opt, compiler, inv, exp, args, &rsp)
 	return finish(ctx, opt.Stderr, out, code, err)
@@ -336,9 +332,9 @@ func linkFlags(dir string) []string {
 	return []string{"-B" + dir + string(filepath.Separator), "-L" + dir, "-Xlinker", "-rpath-link", "-Xlinker", dir, "-Wl,--allow-shlib-undefined"}
 }
 
-func execCompiler(path string, args []string) error {
+func execCompiler(ctx context.Context, path string, args []string) error {
 	argv := append([]string{path}, args...)
-	err := syscall.Exec(path, argv, os.Environ())
+	err := syscall.Exec(path, argv, childEnv(ctx))
 	return errorf("running %s: %v", path, err)
 }
 

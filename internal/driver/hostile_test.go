@@ -215,8 +215,8 @@ func TestInterruptedLinkCleansUp(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	go func() {
 		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			if _, err := os.Stat(pidFile); err == nil {
-				break
+			if data, _ := os.ReadFile(pidFile); bytes.HasSuffix(data, []byte("\n")) {
+				break // written whole
 			}
 		}
 		cancel(&procgroup.Interrupted{Signal: syscall.SIGTERM})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -17,10 +18,12 @@ import (
 //     real compiler: CC is skipped (build systems point CC at the wrapper
 //     on purpose, COMPATBUILD_CC keeps the real one), and one given
 //     explicitly (COMPATBUILD_CC) is refused;
-//   - the driver marks the environment of everything it starts with
+//   - the driver marks the environment of the compilers it starts with
 //     reentryVar; a driver that finds the mark was started, some way or
 //     other, by a compiler a driver runs, and refuses at once, naming the
-//     command that called it back.
+//     command that called it back. (The sysroot's own compiles are not
+//     marked; a compiler that calls compatbuild back there makes a
+//     compile-only call, which execs the compiler marked, and ends.)
 
 // reentryVar carries the compiler command of the driver that set it.
 const reentryVar = "COMPATBUILD_DRIVER_COMPILER"
@@ -48,25 +51,31 @@ func checkReentry(compiler []string) error {
 	return nil
 }
 
-// markChildren sets reentryVar in this process's environment, which every
-// compiler it starts inherits (the link, the sysroot's compiles, and the
-// compiler a compile-only call becomes).
-func markChildren(compiler []string) {
-	os.Setenv(reentryVar, strings.Join(compiler, " "))
+// childEnv is the environment of a compiler the driver starts (the link,
+// the compiler a compile-only call becomes): marked with reentryVar, and
+// with the link's private TMPDIR (withTempDir). The driver's own
+// environment stays as it is: cli tests run many drivers in one process.
+func childEnv(ctx context.Context) []string {
+	compiler, _ := ctx.Value(compilerKey{}).(string)
+	if compiler == "" {
+		compiler = "compatbuild"
+	}
+	set := []string{reentryVar + "=" + compiler}
+	if dir, ok := ctx.Value(tempDirKey{}).(string); ok {
+		set = append(set, "TMPDIR="+dir)
+	}
+	// Replaced, not appended: getenv takes the first of two.
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, reentryVar+"=") || (len(set) > 1 && strings.HasPrefix(kv, "TMPDIR="))
+	})
+	return append(env, set...)
 }
 
-// childEnv is the environment of a compiler the driver starts: marked
-// even when the driver runs inside a longer-lived process (tests), which
-// must not mark itself, and with the link's private TMPDIR (withTempDir).
-func childEnv(ctx context.Context) []string {
-	env := os.Environ()
-	if os.Getenv(reentryVar) == "" {
-		env = append(env, reentryVar+"=compatbuild")
-	}
-	if dir, ok := ctx.Value(tempDirKey{}).(string); ok {
-		env = append(env, "TMPDIR="+dir)
-	}
-	return env
+type compilerKey struct{}
+
+// withCompiler records the compiler command for the marker's message.
+func withCompiler(ctx context.Context, compiler []string) context.Context {
+	return context.WithValue(ctx, compilerKey{}, strings.Join(compiler, " "))
 }
 
 type tempDirKey struct{}
