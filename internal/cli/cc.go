@@ -152,6 +152,9 @@ func runSysroot(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "sysroot: %v", err)
 	}
+	if sr.Note != "" {
+		fmt.Fprintf(stderr, "compatbuild: note: %s\n", sr.Note)
+	}
 	fmt.Fprintln(stdout, sr.Dir)
 	return ExitOK
 }
