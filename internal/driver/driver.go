@@ -188,12 +188,12 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	}
 	defer os.RemoveAll(tmp)
 	out := snapshotOutput(inv.output)
-	code, err := linkAndCheck(withTempDir(ctx, tmp), opt, compiler, inv, exp, args, &rsp)
+	code, err := linkAndCheck(withTempDir(ctx, tmp), opt, compiler, inv, exp, args, &rsp, out)
 	return finish(ctx, opt.Stderr, out, code, err)
 }
 
 // linkAndCheck runs a link through the sysroot and checks its output.
-func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocation, exp *expansion, args []string, rsp *rspFiles) (int, error) {
+func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocation, exp *expansion, args []string, rsp *rspFiles, before outputFile) (int, error) {
 	flat := exp.args
 	var dropped bool
 	for _, z := range markerOptions {
@@ -254,7 +254,7 @@ func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocat
 		explainUndefined(opt.Stderr, string(diag), opt.Glibc)
 		return code, nil
 	}
-	out, ok := linkedOutput(inv, opt.Stderr)
+	out, ok := linkedOutput(inv, before, opt.Stderr)
 	if !ok {
 		return 0, nil
 	}
@@ -263,17 +263,15 @@ func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocat
 
 // linkedOutput names the file a successful link wrote, or says there is
 // none to check: -### runs nothing, -o /dev/null keeps nothing, and some
-// links write nothing (-Wl,--version), which is worth a note.
-func linkedOutput(inv invocation, stderr io.Writer) (string, bool) {
+// links write nothing (-Wl,--version), which is worth a note; a file such
+// a link left as it was is an earlier build's, not judged.
+func linkedOutput(inv invocation, before outputFile, stderr io.Writer) (string, bool) {
 	if inv.dryRun {
 		return "", false
 	}
 	out := inv.output
-	if out == "" {
-		out = "a.out"
-	}
 	switch st, err := os.Stat(out); {
-	case os.IsNotExist(err):
+	case os.IsNotExist(err) || inv.noOutput && before.unchanged():
 		fmt.Fprintf(stderr, "compatbuild: note: the compiler wrote no %s, so there is nothing to check\n", out)
 		return "", false
 	case err == nil && !st.Mode().IsRegular():

@@ -294,3 +294,18 @@ func TestOddCachePath(t *testing.T) {
 		t.Errorf("under glibc 2.31: %v\n%s", err, out)
 	}
 }
+
+// A link that only asks the linker for its version writes nothing; an
+// output an earlier build left is neither judged nor removed.
+func TestVersionLinkLeavesEarlierOutput(t *testing.T) {
+	exe := filepath.Join(t.TempDir(), "app")
+	earlier := []byte("an earlier build's output\n")
+	os.WriteFile(exe, earlier, 0o755)
+	out, code, err := drive(t, context.Background(), []string{"gcc"}, "testdata/program.c", "-Wl,--version", "-o", exe)
+	if err != nil || code != 0 || !strings.Contains(out, "wrote no "+exe) {
+		t.Errorf("exit %d, err %v:\n%s", code, err, out)
+	}
+	if data, _ := os.ReadFile(exe); !bytes.Equal(data, earlier) {
+		t.Error("the earlier output was judged or removed")
+	}
+}

@@ -34,16 +34,20 @@ func snapshotOutput(path string) outputFile {
 	return o
 }
 
+// unchanged reports whether the output is there and as it was before the
+// link (same inode, size, modification and change times).
+func (o outputFile) unchanged() bool {
+	var now syscall.Stat_t
+	return o.existed && syscall.Stat(o.path, &now) == nil && now.Dev == o.before.Dev && now.Ino == o.before.Ino &&
+		now.Size == o.before.Size && now.Mtim == o.before.Mtim && now.Ctim == o.before.Ctim
+}
+
 // removeIfWritten removes the output if the link created or changed it
 // (a file that is as it was before belongs to an earlier build) and it is
 // a regular file (not /dev/null). It reports whether it removed it.
 func (o outputFile) removeIfWritten() bool {
 	var now syscall.Stat_t
-	if o.path == "" || syscall.Stat(o.path, &now) != nil || now.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return false
-	}
-	if o.existed && now.Dev == o.before.Dev && now.Ino == o.before.Ino && now.Size == o.before.Size &&
-		now.Mtim == o.before.Mtim && now.Ctim == o.before.Ctim {
+	if o.path == "" || syscall.Stat(o.path, &now) != nil || now.Mode&syscall.S_IFMT != syscall.S_IFREG || o.unchanged() {
 		return false
 	}
 	return os.Remove(o.path) == nil

@@ -45,9 +45,10 @@ var Stopping = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
 
 // Notify returns a context that is cancelled, with an *Interrupted cause,
 // when the process receives one of Stopping; the process then goes on
-// running, so it can stop its children and clean up. stop ends the
-// catching and restores the default actions; signals caught before it
-// stay recorded in ctx. Notify also calls CatchSIGPIPE.
+// running, so it can stop its children and clean up. stop (which may be
+// called more than once) ends the catching and restores the default
+// actions; signals caught before it stay recorded in ctx. Notify also
+// calls CatchSIGPIPE.
 func Notify(parent context.Context) (ctx context.Context, stop func()) {
 	CatchSIGPIPE()
 	ctx, cancel := context.WithCancelCause(parent)
@@ -64,18 +65,16 @@ func Notify(parent context.Context) (ctx context.Context, stop func()) {
 			}
 		}
 	}()
+	var once sync.Once
 	return ctx, func() {
-		signal.Stop(ch)
-		close(done)
-		// A signal that arrived before Stop is in ch or already in ctx.
-		for {
-			select {
-			case s := <-ch:
-				cancel(&Interrupted{Signal: s.(syscall.Signal)})
-			default:
-				return
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+			// A signal that arrived before Stop is in ch or already in ctx.
+			for len(ch) > 0 {
+				cancel(&Interrupted{Signal: (<-ch).(syscall.Signal)})
 			}
-		}
+		})
 	}
 }
 
