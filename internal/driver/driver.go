@@ -182,13 +182,13 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if inv.m32 {
 		return 2, errorf("-m32/-mx32: compatbuild cc links x86_64 only for now; build 32-bit code on a 32-bit toolchain")
 	}
-	tmp, err := os.MkdirTemp("", "compatbuild-")
+	tmp, err := claimTempDir()
 	if err != nil {
-		return 2, errorf("creating a temporary directory: %v", err)
+		return 2, errorf("%v", err)
 	}
-	defer os.RemoveAll(tmp)
+	defer tmp.release()
 	out := snapshotOutput(inv.output)
-	code, err := linkAndCheck(withTempDir(ctx, tmp), opt, compiler, inv, exp, args, &rsp, out)
+	code, err := linkAndCheck(withTempDir(ctx, tmp.path), opt, compiler, inv, exp, args, &rsp, out)
 	return finish(ctx, opt.Stderr, out, code, err)
 }
 

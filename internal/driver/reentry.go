@@ -80,10 +80,8 @@ func withCompiler(ctx context.Context, compiler []string) context.Context {
 
 type tempDirKey struct{}
 
-// withTempDir makes dir the TMPDIR of the compilers started under ctx.
-// Why: gcc interrupted by a signal sometimes leaves its temporary files
-// (ccXXXXXX.s, .o) behind, a race in its cleanup that plain gcc shows too;
-// a directory of the link's own is removed whole when the link ends.
+// withTempDir makes dir the TMPDIR of the compilers started under ctx
+// (see tmpdir.go).
 func withTempDir(ctx context.Context, dir string) context.Context {
 	return context.WithValue(ctx, tempDirKey{}, dir)
 }
