@@ -171,7 +171,7 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 		}
 		code, diag, err := runLink(ctx, compiler, append(slices.Clip(opt.Compiler[1:]), args...), opt.Stdout)
 		opt.Stderr.Write(diag)
-		return codeOf(code, err), err
+		return finish(ctx, opt.Stderr, outputFile{}, codeOf(code, err), err)
 	}
 	if parseErr != nil {
 		return 2, errorf("%v", parseErr)

@@ -60,7 +60,7 @@ type killedError struct {
 }
 
 func (e *killedError) Error() string {
-	return fmt.Sprintf("the compiler %s %s during the link", e.compiler, procgroup.Describe(e.sig))
+	return fmt.Sprintf("the compiler %s %s", e.compiler, procgroup.Describe(e.sig))
 }
 
 // codeOf is the exit code for a failed runLink.
@@ -90,8 +90,11 @@ func finish(ctx context.Context, stderr io.Writer, out outputFile, code int, err
 	}
 	var ke *killedError
 	if errors.As(err, &ke) {
-		code := 128 + int(ke.sig)
-		return code, &Error{Msg: ke.Error() + removed(), Code: code}
+		code, msg := 128+int(ke.sig), ke.Error()
+		if out.path != "" {
+			msg += " during the link" + removed()
+		}
+		return code, &Error{Msg: msg, Code: code}
 	}
 	return code, err
 }
