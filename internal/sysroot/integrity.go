@@ -70,7 +70,10 @@ const (
 // fullChecks counts verifyDir calls, for tests of the stamp.
 var fullChecks atomic.Int64
 
-// lazyFiles are built after the sysroot, by a link that needs them.
+// lazyFiles are built after the sysroot, by a link that needs them
+// (buildLater). A part buildLater installs under another name is known by
+// its record (sidecarPrefix+name) alone; these are the ones known even
+// before they are built.
 var lazyFiles = []string{libcompat.PolyfillName, libcompat.Gcrt1Name}
 
 // Damage says what is wrong with a cached sysroot.
@@ -253,8 +256,18 @@ func verifyDir(dir string, spec Spec) (*manifest, error) {
 			expected[d] = true
 		}
 	}
-	for _, lazy := range lazyFiles {
-		expected[lazy], expected[sidecarPrefix+lazy] = true, true
+	top, err := os.ReadDir(dir)
+	if err != nil {
+		return damage("", "%v", err)
+	}
+	lazy := slices.Clone(lazyFiles)
+	for _, e := range top {
+		if name, ok := strings.CutPrefix(e.Name(), sidecarPrefix); ok && validName(name) && !slices.Contains(lazy, name) {
+			lazy = append(lazy, name)
+		}
+	}
+	for _, name := range lazy {
+		expected[name], expected[sidecarPrefix+name] = true, true
 	}
 	for _, sub := range []string{".", implicitDirName} {
 		p := filepath.Join(dir, sub)
@@ -270,9 +283,11 @@ func verifyDir(dir string, spec Spec) (*manifest, error) {
 			}
 			ids[sub] = identityOf(&st)
 		}
-		entries, err := os.ReadDir(p)
-		if err != nil {
-			return damage(sub, "%v", err)
+		entries := top
+		if sub != "." {
+			if entries, err = os.ReadDir(p); err != nil {
+				return damage(sub, "%v", err)
+			}
 		}
 		for _, e := range entries {
 			rel := e.Name()
@@ -328,8 +343,7 @@ func verifyDir(dir string, spec Spec) (*manifest, error) {
 			return damage(manifestName, "names %q", name)
 		}
 		want := []fileSum{m.Files[name]}
-		lazy := slices.Contains(lazyFiles, name)
-		if lazy {
+		if slices.Contains(lazy, name) {
 			// The placeholder, or the part a link built since.
 			if built, err := readSidecar(dir, name, ids); err != nil {
 				return nil, err
@@ -345,7 +359,7 @@ func verifyDir(dir string, spec Spec) (*manifest, error) {
 	}
 	// A lazily built file the manifest does not list (gcrt1.o) must match
 	// its sidecar when it is there.
-	for _, lazy := range lazyFiles {
+	for _, lazy := range lazy {
 		if _, listed := m.Files[lazy]; listed {
 			continue
 		}
@@ -454,7 +468,12 @@ func validName(name string) bool {
 // damaged stub then does not recompile the polyfill archive, which takes
 // seconds. Nothing that fails its record is kept.
 func salvageLazy(dir, keep string) {
-	for _, name := range lazyFiles {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		name, ok := strings.CutPrefix(e.Name(), sidecarPrefix)
+		if !ok || !validName(name) || strings.Contains(name, "/") {
+			continue
+		}
 		var sum fileSum
 		rec, err := os.ReadFile(filepath.Join(dir, sidecarPrefix+name))
 		if err != nil || len(rec) > 4096 || json.Unmarshal(rec, &sum) != nil || sum.Script {

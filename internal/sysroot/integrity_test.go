@@ -310,3 +310,25 @@ func filepathLookGCC() (string, error) {
 	}
 	return s[0], nil
 }
+
+// A part built later under a name the check does not know yet is judged
+// by its record: kept when it matches, damage when it does not.
+func TestLaterPartsAreKnownByTheirRecord(t *testing.T) {
+	dir := copySysroot(t, t.TempDir(), true)
+	part := filepath.Join(t.TempDir(), "rcrt1.o")
+	os.WriteFile(part, []byte("a start file built later\n"), 0o644)
+	if err := writeSidecar(dir, "rcrt1.o", part); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(part, filepath.Join(dir, "rcrt1.o")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := load(dir, integritySpec); err != nil {
+		t.Fatalf("a recorded part is refused: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "rcrt1.o"), []byte("a start file built later, changed\n"), 0o644)
+	var d *Damage
+	if _, err := load(dir, integritySpec); !errors.As(err, &d) || d.File != "rcrt1.o" {
+		t.Errorf("a changed recorded part: %v", err)
+	}
+}
