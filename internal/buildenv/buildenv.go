@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/cachefs"
 )
 
 // Var is one environment variable.
@@ -75,7 +76,13 @@ func Wrappers(exe string, glibc abidb.Version) (cc, cxx string, err error) {
 		return "", "", fmt.Errorf("no cache directory (%v): set XDG_CACHE_HOME or HOME", err)
 	}
 	sum := sha256.Sum256([]byte(exe))
-	dir := filepath.Join(base, "compatbuild", "bin", hex.EncodeToString(sum[:])[:16]+"-glibc"+glibc.String())
+	// The wrappers are what CC runs: a directory others can write to
+	// would let them swap in their own compiler.
+	binRoot := filepath.Join(base, "compatbuild", "bin")
+	if err := cachefs.PrivateDir(binRoot); err != nil {
+		return "", "", err
+	}
+	dir := filepath.Join(binRoot, hex.EncodeToString(sum[:])[:16]+"-glibc"+glibc.String())
 	names := []string{CCName + "-" + glibc.String(), CXXName + "-" + glibc.String()}
 	cc, cxx = filepath.Join(dir, names[0]), filepath.Join(dir, names[1])
 	if linksTo(dir, names, exe) {
@@ -124,13 +131,16 @@ func realCompiler(ownVar, userVar, def string) (string, error) {
 	return def, nil
 }
 
+// isWrapper reports whether a compiler command runs a compatbuild wrapper
+// anywhere in it: "compatbuild-cc-2.17", and "ccache compatbuild-cc-2.17"
+// too, which as the real compiler would make the wrapper call itself.
 func isWrapper(cmd string) bool {
-	f := strings.Fields(cmd)
-	if len(f) == 0 {
-		return false
+	for _, f := range strings.Fields(cmd) {
+		if _, _, ok := ParseWrapperName(filepath.Base(f)); ok || filepath.Base(f) == "compatbuild" {
+			return true
+		}
 	}
-	_, _, ok := ParseWrapperName(filepath.Base(f[0]))
-	return ok
+	return false
 }
 
 // Vars returns the environment for a compat build for glibc: for make,
@@ -157,10 +167,21 @@ func Vars(glibc abidb.Version) ([]Var, error) {
 		cxx = "g++" // a C-only build needs no C++ compiler
 	}
 	triple := strings.ReplaceAll(RustTarget, "-", "_")
-	return []Var{
+	vars := []Var{
 		{"COMPATBUILD_GLIBC", glibc.String()},
 		{"COMPATBUILD_CC", cc},
 		{"COMPATBUILD_CXX", cxx},
+	}
+	if pathVar, bare, err := onPath(ccw); err != nil {
+		return nil, err
+	} else if bare {
+		// make and cgo split CC at spaces, and shells expand what is in
+		// it: a wrapper under "/home/Jane Doe" goes by its name, found
+		// through PATH.
+		vars = append(vars, pathVar)
+		ccw, cxxw = filepath.Base(ccw), filepath.Base(cxxw)
+	}
+	return append(vars, []Var{
 		{"CC", ccw},
 		{"CXX", cxxw},
 		{"CC_" + triple, ccw},
@@ -170,7 +191,26 @@ func Vars(glibc abidb.Version) ([]Var, error) {
 		{"MAKEFLAGS", makeVars(os.Getenv("MAKEFLAGS"), ccw, cxxw)},
 		pythonVars(ccw, cxxw)[0],
 		pythonVars(ccw, cxxw)[1],
-	}, nil
+	}...), nil
+}
+
+// onPath decides how build systems reach the wrapper: by its path when
+// the path is a plain word for a shell (no space, quote, '$', '*', ...),
+// else by its name with its directory put first on PATH (bare is true and
+// pathVar is the new PATH).
+func onPath(wrapper string) (pathVar Var, bare bool, err error) {
+	if cachefs.ShellQuote(wrapper) == wrapper {
+		return Var{}, false, nil
+	}
+	dir := filepath.Dir(wrapper)
+	if strings.ContainsAny(dir, ":\n") {
+		return Var{}, false, fmt.Errorf("the compiler wrappers' directory %q holds a ':' or a newline, so neither CC nor PATH can name it: set XDG_CACHE_HOME to a plainer directory", dir)
+	}
+	path := dir
+	if old := os.Getenv("PATH"); old != "" {
+		path += ":" + old
+	}
+	return Var{"PATH", path}, true, nil
 }
 
 // Apply returns environ with vars set (replacing earlier values).

@@ -7,10 +7,14 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
+	"syscall"
+	"unsafe"
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/buildenv"
+	"compatbuild/internal/procgroup"
 )
 
 // floorFlag reads --glibc or COMPATBUILD_GLIBC for commands with flags.
@@ -86,8 +90,10 @@ command-line variables (through MAKEFLAGS), so a Makefile's own CC = gcc
 does not win; Python's distutils and setuptools get LDSHARED.
 ` + scanHelp + `
 
-Exit status: the command's when it fails; else 1 when an output is above
-the target, 0 otherwise.
+Exit status: the command's when it fails, or 128+N (with a line saying so)
+when signal N killed it; else 1 when an output is above the target, 0
+otherwise. SIGTERM and SIGHUP sent to compatbuild are passed on to the
+command.
 
 Examples:
   compatbuild exec --glibc 2.17 -- make -j8
@@ -124,14 +130,73 @@ func runWithEnv(v abidb.Version, argv []string, extra []buildenv.Var, stdout, st
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Env = buildenv.Apply(os.Environ(), append(vars, extra...))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode()
-		}
-		return fail(stderr, "running %s: %v", argv[0], err)
+	return runForwarding(cmd, argv[0], stderr)
+}
+
+// runForwarding runs cmd to its end and returns its exit status, 128+N
+// (with a line saying so) when signal N killed it. The command shares
+// compatbuild's process group, so the terminal's Ctrl-C and Ctrl-Z reach
+// it directly and job control works as without compatbuild; compatbuild
+// stays alive meanwhile and passes on the signals sent to it alone:
+// SIGTERM and SIGHUP (a CI runner's cancel, a closed session), and SIGINT
+// unless it came from the terminal, which sent it to the command too.
+func runForwarding(cmd *exec.Cmd, name string, stderr io.Writer) int {
+	procgroup.CatchSIGPIPE()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, procgroup.Stopping...)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return fail(stderr, "running %s: %v", name, err)
 	}
-	return ExitOK
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				if s == syscall.SIGINT && terminalForeground() {
+					continue
+				}
+				cmd.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &exit):
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			fmt.Fprintf(stderr, "compatbuild: %s %s\n", name, procgroup.Describe(ws.Signal()))
+			return 128 + int(ws.Signal())
+		}
+		return exit.ExitCode()
+	}
+	return fail(stderr, "running %s: %v", name, err)
+}
+
+// terminalForeground reports whether compatbuild's process group is the
+// foreground group of its terminal: then the terminal's signals reach
+// the whole group, the child included.
+func terminalForeground() bool {
+	for fd := 0; fd <= 2; fd++ {
+		pgrp, err := unixTcgetpgrp(fd)
+		if err == nil {
+			return pgrp == syscall.Getpgrp()
+		}
+	}
+	return false
+}
+
+func unixTcgetpgrp(fd int) (int, error) {
+	var pgrp int32
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.TIOCGPGRP, uintptr(unsafe.Pointer(&pgrp))); errno != 0 {
+		return 0, errno
+	}
+	return int(pgrp), nil
 }
 
 const cmakeHelp = `
@@ -167,6 +232,12 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
+	if strings.ContainsAny(cc, "$\\\";") {
+		// CMake writes the compiler path into a quoted argument of its own
+		// (CMakeCCompiler.cmake) and reads it back, expanding ${...} and
+		// escapes: the build would look for another file.
+		return fail(stderr, "cmake-toolchain: the compiler wrapper's path %s holds a '$', '\\', '\"' or ';', which CMake expands when it reads the path back, so it would look for another file: set XDG_CACHE_HOME to a directory without them", cc)
+	}
 	// CMAKE_SYSTEM_NAME makes CMAKE_CROSSCOMPILING true; on this
 	// machine's own architecture the outputs run here (see
 	// buildenv.CrossCompiling).
@@ -175,11 +246,11 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 		system = "set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR " + buildenv.TargetArch + ")\n"
 	}
 	text := fmt.Sprintf(`# CMake toolchain file written by compatbuild: output loads on glibc %[1]s and later.
-%[4]sset(CMAKE_C_COMPILER %[2]q)
-set(CMAKE_CXX_COMPILER %[3]q)
+%[4]sset(CMAKE_C_COMPILER %[2]s)
+set(CMAKE_CXX_COMPILER %[3]s)
 # Headers and host libraries stay the host's; glibc itself comes from the
 # compatbuild sysroot the wrappers add to every link.
-`, v, cc, cxx, system) + cmakeStaticCheck
+`, v, cmakeLiteral(cc), cmakeLiteral(cxx), system) + cmakeStaticCheck
 	if *out == "" {
 		fmt.Fprint(stdout, text)
 		return ExitOK
@@ -241,6 +312,17 @@ if(NOT CMAKE_PROJECT_NAME STREQUAL "CMAKE_TRY_COMPILE" AND NOT COMPATBUILD_STATI
   endif()
 endif()
 `
+
+// cmakeLiteral writes s as a CMake bracket argument, [==[...]==], in
+// which nothing is expanded or escaped: a path holding ${HOME}, $ENV{X},
+// a backslash, a quote or a ';' stays exactly that path.
+func cmakeLiteral(s string) string {
+	eq := ""
+	for strings.Contains(s, "]"+eq+"]") {
+		eq += "="
+	}
+	return "[" + eq + "[" + s + "]" + eq + "]"
+}
 
 const goHelp = `
 Runs the go command with cgo compiling and linking through compatbuild for

@@ -25,8 +25,12 @@ The floor comes from --glibc (first argument), else COMPATBUILD_GLIBC. The
 same commands run when compatbuild is invoked as compatbuild-cc or
 compatbuild-c++ (a symlink), which is how build systems use it as CC/CXX.
 
+An interrupted link (SIGINT, SIGTERM, SIGHUP) stops the compiler and
+everything it started, removes what the link wrote and exits 128+N.
+
 Refused: -static (glibc cannot be linked statically into an old-glibc
-build). Dropped with a note where the target's loader lacks what they need:
+build), also when it is part of CC; a CC or COMPATBUILD_CC that runs
+compatbuild itself. Dropped with a note where the target's loader lacks what they need:
 -z pack-relative-relocs below 2.36, -z mark-plt and -z gnu2-tls-tag below
 2.43.
 
@@ -98,7 +102,10 @@ glibc: stub libc.so.6 and the other glibc libraries of that release, linker
 scripts (libc.so, libm.so, ...), start files, libc_nonshared.a and
 libcompat_polyfill.a, compiled with $CC (or gcc). It lives under
 $XDG_CACHE_HOME/compatbuild/sysroot (default ~/.cache), private to you, and
-is named by a hash of everything that decides its content.
+is named by a hash of everything that decides its content. Each use checks
+it against its manifest (SHA-256 of every file) and rebuilds it, with a
+note, when anything differs; a cache directory other users own or can
+write to is refused.
 
 --prune removes the cached sysroots this compatbuild would no longer use
 with the current compiler ($CC, or gcc): those of other compatbuild
@@ -144,6 +151,9 @@ func runSysroot(args []string, stdout, stderr io.Writer) int {
 	sr, err := sysroot.Ensure(context.Background(), sysroot.Spec{Arch: *arch, Glibc: v, CC: driver.SysrootCompiler()})
 	if err != nil {
 		return fail(stderr, "sysroot: %v", err)
+	}
+	if sr.Note != "" {
+		fmt.Fprintf(stderr, "compatbuild: note: %s\n", sr.Note)
 	}
 	fmt.Fprintln(stdout, sr.Dir)
 	return ExitOK

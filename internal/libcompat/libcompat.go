@@ -49,6 +49,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"compatbuild/internal/procgroup"
 )
 
 //go:embed src
@@ -397,6 +399,7 @@ func compileOne(ctx context.Context, cc []string, work string, arch archInfo, ba
 	args = append(args, "-o", j.out, j.src)
 	cmd := exec.CommandContext(ctx, cc[0], args...)
 	cmd.Dir = work
+	procgroup.Prepare(ctx, cmd) // an interrupted build leaves no cc1 or as behind
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr

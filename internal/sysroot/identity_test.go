@@ -1,6 +1,6 @@
 package sysroot
 
-// Symbol identity against the real thing: for every real glibc build the
+// Symbol symbolIdentity against the real thing: for every real glibc build the
 // alias tables were derived from (internal/abidb/gen/aliases/<abi>.txt
 // names them: Debian 11, 12 and 13 for most ABIs), each stub groups its
 // names into objects (one address) exactly as the real library does, and
@@ -59,16 +59,16 @@ func realBuilds(t *testing.T, abi string) []realBuild {
 	return out
 }
 
-// identity is what a shared object says about its names: which address
+// symbolIdentity is what a shared object says about its names: which address
 // (section and value) each name@version is at, and which are weak. Only
 // names a stub can offer count: defined, versioned, not GLIBC_PRIVATE,
 // not absolute (glibc's version-node symbols), not TLS.
-type identity map[string]struct {
+type symbolIdentity map[string]struct {
 	addr string
 	weak bool
 }
 
-func readIdentity(data []byte) (identity, error) {
+func readIdentity(data []byte) (symbolIdentity, error) {
 	f, err := elf.NewFile(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
@@ -78,7 +78,7 @@ func readIdentity(data []byte) (identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := identity{}
+	out := symbolIdentity{}
 	for _, s := range syms {
 		bind, typ := elf.ST_BIND(s.Info), elf.ST_TYPE(s.Info)
 		if s.Section == elf.SHN_UNDEF || s.Section == elf.SHN_ABS || bind == elf.STB_LOCAL || typ == elf.STT_TLS ||
@@ -94,7 +94,7 @@ func readIdentity(data []byte) (identity, error) {
 
 // objectsOf returns, for each name in keep, the sorted names in keep at
 // its address.
-func objectsOf(id identity, keep map[string]bool) map[string]string {
+func objectsOf(id symbolIdentity, keep map[string]bool) map[string]string {
 	at := map[string][]string{}
 	for k, e := range id {
 		if keep[k] {
@@ -114,7 +114,7 @@ func objectsOf(id identity, keep map[string]bool) map[string]string {
 // compareIdentity returns the differences between a stub's and the real
 // library's objects and bindings, over the names both export, and how many
 // names that is.
-func compareIdentity(real, stub identity) (diffs []string, compared int) {
+func compareIdentity(real, stub symbolIdentity) (diffs []string, compared int) {
 	both := map[string]bool{}
 	for k := range real {
 		if _, ok := stub[k]; ok {

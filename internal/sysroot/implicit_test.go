@@ -162,9 +162,10 @@ func inArchive(members map[string][]byte, name string) bool {
 // not copy the symbol table for it again.
 func checkLibcScriptOrder(t *testing.T, script, dir string, implicit bool) {
 	t.Helper()
-	implicitAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+filepath.Join(dir, implicitDirName, "libpthread.so.0"))
-	groupAt := strings.Index(script, "\nGROUP ( "+filepath.Join(dir, libcompat.PolyfillName)+" "+filepath.Join(dir, libcompat.NonsharedName)+" "+filepath.Join(dir, "libc.so.6")+" )")
-	loaderAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+filepath.Join(dir, "ld-linux-x86-64.so.2")+" ) )")
+	q := func(elem ...string) string { return `"` + filepath.Join(append([]string{dir}, elem...)...) + `"` }
+	implicitAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+q(implicitDirName, "libpthread.so.0"))
+	groupAt := strings.Index(script, "\nGROUP ( "+q(libcompat.PolyfillName)+" "+q(libcompat.NonsharedName)+" "+q("libc.so.6")+" )")
+	loaderAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+q("ld-linux-x86-64.so.2")+" ) )")
 	switch {
 	case groupAt < 0 || loaderAt < groupAt:
 		t.Errorf("libc.so: want the group (archives, then libc.so.6), then the loader as-needed after it:\n%s", script)
