@@ -29,8 +29,11 @@ import (
 // oldest, one with __signgam, and the runtime's own release.
 var identityTargets = []string{"2.17", "2.23", "2.31"}
 
-// identityEnv is the whole environment every build runs with.
-var identityEnv = []string{"A=1", "B=2"}
+// identityEnv is the whole environment every build runs with. A program
+// started under a runtime gets the runtime's LD_LIBRARY_PATH in place of
+// the empty one here, so the plain build on the host sees as many
+// entries.
+var identityEnv = []string{"A=1", "B=2", "LD_LIBRARY_PATH="}
 
 // identityVariant is one way to build the program.
 type identityVariant struct {
