@@ -68,11 +68,11 @@ const launchArgv0 = "compatbuild-runtime-launcher"
 
 // launchSpec tells the launcher what to do.
 type launchSpec struct {
-	Mode   Start    `json:"mode"`             // StartInterpreter or StartCopy; "probe" tests namespaces
-	Loader string   `json:"loader,omitempty"` // host path of the runtime's loader
-	Interp string   `json:"interp,omitempty"` // the program's PT_INTERP
-	Prog   string   `json:"prog,omitempty"`   // absolute path of the program
-	Root   string   `json:"root,omitempty"`   // the runtime's root, made read-only
+	Mode   Start  `json:"mode"`             // StartInterpreter or StartCopy; "probe" tests namespaces
+	Loader string `json:"loader,omitempty"` // host path of the runtime's loader
+	Interp string `json:"interp,omitempty"` // the program's PT_INTERP
+	Prog   string `json:"prog,omitempty"`   // absolute path of the program
+	Root   string `json:"root,omitempty"`   // the runtime's root, made read-only
 	// LibraryPath is the program's LD_LIBRARY_PATH. The rest of its
 	// environment is the launcher's own (the returned command's Env, so a
 	// caller may set it as for any exec.Cmd); the library path travels
