@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "0b25952eebdd3b37b3f7cec5a3d2820037bd074aea1ee76fde4e110eff0ec408"
+const sourcesFingerprint = "bec1be6d79acb887d8b7c346b9c6670d06a4ee797b183d5e746d7f985e11fb1f"
