@@ -285,10 +285,25 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 }
 
 func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.Target {
+	// What a new link can bind at target, collected once: the catalogue
+	// asks about hundreds of symbols, and one set beats a LibraryOf each.
+	bindable := sync.OnceValue(func() map[string]bool {
+		set := map[string]bool{}
+		libs, _ := db.Libraries(target)
+		for _, lib := range libs {
+			exports, _ := db.Exports(lib, target)
+			for _, sv := range exports {
+				if sv.Default {
+					set[sv.Name] = true
+				}
+			}
+		}
+		return set
+	})
 	return libcompat.Target{
 		Arch:  arch,
 		Glibc: libcompat.Version{Major: target.Major, Minor: target.Minor},
-		Has:   func(sym string) bool { _, _, ok := db.LibraryOf(sym, target); return ok },
+		Has:   func(sym string) bool { return bindable()[sym] },
 	}
 }
 
