@@ -63,6 +63,8 @@ var nativeChecks = []nativeCheck{
 			return out
 		}},
 	{name: "cpu_features", native: "2.41", syms: []string{"__x86_get_cpuid_feature_leaf"}},
+	{name: "f128", native: "2.41", syms: prefixed("strtof128 strtof128_l wcstof128 wcstof128_l __strtof128_internal "+
+		"__wcstof128_internal strfromf128", "")},
 	{name: "newest", syms: prefixed("uabs ulabs ullabs uimaxabs umaxabs cfgetibaud cfgetobaud cfsetibaud cfsetobaud cfsetbaud "+
 		"pthread_gettid_np memalignment free_sized free_aligned_sized mseal openat2", ""),
 		want: `uabs: 5 7 2147483648
@@ -138,7 +140,7 @@ func TestCatalogueAgainstGlibc(t *testing.T) {
 			build := func(target string) string {
 				prog := filepath.Join(dir, c.name+"-"+target)
 				mustLink(t, false, target, "-O2", "-Wall", "-Wno-deprecated-declarations", "-pthread",
-					filepath.Join("testdata", "catalogue", c.name+".c"), "-o", prog)
+					filepath.Join("testdata", "catalogue", c.name+".c"), "-o", prog, "-lm")
 				checkFloor(t, prog, abidb.MustParseVersion(target))
 				checkCatalogueUse(t, prog, abidb.MustParseVersion(target), c.syms)
 				return prog

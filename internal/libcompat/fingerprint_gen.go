@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "bec1be6d79acb887d8b7c346b9c6670d06a4ee797b183d5e746d7f985e11fb1f"
+const sourcesFingerprint = "5ab9e0cec924ad3c3fcdc41a85fcd7a775183cdc912454abfa37fffc8ded8d12"
