@@ -2,5 +2,5 @@
 
 package libcompat
 
-// sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "76a5abedd0c670edb8ad8752a8bff941a37ec66dc44ecb80627de20ee375895c"
+// sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
+const sourcesFingerprint = "5ab9e0cec924ad3c3fcdc41a85fcd7a775183cdc912454abfa37fffc8ded8d12"

@@ -36,7 +36,7 @@ import (
 
 // formatVersion changes whenever the layout or content rules change, so
 // old cache entries are never reused by a newer compatbuild.
-const formatVersion = "sysroot-9"
+const formatVersion = "sysroot-10"
 
 // Spec says which sysroot to build.
 type Spec struct {
@@ -54,9 +54,16 @@ type Sysroot struct {
 	// caller to show.
 	Note string
 
-	polyfills      []string // symbols libcompat_polyfill.a defines; see Polyfills
-	polyfillsKnown bool     // polyfills is set (from the build or the manifest)
+	archives      map[string][]string // lazily built archive → the symbols it defines; see ArchiveSymbols
+	archivesKnown bool                // archives is set (from the build or the manifest)
 }
+
+// LazyArchives are the archives a sysroot holds as empty placeholders
+// until a link first needs one of their symbols (BuildArchive): most links
+// never do, and they are most of a cold sysroot's compile time.
+var LazyArchives = []string{libcompat.PolyfillName, libcompat.MathName}
+
+var lazyParts = map[string]libcompat.Parts{libcompat.PolyfillName: libcompat.Polyfill, libcompat.MathName: libcompat.MathPolyfill}
 
 // manifestName is written last; its presence marks a complete sysroot.
 const manifestName = "compatbuild-sysroot.json"
@@ -257,14 +264,16 @@ type manifest struct {
 	Arch      string             `json:"arch"`
 	Glibc     string             `json:"glibc"`
 	Libraries []string           `json:"libraries"`
-	Polyfills []string           `json:"polyfills"`
-	Files     map[string]fileSum `json:"files"` // by slash-separated path relative to the sysroot
+	Polyfills []string           `json:"polyfills"`      // what libcompat_polyfill.a defines, built or not
+	Math      []string           `json:"math_polyfills"` // what libcompat_m.a defines, built or not
+	Files     map[string]fileSum `json:"files"`          // by slash-separated path relative to the sysroot
 }
 
 // load returns the sysroot in dir once it passes its integrity check
 // (integrity.go): the stamp when it still matches, else every file against
 // the manifest. Errors are a *Damage, or fs.ErrNotExist when there is no
-// such directory.
+// such directory. The archive lists are read from the manifest only when
+// a link needs them (ArchiveSymbols), which most links do not.
 func load(dir string, spec Spec) (*Sysroot, error) {
 	if stampValid(dir) {
 		return &Sysroot{Spec: spec, Dir: dir}, nil
@@ -273,7 +282,12 @@ func load(dir string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sysroot{Spec: spec, Dir: dir, polyfills: m.Polyfills, polyfillsKnown: true}, nil
+	return &Sysroot{Spec: spec, Dir: dir, archives: m.archives(), archivesKnown: true}, nil
+}
+
+// archives maps each lazily built archive to the symbols it defines.
+func (m *manifest) archives() map[string][]string {
+	return map[string][]string{libcompat.PolyfillName: m.Polyfills, libcompat.MathName: m.Math}
 }
 
 // removeDamaged removes a damaged sysroot, unless it has been replaced
@@ -293,20 +307,27 @@ func removeDamaged(dir string, spec Spec) error {
 
 // Polyfills lists the symbols libcompat_polyfill.a defines at this target
 // (when built; see PolyfillsBuilt).
-func (s *Sysroot) Polyfills() ([]string, error) {
-	if s.polyfillsKnown {
-		return s.polyfills, nil
+func (s *Sysroot) Polyfills() ([]string, error) { return s.ArchiveSymbols(libcompat.PolyfillName) }
+
+// ArchiveSymbols lists the symbols the lazily built archive name (one of
+// LazyArchives) defines at this target, built yet or not.
+func (s *Sysroot) ArchiveSymbols(name string) ([]string, error) {
+	if !s.archivesKnown {
+		data, err := os.ReadFile(filepath.Join(s.Dir, manifestName))
+		if err != nil {
+			return nil, err
+		}
+		var m manifest
+		if err := json.Unmarshal(data, &m); err != nil || m.Format != formatVersion {
+			return nil, fmt.Errorf("sysroot %s: bad manifest %s: remove the directory to rebuild it", s.Dir, manifestName)
+		}
+		s.archives, s.archivesKnown = m.archives(), true
 	}
-	data, err := os.ReadFile(filepath.Join(s.Dir, manifestName))
-	if err != nil {
-		return nil, err
+	syms, ok := s.archives[name]
+	if !ok && !slices.Contains(LazyArchives, name) {
+		return nil, fmt.Errorf("sysroot: %s is not an archive built on demand", name)
 	}
-	var m manifest
-	if err := json.Unmarshal(data, &m); err != nil || m.Format != formatVersion {
-		return nil, fmt.Errorf("sysroot %s: bad manifest %s: remove the directory to rebuild it", s.Dir, manifestName)
-	}
-	s.polyfills, s.polyfillsKnown = m.Polyfills, true
-	return s.polyfills, nil
+	return syms, nil
 }
 
 // build writes the sysroot into tmp; scripts refer to files by their final
@@ -329,9 +350,7 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	// The stubs are written while the compiler builds the start files.
 	stubErr := make(chan error, 1)
 	go func() { stubErr <- writeStubs(db, arch, libs, target, tmp) }()
-	// The polyfill archive starts as an empty placeholder and is built
-	// when a link first needs one of its symbols (BuildPolyfills): most
-	// links never do, and it is most of a cold sysroot's compile time.
+	// The polyfill archives start as empty placeholders (LazyArchives).
 	files, err := libcompat.BuildParts(ctx, spec.CC, libcompatTarget(db, target, spec.Arch), tmp, libcompat.StartFiles|libcompat.Nonshared)
 	if serr := <-stubErr; err == nil {
 		err = serr
@@ -339,15 +358,20 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cachefs.WriteFile(filepath.Join(tmp, libcompat.PolyfillName), []byte(emptyArchive), 0o644); err != nil {
-		return nil, err
+	for _, name := range LazyArchives {
+		if err := cachefs.WriteFile(filepath.Join(tmp, name), []byte(emptyArchive), 0o644); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range []string{files.Crt1, files.Scrt1, files.Crti, files.Crtn, files.Nonshared} {
 		if err := cachefs.Sync(p); err != nil {
 			return nil, err
 		}
 	}
-	scripts := linkerScripts(db, libs, target, dir)
+	scripts, err := linkerScripts(db, libs, target, dir)
+	if err != nil {
+		return nil, err
+	}
 	for name, script := range scripts {
 		if err := cachefs.WriteFile(filepath.Join(tmp, name), []byte(script), 0o644); err != nil {
 			return nil, err
@@ -357,19 +381,34 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Libraries: libs, Polyfills: files.PolyfillSymbols, Files: sums}
+	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Libraries: libs, Polyfills: files.PolyfillSymbols, Math: files.MathSymbols, Files: sums}
 	data, _ := json.MarshalIndent(m, "", "  ")
 	if err := cachefs.WriteFile(filepath.Join(tmp, manifestName), append(data, '\n'), 0o644); err != nil {
 		return nil, err
 	}
-	return &Sysroot{Spec: spec, polyfills: m.Polyfills, polyfillsKnown: true}, nil
+	return &Sysroot{Spec: spec, archives: m.archives(), archivesKnown: true}, nil
 }
 
 func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.Target {
+	// What a new link can bind at target, collected once: the catalogue
+	// asks about hundreds of symbols, and one set beats a LibraryOf each.
+	bindable := sync.OnceValue(func() map[string]bool {
+		set := map[string]bool{}
+		libs, _ := db.Libraries(target)
+		for _, lib := range libs {
+			exports, _ := db.Exports(lib, target)
+			for _, sv := range exports {
+				if sv.Default {
+					set[sv.Name] = true
+				}
+			}
+		}
+		return set
+	})
 	return libcompat.Target{
 		Arch:  arch,
 		Glibc: libcompat.Version{Major: target.Major, Minor: target.Minor},
-		Has:   func(sym string) bool { _, _, ok := db.LibraryOf(sym, target); return ok },
+		Has:   func(sym string) bool { return bindable()[sym] },
 	}
 }
 
@@ -443,11 +482,20 @@ func withoutNames(desc stubs.Library, drop map[string]bool) stubs.Library {
 
 // PolyfillsBuilt reports whether libcompat_polyfill.a holds its members
 // (or has none to hold at this target).
-func (s *Sysroot) PolyfillsBuilt() bool {
-	if syms, err := s.Polyfills(); err == nil && len(syms) == 0 {
+func (s *Sysroot) PolyfillsBuilt() bool { return s.ArchiveBuilt(libcompat.PolyfillName) }
+
+// BuildPolyfills builds libcompat_polyfill.a (BuildArchive).
+func (s *Sysroot) BuildPolyfills(ctx context.Context) error {
+	return s.BuildArchive(ctx, libcompat.PolyfillName)
+}
+
+// ArchiveBuilt reports whether the lazily built archive name holds its
+// members (or has none to hold at this target).
+func (s *Sysroot) ArchiveBuilt(name string) bool {
+	if syms, err := s.ArchiveSymbols(name); err == nil && len(syms) == 0 {
 		return true
 	}
-	f, err := os.Open(filepath.Join(s.Dir, libcompat.PolyfillName))
+	f, err := os.Open(filepath.Join(s.Dir, name))
 	if err != nil {
 		return false
 	}
@@ -456,14 +504,19 @@ func (s *Sysroot) PolyfillsBuilt() bool {
 	return err == nil && st.Size() > int64(len(emptyArchive))
 }
 
-// BuildPolyfills compiles libcompat_polyfill.a into the sysroot, replacing
-// the placeholder atomically (temp file, fsync, rename), so concurrent
-// links see the placeholder or the whole archive, never a part.
-func (s *Sysroot) BuildPolyfills(ctx context.Context) error {
-	if s.PolyfillsBuilt() {
+// BuildArchive compiles the lazily built archive name (one of
+// LazyArchives) into the sysroot, replacing the placeholder atomically
+// (temp file, fsync, rename), so concurrent links see the placeholder or
+// the whole archive, never a part.
+func (s *Sysroot) BuildArchive(ctx context.Context, name string) error {
+	part, ok := lazyParts[name]
+	if !ok {
+		return fmt.Errorf("sysroot: %s is not an archive built on demand", name)
+	}
+	if s.ArchiveBuilt(name) {
 		return nil
 	}
-	return s.buildLater(ctx, libcompat.Polyfill, libcompat.PolyfillName)
+	return s.buildLater(ctx, part, name)
 }
 
 // ProfilingStartBuilt reports whether gcrt1.o, the start file of programs
@@ -522,19 +575,30 @@ const emptyArchive = "!<arch>\n"
 // are double-quoted, so a cache under "/home/Jane Doe" or a path with a
 // comma, parenthesis or '*' reads as one file name (EnsureIn refuses the
 // double quote and newline that quoting cannot carry).
-func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string) map[string]string {
+func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string) (map[string]string, error) {
 	path := func(name string) string { return `"` + filepath.Join(dir, name) + `"` }
-	out := map[string]string{}
-	var implicit string
+	lt := libcompatTarget(db, target, db.ABI())
+	// Libraries the polyfills may need that a link does not always
+	// include: below 2.34 the merged libraries (as trimmed implicit stubs),
+	// and the libraries alias thunks jump into (libresolv).
+	var offered []string
 	if target.Less(v234) {
-		var paths []string
 		for _, lib := range MergedIn234 {
 			if slices.Contains(libs, lib) {
-				paths = append(paths, path(filepath.Join(implicitDirName, db.Soname(lib))))
+				offered = append(offered, path(filepath.Join(implicitDirName, db.Soname(lib))))
 			}
 		}
-		implicit = "INPUT ( AS_NEEDED ( " + strings.Join(paths, " ") + " ) )\n"
 	}
+	aliasLibs, err := libcompat.AliasLibraries(lt, libcompat.PolyfillName)
+	if err != nil {
+		return nil, err
+	}
+	for _, lib := range aliasLibs {
+		if slices.Contains(libs, lib) {
+			offered = append(offered, path(db.Soname(lib)))
+		}
+	}
+	out := map[string]string{}
 	// Unlike glibc's own libc.so, the archives come before libc.so.6 and
 	// the loader after the group. ld passes over a group again whenever an
 	// archive member it pulls adds undefined symbols (the csu and stat
@@ -545,8 +609,20 @@ func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string
 	// everything that can reference it. The archives define nothing that
 	// these libraries export as a default version
 	// (TestArchivesBindLikeGlibc), so no binding changes.
+	//
+	// The offered libraries come once, as-needed, after the polyfill
+	// archive's first scan and before the group: GNU ld decides whether an
+	// as-needed library is needed when it reaches it, so it must see the
+	// references of the polyfill members already pulled (thrd_create calls
+	// pthread_create, res_search's thunk __res_search); in front of the
+	// group and outside it, ld looks at them once, while its symbol table
+	// is small.
+	var offer string
+	if len(offered) > 0 {
+		offer = fmt.Sprintf("INPUT ( %s )\nINPUT ( AS_NEEDED ( %s ) )\n", path(libcompat.PolyfillName), strings.Join(offered, " "))
+	}
 	out["libc.so"] = fmt.Sprintf("/* compatbuild: glibc %s libc for %s */\nOUTPUT_FORMAT(%s)\n%sGROUP ( %s %s %s )\nINPUT ( AS_NEEDED ( %s ) )\n",
-		target, db.ABI(), outputFormat[db.ABI()], implicit, path(libcompat.PolyfillName), path(libcompat.NonsharedName), path("libc.so.6"), path(db.Soname("ld")))
+		target, db.ABI(), outputFormat[db.ABI()], offer, path(libcompat.PolyfillName), path(libcompat.NonsharedName), path("libc.so.6"), path(db.Soname("ld")))
 	for _, lib := range libs {
 		if lib == "libc" || lib == "ld" {
 			continue
@@ -557,12 +633,25 @@ func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string
 			continue
 		}
 		body := path(db.Soname(lib))
-		if lib == "libm" && slices.Contains(libs, "libmvec") {
-			body += " AS_NEEDED ( " + path(db.Soname("libmvec")) + " )"
+		if lib == "libm" {
+			// The libm and libmvec polyfills after the libraries, inside
+			// the group, so their members can call libm and are pulled
+			// when the user's objects reference them before -lm.
+			if slices.Contains(libs, "libmvec") {
+				body += " AS_NEEDED ( " + path(db.Soname("libmvec")) + " )"
+			}
+			body += " " + path(libcompat.MathName)
+			mathLibs, err := libcompat.AliasLibraries(lt, libcompat.MathName)
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range mathLibs {
+				body += " AS_NEEDED ( " + path(db.Soname(l)) + " )"
+			}
 		}
 		out[name] = fmt.Sprintf("/* compatbuild: glibc %s %s */\nGROUP ( %s )\n", target, lib, body)
 	}
-	return out
+	return out, nil
 }
 
 // outputFormat is the BFD target name each ABI's linker scripts declare.
