@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "76a5abedd0c670edb8ad8752a8bff941a37ec66dc44ecb80627de20ee375895c"
+const sourcesFingerprint = "217e356c1aeeddeb4146a97b9f6c629d6355612ef98e49c69cd93b6026877d72"
