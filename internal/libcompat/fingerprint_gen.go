@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "217e356c1aeeddeb4146a97b9f6c629d6355612ef98e49c69cd93b6026877d72"
+const sourcesFingerprint = "f26106c3f7e659bbc5b500a27a1d39784abe0952047b30943b8eb7b1f3daf575"

@@ -248,9 +248,11 @@ static f128 tiny_gamma(f128 x)
 	int mode = fegetround();
 	if (sign < 0 && (mode == FE_UPWARD || mode == FE_DOWNWARD))
 		fesetround(mode == FE_UPWARD ? FE_DOWNWARD : FE_UPWARD);
+	OPAQUE_MEM(l);
 	f128 z = expq(l);
 	if (z == 0)
 		z = total_underflow(0);
+	OPAQUE_MEM(z);
 	fesetround(mode);
 	return sign < 0 ? -z : z;
 }

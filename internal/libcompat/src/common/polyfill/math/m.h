@@ -30,6 +30,11 @@ typedef unsigned __int128 u128;
 #define OPAQUE(x)      __asm__ __volatile__("" : "+x"(x))
 #define FORCE_EVAL_L(x) __asm__ __volatile__("" : : "f"(x))
 #define OPAQUE_L(x)    __asm__ __volatile__("" : "+t"(x))
+/* GCC moves floating-point arithmetic across fesetround calls (it does
+ * not implement FENV_ACCESS): pass inputs through OPAQUE_MEM after
+ * changing the rounding direction and results through it before changing
+ * it back. Works for every floating type. */
+#define OPAQUE_MEM(v) __asm__ __volatile__("" : "+m"(v))
 /* __float128 lives in an xmm register as well. */
 #define FORCE_EVAL_Q(x) __asm__ __volatile__("" : : "x"(x))
 #define OPAQUE_Q(x)    __asm__ __volatile__("" : "+x"(x))

@@ -36,6 +36,7 @@ static inline int f_sure(long double y)
 {
 	fexcept_t flags;
 	fegetexceptflag(&flags, FE_ALL_EXCEPT); /* the probe raises nothing */
+	OPAQUE_MEM(y);
 	long double d = __builtin_fabsl(y) * 0x1p-58L;
 	float a = (float)(y - d), b = (float)(y + d);
 	FORCE_EVAL(a);
