@@ -23,6 +23,7 @@ import (
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/check"
 	"compatbuild/internal/elfinfo"
+	"compatbuild/internal/libcompat"
 	"compatbuild/internal/sysroot"
 )
 
@@ -236,24 +237,29 @@ func linkedOutput(inv invocation, stderr io.Writer) (string, bool) {
 	return out, true
 }
 
-// addMissing handles a link that missed symbols the sysroot's polyfills
-// define before they were built (they are built on first need); true
-// means "link again".
+// addMissing handles a link that missed symbols the sysroot's polyfill
+// archives define before they were built (they are built on first need);
+// true means "link again".
 func addMissing(ctx context.Context, sr *sysroot.Sysroot, missing []string) (bool, error) {
-	if sr.PolyfillsBuilt() {
-		return false, nil
+	var build []string
+	for _, name := range sysroot.LazyArchives {
+		if sr.ArchiveBuilt(name) {
+			continue
+		}
+		syms, err := sr.ArchiveSymbols(name)
+		if err != nil {
+			return false, errorf("%v", err)
+		}
+		if slices.ContainsFunc(missing, func(s string) bool { return slices.Contains(syms, s) }) {
+			build = append(build, name)
+		}
 	}
-	polyfills, err := sr.Polyfills()
-	if err != nil {
-		return false, errorf("%v", err)
+	for _, name := range build {
+		if err := sr.BuildArchive(ctx, name); err != nil {
+			return false, errorf("building the polyfills (%s) for glibc %s: %v", name, sr.Glibc, err)
+		}
 	}
-	if !slices.ContainsFunc(missing, func(s string) bool { return slices.Contains(polyfills, s) }) {
-		return false, nil
-	}
-	if err := sr.BuildPolyfills(ctx); err != nil {
-		return false, errorf("building the polyfills for glibc %s: %v", sr.Glibc, err)
-	}
-	return true, nil
+	return len(build) > 0, nil
 }
 
 // undefinedSymbols lists the symbols a failed link reports as undefined
@@ -308,15 +314,40 @@ func newerGlibcSymbols(unbound []string, target abidb.Version) []string {
 	}
 	var out []string
 	for _, sym := range unbound {
-		if _, _, ok := db.LibraryOf(sym, target); ok {
-			continue
-		}
-		if lib, sv, ok := db.LibraryOf(sym, db.Last()); ok {
-			rel := firstRelease(db, sym)
-			out = append(out, fmt.Sprintf("%s is undefined: it is in glibc %s and later (%s, %s@%s), not in the target %s, and compatbuild has no polyfill for it: raise --glibc to %s or avoid the call", sym, rel, db.Soname(lib), sym, sv.Node, target, rel))
+		if why, ok := explainNewer(db, sym, target); ok {
+			out = append(out, sym+" is undefined: it "+why)
 		}
 	}
 	return out
+}
+
+// explainNewer says, for a symbol a link for target left undefined, which
+// newer glibc has it and what compatbuild's catalogue does about it
+// (libcompat.Describe): never "not available" when a polyfill or an
+// older name exists, and a refusal's own reason. ok is false when the
+// target has the symbol or no glibc release does: then it is not a
+// newer-glibc problem.
+func explainNewer(db *abidb.DB, sym string, target abidb.Version) (string, bool) {
+	if _, _, ok := db.LibraryOf(sym, target); ok {
+		return "", false
+	}
+	lib, sv, ok := db.LibraryOf(sym, db.Last())
+	if !ok {
+		return "", false
+	}
+	rel := firstRelease(db, sym)
+	where := fmt.Sprintf("is in glibc %s and later (%s, %s@%s), not in the target %s", rel, db.Soname(lib), sym, sv.Node, target)
+	e, phrase, known := libcompat.Describe(sym)
+	switch {
+	case !known:
+		return where + ", and compatbuild has no polyfill for it: raise --glibc to " + rel.String() + " or avoid the call", true
+	case e.Status == libcompat.StatusRefused:
+		return where + ", and compatbuild cannot provide it: " + phrase, true
+	case e.Archive() == libcompat.MathName:
+		return where + "; " + phrase + " with libm: add -lm to the link", true
+	default:
+		return where + "; " + phrase + ", but this link did not reach compatbuild's libc.so (with -nostdlib or -nodefaultlibs, add -lc)", true
+	}
 }
 
 func firstRelease(db *abidb.DB, sym string) abidb.Version {
@@ -329,24 +360,16 @@ func firstRelease(db *abidb.DB, sym string) abidb.Version {
 }
 
 // explainUndefined adds, for each undefined symbol that a newer glibc has,
-// which release introduced it. The linker's own message above already says
-// which object referenced it.
+// which release introduced it and what compatbuild does about it. The
+// linker's own message above already says which object referenced it.
 func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version) {
 	db, err := abidb.Load("x86_64")
 	if err != nil {
 		return
 	}
 	for _, sym := range undefinedSymbols(linkerOutput) {
-		if lib, sv, ok := db.LibraryOf(sym, db.Last()); ok {
-			rel, _ := db.NodeRelease(sv.Node)
-			for _, r := range db.Releases() {
-				if _, _, ok := db.LibraryOf(sym, r); ok {
-					rel = r
-					break
-				}
-			}
-			fmt.Fprintf(w, "compatbuild: %s is in glibc %s and later (%s, %s@%s), not in the target %s, and compatbuild has no polyfill for it: raise --glibc to %s or avoid the call\n",
-				sym, rel, db.Soname(lib), sym, sv.Node, target, rel)
+		if why, ok := explainNewer(db, sym, target); ok {
+			fmt.Fprintf(w, "compatbuild: %s %s\n", sym, why)
 		}
 	}
 }

@@ -717,7 +717,7 @@ func allSymbolsSource(syms []string) string {
 // libc.so.6 and all others defined by the program (hidden). A shared
 // library for 2.17 must define them all and export none.
 func TestPolyfillUsedOnlyWhenTargetLacksSymbol(t *testing.T) {
-	syms := append(libcompat.PolyfillSymbols(), statFamily...)
+	syms := append(libcompat.PolyfillSymbols(libcompat.PolyfillName), statFamily...)
 	targets := []abidb.Version{abidb.MustParseVersion("2.17")}
 	for _, s := range syms {
 		since := abiSince(t, s)
@@ -765,7 +765,7 @@ func TestPolyfillEverySymbolHasABehaviourProgram(t *testing.T) {
 			covered[s] = true
 		}
 	}
-	for _, s := range append(libcompat.PolyfillSymbols(), statFamily...) {
+	for _, s := range append(libcompat.PolyfillSymbols(libcompat.PolyfillName), statFamily...) {
 		if !covered[s] {
 			t.Errorf("%s: no program in testdata/polyfills checks its behaviour; add one to polyfillPrograms", s)
 		}

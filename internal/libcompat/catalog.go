@@ -2,9 +2,8 @@ package libcompat
 
 import (
 	"debug/elf"
+	"fmt"
 	"sort"
-	"strings"
-	"sync"
 )
 
 // archInfo describes what differs per architecture. The C sources under
@@ -29,12 +28,14 @@ var (
 	kernel32Split   = Version{2, 26} // minimum kernel raised from 2.6.32 to 3.2
 )
 
-// object is one archive member built from one source with one define set.
+// object is one archive member built from one source with one define set,
+// or (thunk set) a tail-call thunk written without the compiler.
 type object struct {
 	member  string   // member name without ".o"
 	src     string   // path under src/common
 	symbols []string // global symbols it defines
 	parts   []string // COMPAT_OBJ_ parts it compiles, if not just member
+	thunk   string   // an alias: the symbol the thunk jumps to
 }
 
 // defines selects what the object's source compiles: by default the part
@@ -50,65 +51,47 @@ func (o object) defines() []string {
 	return out
 }
 
-// polyfill is a newer libc symbol we can define in terms of older ones.
-type polyfill struct {
-	symbol string
-	src    string  // path under src/common/polyfill
-	since  Version // first glibc release exporting the symbol (x86_64)
+// catalogueObjects returns the members archive needs at a target that has
+// the symbols has reports and whose libc_nonshared.a defines those in
+// skip: one per polyfill member (holding each of its symbols the target
+// lacks, compiled with -DCOMPAT_OBJ_<symbol> for each) and one thunk per
+// alias. Members are sorted by name.
+func catalogueObjects(archive string, has func(string) bool, skip map[string]bool) ([]object, error) {
+	entries, err := Catalogue()
+	if err != nil {
+		return nil, err
+	}
+	byMember := map[string]*object{}
+	var out []*object
+	for _, e := range entries {
+		if e.Archive() != archive || has(e.Symbol) || skip[e.Symbol] {
+			continue
+		}
+		switch e.Status {
+		case StatusPolyfill:
+			o := byMember[e.Member]
+			if o == nil {
+				o = &object{member: e.Member, src: "polyfill/" + e.Source}
+				byMember[e.Member] = o
+				out = append(out, o)
+			}
+			o.symbols = append(o.symbols, e.Symbol)
+			o.parts = append(o.parts, defaultMember(e.Symbol))
+		case StatusAlias:
+			out = append(out, &object{member: e.Member, symbols: []string{e.Symbol}, thunk: e.Target})
+		case StatusVector:
+			return nil, fmt.Errorf("libcompat: %s: vector wrappers (catalogue/%s.tsv:%d) are not built yet", e.Symbol, e.Table, e.Line)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].member < out[j].member })
+	objs := make([]object, len(out))
+	for i, o := range out {
+		sort.Strings(o.symbols)
+		sort.Strings(o.parts)
+		objs[i] = *o
+	}
+	return objs, nil
 }
-
-func (p polyfill) object() object {
-	return object{member: strings.TrimLeft(p.symbol, "_"), src: "polyfill/" + p.src, symbols: []string{p.symbol}}
-}
-
-// polyfills is built on first use: package initialisation runs in every
-// compatbuild process, most of which never look at it.
-var polyfills = sync.OnceValue(func() []polyfill {
-	v := MustVersion
-	list := []polyfill{
-		{"fcntl64", "fcntl64.c", v("2.28")},
-		{"__libc_single_threaded", "libc_single_threaded.c", v("2.32")},
-		{"_dl_find_object", "dl_find_object.c", v("2.35")},
-		{"reallocarray", "reallocarray.c", v("2.26")},
-		{"getrandom", "getrandom.c", v("2.25")},
-		{"getentropy", "getentropy.c", v("2.25")},
-		{"explicit_bzero", "explicit_bzero.c", v("2.25")},
-		{"gettid", "gettid.c", v("2.30")},
-		{"strlcpy", "strlcpy.c", v("2.38")},
-		{"strlcat", "strlcat.c", v("2.38")},
-		{"arc4random", "arc4random.c", v("2.36")},
-		{"arc4random_buf", "arc4random.c", v("2.36")},
-		{"arc4random_uniform", "arc4random.c", v("2.36")},
-		{"close_range", "close_range.c", v("2.34")},
-		{"memfd_create", "memfd_create.c", v("2.27")},
-		{"copy_file_range", "copy_file_range.c", v("2.27")},
-		{"statx", "statx.c", v("2.28")},
-		{"__cxa_thread_atexit_impl", "cxa_thread_atexit_impl.c", v("2.18")},
-		{"wcslcpy", "wcslcpy.c", v("2.38")},
-		{"wcslcat", "wcslcpy.c", v("2.38")},
-		{"memset_explicit", "memset_explicit.c", v("2.43")},
-		// _FORTIFY_SOURCE's checking variants (fortify.c).
-		{"__explicit_bzero_chk", "fortify.c", v("2.25")},
-		{"__strlcpy_chk", "fortify.c", v("2.38")},
-		{"__strlcat_chk", "fortify.c", v("2.38")},
-		{"__wcslcpy_chk", "fortify.c", v("2.38")},
-		{"__wcslcat_chk", "fortify.c", v("2.38")},
-		{"__inet_pton_chk", "fortify.c", v("2.42")},
-		{"__inet_ntop_chk", "fortify.c", v("2.42")},
-		{"__memset_explicit_chk", "fortify.c", v("2.43")},
-	}
-	for _, f := range []string{"strtol", "strtoul", "strtoll", "strtoull", "strtoimax", "strtoumax",
-		"strtol_l", "strtoul_l", "strtoll_l", "strtoull_l",
-		"wcstol", "wcstoul", "wcstoll", "wcstoull", "wcstoimax", "wcstoumax",
-		"wcstol_l", "wcstoul_l", "wcstoll_l", "wcstoull_l"} {
-		list = append(list, polyfill{"__isoc23_" + f, "isoc23_strto.c", v("2.38")})
-	}
-	for _, f := range []string{"sscanf", "fscanf", "scanf", "vsscanf", "vfscanf", "vscanf",
-		"swscanf", "fwscanf", "wscanf", "vswscanf", "vfwscanf", "vwscanf"} {
-		list = append(list, polyfill{"__isoc23_" + f, "isoc23_scanf.c", v("2.38")})
-	}
-	return list
-})
 
 // statFamily are the pre-2.33 libc_nonshared.a wrappers (src/common/nonshared/stat.c).
 var statFamily = []string{"stat", "fstat", "lstat", "fstatat", "stat64", "fstat64", "lstat64", "fstatat64", "mknod", "mknodat"}
@@ -133,54 +116,62 @@ func nonsharedObjects(v Version) []object {
 	return objs
 }
 
-// PolyfillSymbols lists every symbol libcompat_polyfill.a can provide,
-// sorted.
-func PolyfillSymbols() []string {
+// PolyfillSymbols lists, sorted, every symbol archive (PolyfillName or
+// MathName) can define at some target: the catalogue's polyfills and
+// aliases built into it.
+func PolyfillSymbols(archive string) []string {
+	entries, err := Catalogue()
+	if err != nil {
+		return nil
+	}
 	var out []string
-	for _, p := range polyfills() {
-		out = append(out, p.symbol)
+	for _, e := range entries {
+		if e.Archive() == archive {
+			out = append(out, e.Symbol)
+		}
 	}
 	sort.Strings(out)
 	return out
 }
 
-// IntroducedIn reports the first glibc release (x86_64) that exports sym,
-// for the symbols this package polyfills or places in libc_nonshared.a.
-// It backs Target.Has when the caller supplies none.
+// IntroducedIn reports the first glibc release whose x86_64 libraries
+// export sym for new links (from the ABI database), for symbols newer than
+// glibc 2.17; ok is false for older symbols and names glibc never had. It
+// backs Target.Has when the caller supplies none.
 func IntroducedIn(sym string) (Version, bool) {
-	for _, p := range polyfills() {
-		if p.symbol == sym {
-			return p.since, true
-		}
+	v, ok := firstRelease(sym)
+	if !ok {
+		return Version{}, false
 	}
-	for _, s := range statFamily {
-		if s == sym {
-			return statSplit, true
-		}
-	}
-	return Version{}, false
+	return Version{v.Major, v.Minor}, true
 }
 
-// ArchiveSymbols lists, sorted, the symbols libc_nonshared.a and
-// libcompat_polyfill.a define for t, without building anything.
-func ArchiveSymbols(t Target) (nonshared, polyfill []string) {
-	ns, pf := selectObjects(t.Glibc, t.has())
-	for _, o := range ns {
-		nonshared = append(nonshared, o.symbols...)
+// ArchiveSymbols lists, sorted, the symbols libc_nonshared.a,
+// libcompat_polyfill.a and libcompat_m.a define for t, without building
+// anything.
+func ArchiveSymbols(t Target) (nonshared, polyfill, math []string, err error) {
+	ns, pf, m, err := selectObjects(t.Glibc, t.has())
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	for _, o := range pf {
-		polyfill = append(polyfill, o.symbols...)
-	}
-	sort.Strings(nonshared)
-	sort.Strings(polyfill)
-	return nonshared, polyfill
+	return objectSymbols(ns), objectSymbols(pf), objectSymbols(m), nil
 }
 
-// selectObjects decides the members of libc_nonshared.a and
-// libcompat_polyfill.a for release v: a polyfill for each symbol the target
-// lacks, unless libc_nonshared.a already defines it (as it does the stat
-// family before 2.33), so no symbol is defined in both archives.
-func selectObjects(v Version, has func(string) bool) (nonshared, polyfill []object) {
+func objectSymbols(objs []object) []string {
+	var out []string
+	for _, o := range objs {
+		out = append(out, o.symbols...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// selectObjects decides the members of libc_nonshared.a,
+// libcompat_polyfill.a and libcompat_m.a for release v: a polyfill or
+// thunk for each catalogue symbol the target lacks, unless
+// libc_nonshared.a already defines it (as it does the stat family before
+// 2.33), so no symbol is defined in two archives.
+func selectObjects(v Version, has func(string) bool) (nonshared, polyfill, math []object, err error) {
 	nonshared = nonsharedObjects(v)
 	defined := map[string]bool{}
 	for _, o := range nonshared {
@@ -188,11 +179,11 @@ func selectObjects(v Version, has func(string) bool) (nonshared, polyfill []obje
 			defined[s] = true
 		}
 	}
-	for _, p := range polyfills() {
-		if has(p.symbol) || defined[p.symbol] {
-			continue
-		}
-		polyfill = append(polyfill, p.object())
+	if polyfill, err = catalogueObjects(PolyfillName, has, defined); err != nil {
+		return nil, nil, nil, err
 	}
-	return nonshared, polyfill
+	if math, err = catalogueObjects(MathName, has, defined); err != nil {
+		return nil, nil, nil, err
+	}
+	return nonshared, polyfill, math, nil
 }

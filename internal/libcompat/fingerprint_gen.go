@@ -2,5 +2,5 @@
 
 package libcompat
 
-// sourcesFingerprint is srchash.Dir of the embedded src tree.
-const sourcesFingerprint = "f26106c3f7e659bbc5b500a27a1d39784abe0952047b30943b8eb7b1f3daf575"
+// sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
+const sourcesFingerprint = "1e5cbe580dc0099650bb249b1782b177328d55bc7861eda9d56e0c62986fd02d"

@@ -9,9 +9,14 @@
 //   - libc_nonshared.a as the target release had it (atexit, at_quick_exit,
 //     pthread_atfork; before 2.33 the stat/mknod family over __xstat & co.;
 //     before 2.34 __libc_csu_init/__libc_csu_fini);
-//   - libcompat_polyfill.a: definitions of newer libc symbols (fcntl64,
-//     getrandom, _dl_find_object, __isoc23_strtol, ...) in terms of what
-//     glibc 2.17 has, one per member, only for symbols the target lacks.
+//   - libcompat_polyfill.a and libcompat_m.a: what a link below a newer
+//     symbol's release gets for it, as the catalogue (catalogue/*.tsv, one
+//     line per symbol glibc added after 2.17) says: polyfills compiled from
+//     src/common/polyfill (fcntl64, getrandom, _dl_find_object, ...) in
+//     terms of what glibc 2.17 has, and tail-call thunks for aliases
+//     (res_search → __res_search), only for symbols the target lacks;
+//     libc.tsv's go to libcompat_polyfill.a, libm.tsv's and libmvec.tsv's
+//     to libcompat_m.a.
 //
 // Every definition in the two archives has hidden visibility (a shared
 // library linking them keeps its own copy), nothing uses thread-local
@@ -29,8 +34,10 @@
 // the stub sysroot's libc.so linker script; the stub libc.so.6 must not
 // export the polyfilled symbols.
 //
-// Not provided: gcrt1.o (profiling), rcrt1.o/grcrt1.o (static PIE), and
-// polyfills for _FORTIFY_SOURCE's __*_chk functions.
+// libcompat_m.a belongs in the libm.so script's group, after libm.so.6, so
+// its members can call libm.
+//
+// Not provided: rcrt1.o/grcrt1.o (static PIE).
 package libcompat
 
 import (
@@ -66,7 +73,7 @@ type Target struct {
 	Has func(symbol string) bool
 }
 
-// has is t.Has, or the catalog's own knowledge (IntroducedIn) without it.
+// has is t.Has, or the ABI database's knowledge (IntroducedIn) without it.
 func (t Target) has() func(string) bool {
 	if t.Has != nil {
 		return t.Has
@@ -86,6 +93,7 @@ const (
 	CrtnName      = "crtn.o"
 	NonsharedName = "libc_nonshared.a"
 	PolyfillName  = "libcompat_polyfill.a"
+	MathName      = "libcompat_m.a" // libm and libmvec polyfills, in libm.so's group
 )
 
 // Files describes what Build wrote.
@@ -96,14 +104,16 @@ type Files struct {
 	Crti, Crtn       string
 	Nonshared        string // libc_nonshared.a
 	Polyfill         string // libcompat_polyfill.a (may have no members)
+	Math             string // libcompat_m.a (may have no members)
 	CSUStart         bool   // start files call __libc_csu_init/fini (target < 2.34)
 	NonsharedSymbols []string
 	PolyfillSymbols  []string // symbols defined in libcompat_polyfill.a, sorted
+	MathSymbols      []string // symbols defined in libcompat_m.a, sorted
 }
 
 // Paths lists all written files.
 func (f *Files) Paths() []string {
-	return []string{f.Crt1, f.Scrt1, f.Gcrt1, f.Crti, f.Crtn, f.Nonshared, f.Polyfill}
+	return []string{f.Crt1, f.Scrt1, f.Gcrt1, f.Crti, f.Crtn, f.Nonshared, f.Polyfill, f.Math}
 }
 
 // buildOptions are knobs for tests.
@@ -120,7 +130,8 @@ const (
 	Nonshared                        // libc_nonshared.a
 	Polyfill                         // libcompat_polyfill.a
 	ProfilingStart                   // gcrt1.o
-	AllParts       = StartFiles | Nonshared | Polyfill | ProfilingStart
+	MathPolyfill                     // libcompat_m.a
+	AllParts       = StartFiles | Nonshared | Polyfill | ProfilingStart | MathPolyfill
 )
 
 // Build compiles the start files and archives for t with the compiler
@@ -194,19 +205,22 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 
 	gprof := &job{out: Gcrt1Name, src: archSrc + "/start.S", defines: append([]string{"-DCOMPAT_GPROF"}, startDefs...), pic: true}
 
-	nsObjs, pfObjs := selectObjects(t.Glibc, has)
-	var nsJobs, pfJobs []*job
-	var nonsharedSyms, pfSyms []string
-	for _, o := range nsObjs {
-		nsJobs = append(nsJobs, &job{out: "nonshared/" + o.member + ".o", src: "src/common/" + o.src, defines: o.defines(), pic: true})
-		nonsharedSyms = append(nonsharedSyms, o.symbols...)
+	nsObjs, pfObjs, mObjs, err := selectObjects(t.Glibc, has)
+	if err != nil {
+		return nil, err
 	}
-	for _, o := range pfObjs {
-		pfJobs = append(pfJobs, &job{out: "polyfill/" + o.member + ".o", src: "src/common/" + o.src, defines: o.defines(), pic: true})
-		pfSyms = append(pfSyms, o.symbols...)
+	nsJobs, err := objectJobs("nonshared", nsObjs, arch)
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(nonsharedSyms)
-	sort.Strings(pfSyms)
+	pfJobs, err := objectJobs("polyfill", pfObjs, arch)
+	if err != nil {
+		return nil, err
+	}
+	mJobs, err := objectJobs("math", mObjs, arch)
+	if err != nil {
+		return nil, err
+	}
 
 	parts := opt.parts
 	if parts == 0 {
@@ -222,10 +236,13 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if parts&Polyfill != 0 {
 		all = append(all, pfJobs...)
 	}
+	if parts&MathPolyfill != 0 {
+		all = append(all, mJobs...)
+	}
 	if parts&ProfilingStart != 0 {
 		all = append(all, gprof)
 	}
-	for _, d := range []string{"nonshared", "polyfill"} {
+	for _, d := range []string{"nonshared", "polyfill", "math"} {
 		if err := os.Mkdir(filepath.Join(work, d), 0o755); err != nil {
 			return nil, fmt.Errorf("libcompat: %v", err)
 		}
@@ -246,9 +263,11 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		Crtn:             filepath.Join(dir, CrtnName),
 		Nonshared:        filepath.Join(dir, NonsharedName),
 		Polyfill:         filepath.Join(dir, PolyfillName),
+		Math:             filepath.Join(dir, MathName),
 		CSUStart:         csu,
-		NonsharedSymbols: nonsharedSyms,
-		PolyfillSymbols:  pfSyms,
+		NonsharedSymbols: objectSymbols(nsObjs),
+		PolyfillSymbols:  objectSymbols(pfObjs),
+		MathSymbols:      objectSymbols(mObjs),
 	}
 	if parts&StartFiles != 0 {
 		for _, j := range jobs {
@@ -269,7 +288,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		part Parts
 		path string
 		jobs []*job
-	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}} {
+	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}, {MathPolyfill, files.Math, mJobs}} {
 		if parts&a.part == 0 {
 			continue
 		}
@@ -287,6 +306,26 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		}
 	}
 	return files, nil
+}
+
+// objectJobs turns an archive's objects into compile jobs under dir; a
+// thunk needs no compiler: its object is written here.
+func objectJobs(dir string, objs []object, arch archInfo) ([]*job, error) {
+	var jobs []*job
+	for _, o := range objs {
+		j := &job{out: dir + "/" + o.member + ".o", pic: true}
+		if o.thunk != "" {
+			data, err := thunkObject(arch.machine, o.symbols[0], o.thunk)
+			if err != nil {
+				return nil, err
+			}
+			j.data = data
+		} else {
+			j.src, j.defines = "src/common/"+o.src, o.defines()
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
 }
 
 func supportedArches() []string {
@@ -351,6 +390,16 @@ func compileAll(ctx context.Context, cc []string, work string, arch archInfo, jo
 	// Two compilers per CPU: a compile of these small files is mostly
 	// process start-up (driver, cc1, as), which waits as much as it
 	// computes (measured: 9 objects on 2 CPUs in 130 ms instead of 170).
+	var toCompile []*job
+	for _, j := range jobs {
+		if j.data == nil {
+			toCompile = append(toCompile, j)
+		}
+	}
+	jobs = toCompile
+	if len(jobs) == 0 {
+		return nil
+	}
 	n := min(2*runtime.NumCPU(), len(jobs), 16)
 	ch := make(chan *job)
 	var wg sync.WaitGroup

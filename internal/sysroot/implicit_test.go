@@ -68,11 +68,12 @@ func definedNames(t *testing.T, path string) map[string]bool {
 }
 
 // The implicit stubs of the merged libraries sit in front of libc.so.6 in
-// libc.so, outside its group, and are processed once, when ld reaches them. That is right only
-// if (1) they define nothing libc.so.6 defines, so no binding changes, and
-// (2) nothing linked later in the group (libc_nonshared.a, the polyfills)
-// needs them: every reference of those archives resolves in libc.so.6 or
-// the loader.
+// libc.so, outside its group, and are processed once, when ld reaches them,
+// after the polyfill archive's first scan. That is right only if (1) they
+// define nothing libc.so.6 defines, so no binding changes, and (2) every
+// reference of the archives resolves in libc.so.6, the loader, the
+// libraries offered after the polyfills (the implicit stubs, libresolv for
+// the resolver aliases) or another member.
 func TestImplicitMergedLibraries(t *testing.T) {
 	for _, target := range []string{"2.17", "2.28", "2.33"} {
 		t.Run(target, func(t *testing.T) {
@@ -105,6 +106,12 @@ func TestImplicitMergedLibraries(t *testing.T) {
 					t.Errorf("%s defines only %d symbols", filepath.Base(stub), n)
 				}
 			}
+			offered := map[string]bool{}
+			for _, stub := range append(implicit, filepath.Join(sr.Dir, "libresolv.so.2")) {
+				for name := range definedNames(t, stub) {
+					offered[name] = true
+				}
+			}
 			script, _ := os.ReadFile(filepath.Join(sr.Dir, "libc.so"))
 			checkLibcScriptOrder(t, string(script), sr.Dir, true)
 			linkerDefined := map[string]bool{"_GLOBAL_OFFSET_TABLE_": true, "__dso_handle": true, "_init": true, "_fini": true,
@@ -126,8 +133,11 @@ func TestImplicitMergedLibraries(t *testing.T) {
 					}
 					syms, _ := f.Symbols()
 					for _, s := range syms {
-						if s.Section == elf.SHN_UNDEF && s.Name != "" && elf.ST_BIND(s.Info) != elf.STB_WEAK && !provided[s.Name] && !linkerDefined[s.Name] && !inArchive(members, s.Name) {
-							t.Errorf("%s(%s) needs %s, which neither libc.so.6 nor the loader defines at %s", archive, name, s.Name, target)
+						if s.Section != elf.SHN_UNDEF || s.Name == "" || elf.ST_BIND(s.Info) == elf.STB_WEAK || provided[s.Name] || linkerDefined[s.Name] || inArchive(members, s.Name) {
+							continue
+						}
+						if archive == "libc_nonshared.a" || !offered[s.Name] {
+							t.Errorf("%s(%s) needs %s, which neither libc.so.6, the loader nor (for the polyfills) an offered library defines at %s", archive, name, s.Name, target)
 						}
 					}
 				}
@@ -154,23 +164,27 @@ func inArchive(members map[string][]byte, name string) bool {
 	return false
 }
 
-// checkLibcScriptOrder checks libc.so's shape: the implicit libraries (when
-// the target has them) as-needed before the group, so ld looks at them once
-// while its symbol table is small; the group, archives before libc.so.6, so
-// libc.so.6 is judged with every reference known; then the loader,
-// as-needed and outside the group, so ld's second pass over the group does
-// not copy the symbol table for it again.
+// checkLibcScriptOrder checks libc.so's shape: when the target lacks the
+// merged libraries (implicit), the polyfill archive, then the implicit
+// libraries and libresolv (when aliases call it) as-needed, before the group, so ld looks at them
+// once, while its symbol table is small, and after the polyfill members
+// that call them; the group, archives before libc.so.6, so libc.so.6 is
+// judged with every reference known; then the loader, as-needed and
+// outside the group, so ld's second pass over the group does not copy the
+// symbol table for it again.
 func checkLibcScriptOrder(t *testing.T, script, dir string, implicit bool) {
 	t.Helper()
+	firstScanAt := strings.Index(script, "\nINPUT ( "+filepath.Join(dir, libcompat.PolyfillName)+" )\n")
 	implicitAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+filepath.Join(dir, implicitDirName, "libpthread.so.0"))
+	resolvAt := strings.Index(script, filepath.Join(dir, "libresolv.so.2")+" ) )\n")
 	groupAt := strings.Index(script, "\nGROUP ( "+filepath.Join(dir, libcompat.PolyfillName)+" "+filepath.Join(dir, libcompat.NonsharedName)+" "+filepath.Join(dir, "libc.so.6")+" )")
 	loaderAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+filepath.Join(dir, "ld-linux-x86-64.so.2")+" ) )")
 	switch {
 	case groupAt < 0 || loaderAt < groupAt:
 		t.Errorf("libc.so: want the group (archives, then libc.so.6), then the loader as-needed after it:\n%s", script)
-	case implicit && (implicitAt < 0 || implicitAt > groupAt):
-		t.Errorf("libc.so does not offer the implicit libraries first, outside the group:\n%s", script)
-	case !implicit && implicitAt >= 0:
+	case implicit && (firstScanAt < 0 || implicitAt < firstScanAt || groupAt < implicitAt || (resolvAt >= 0 && (resolvAt < implicitAt || groupAt < resolvAt))):
+		t.Errorf("libc.so does not offer the polyfills, then the implicit libraries and libresolv, first, outside the group:\n%s", script)
+	case !implicit && (implicitAt >= 0 || resolvAt >= 0 || firstScanAt >= 0):
 		t.Errorf("libc.so offers implicit libraries at a target that merged them:\n%s", script)
 	}
 	if strings.Count(script, "AS_NEEDED") != map[bool]int{true: 2, false: 1}[implicit] {
@@ -204,17 +218,24 @@ func TestArchivesBindLikeGlibc(t *testing.T) {
 		if target.Less(abidb.MustParseVersion("2.17")) {
 			continue
 		}
-		nonshared, polyfill := libcompat.ArchiveSymbols(libcompatTarget(db, target, "x86_64"))
+		nonshared, polyfill, math, err := libcompat.ArchiveSymbols(libcompatTarget(db, target, "x86_64"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		polyfill = append(polyfill, math...)
 		if len(nonshared) == 0 {
 			t.Fatalf("%s: libc_nonshared.a defines nothing", target)
 		}
-		offered := []string{"libc", "ld"}
+		offered := []string{"libc", "ld", "libm", "libmvec"}
 		if target.Less(v234) {
-			offered = append(offered, MergedIn234...)
+			offered = append(offered, append(MergedIn234, "libresolv")...)
 		}
 		for _, lib := range offered {
 			exports, err := db.Exports(lib, target)
 			if err != nil {
+				if lib == "libmvec" {
+					continue // from 2.22
+				}
 				t.Fatalf("%s %s: %v", target, lib, err)
 			}
 			for _, sv := range exports {
@@ -222,6 +243,44 @@ func TestArchivesBindLikeGlibc(t *testing.T) {
 					t.Errorf("glibc %s: the archives define %s, which %s exports as %s@@%s", target, sv.Name, db.Soname(lib), sv.Name, sv.Node)
 				}
 			}
+		}
+	}
+}
+
+// libm.so lists libcompat_m.a (the libm and libmvec polyfills) in its
+// group after libm.so.6 and libmvec, so its members can call libm; the
+// archive starts as a placeholder and is built on demand like the libc
+// polyfills.
+func TestLibmScriptHoldsMathPolyfills(t *testing.T) {
+	for _, target := range []string{"2.17", "2.28"} {
+		spec := Spec{Arch: "x86_64", Glibc: abidb.MustParseVersion(target), CC: []string{"gcc"}}
+		sr, err := EnsureIn(context.Background(), t.TempDir(), spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		script, err := os.ReadFile(filepath.Join(sr.Dir, "libm.so"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		libm, mvec, math := filepath.Join(sr.Dir, "libm.so.6"), filepath.Join(sr.Dir, "libmvec.so.1"), filepath.Join(sr.Dir, libcompat.MathName)
+		want := "GROUP ( " + libm + " " + math + " )"
+		if target == "2.28" {
+			want = "GROUP ( " + libm + " AS_NEEDED ( " + mvec + " ) " + math
+		}
+		if !strings.Contains(string(script), want) {
+			t.Errorf("%s libm.so:\n%s\nwant %q", target, script, want)
+		}
+		if _, err := sr.ArchiveSymbols(libcompat.MathName); err != nil {
+			t.Error(err)
+		}
+		if err := sr.BuildArchive(context.Background(), libcompat.MathName); err != nil {
+			t.Error(err)
+		}
+		if !sr.ArchiveBuilt(libcompat.MathName) {
+			t.Errorf("%s: %s not built after BuildArchive", target, libcompat.MathName)
+		}
+		if err := sr.BuildArchive(context.Background(), "libfoo.a"); err == nil {
+			t.Error("BuildArchive of an unknown archive succeeded")
 		}
 	}
 }

@@ -35,7 +35,7 @@ import (
 
 // formatVersion changes whenever the layout or content rules change, so
 // old cache entries are never reused by a newer compatbuild.
-const formatVersion = "sysroot-7"
+const formatVersion = "sysroot-8"
 
 // Spec says which sysroot to build.
 type Spec struct {
@@ -49,9 +49,16 @@ type Sysroot struct {
 	Spec
 	Dir string // holds the libraries, scripts, start files and archives
 
-	polyfills      []string // symbols libcompat_polyfill.a defines; see Polyfills
-	polyfillsKnown bool     // polyfills is set (from the build or the manifest)
+	archives      map[string][]string // lazily built archive → the symbols it defines; see ArchiveSymbols
+	archivesKnown bool                // archives is set (from the build or the manifest)
 }
+
+// LazyArchives are the archives a sysroot holds as empty placeholders
+// until a link first needs one of their symbols (BuildArchive): most links
+// never do, and they are most of a cold sysroot's compile time.
+var LazyArchives = []string{libcompat.PolyfillName, libcompat.MathName}
+
+var lazyParts = map[string]libcompat.Parts{libcompat.PolyfillName: libcompat.Polyfill, libcompat.MathName: libcompat.MathPolyfill}
 
 // manifestName is written last; its presence marks a complete sysroot.
 const manifestName = "compatbuild-sysroot.json"
@@ -183,12 +190,13 @@ type manifest struct {
 	Arch      string   `json:"arch"`
 	Glibc     string   `json:"glibc"`
 	Libraries []string `json:"libraries"`
-	Polyfills []string `json:"polyfills"`
+	Polyfills []string `json:"polyfills"`      // what libcompat_polyfill.a defines, built or not
+	Math      []string `json:"math_polyfills"` // what libcompat_m.a defines, built or not
 }
 
 // load returns the complete sysroot in dir. The manifest is written last,
 // so its presence is the mark of completeness; its content is read only
-// when a link needs it (Polyfills), which most links do not.
+// when a link needs it (ArchiveSymbols), which most links do not.
 func load(dir string, spec Spec) (*Sysroot, error) {
 	if _, err := os.Stat(filepath.Join(dir, manifestName)); err != nil {
 		return nil, err
@@ -198,20 +206,27 @@ func load(dir string, spec Spec) (*Sysroot, error) {
 
 // Polyfills lists the symbols libcompat_polyfill.a defines at this target
 // (when built; see PolyfillsBuilt).
-func (s *Sysroot) Polyfills() ([]string, error) {
-	if s.polyfillsKnown {
-		return s.polyfills, nil
+func (s *Sysroot) Polyfills() ([]string, error) { return s.ArchiveSymbols(libcompat.PolyfillName) }
+
+// ArchiveSymbols lists the symbols the lazily built archive name (one of
+// LazyArchives) defines at this target, built yet or not.
+func (s *Sysroot) ArchiveSymbols(name string) ([]string, error) {
+	if !s.archivesKnown {
+		data, err := os.ReadFile(filepath.Join(s.Dir, manifestName))
+		if err != nil {
+			return nil, err
+		}
+		var m manifest
+		if err := json.Unmarshal(data, &m); err != nil || m.Format != formatVersion {
+			return nil, fmt.Errorf("sysroot %s: bad manifest %s: remove the directory to rebuild it", s.Dir, manifestName)
+		}
+		s.archives, s.archivesKnown = map[string][]string{libcompat.PolyfillName: m.Polyfills, libcompat.MathName: m.Math}, true
 	}
-	data, err := os.ReadFile(filepath.Join(s.Dir, manifestName))
-	if err != nil {
-		return nil, err
+	syms, ok := s.archives[name]
+	if !ok && !slices.Contains(LazyArchives, name) {
+		return nil, fmt.Errorf("sysroot: %s is not an archive built on demand", name)
 	}
-	var m manifest
-	if err := json.Unmarshal(data, &m); err != nil || m.Format != formatVersion {
-		return nil, fmt.Errorf("sysroot %s: bad manifest %s: remove the directory to rebuild it", s.Dir, manifestName)
-	}
-	s.polyfills, s.polyfillsKnown = m.Polyfills, true
-	return s.polyfills, nil
+	return syms, nil
 }
 
 // build writes the sysroot into tmp; scripts refer to files by their final
@@ -234,9 +249,7 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	// The stubs are written while the compiler builds the start files.
 	stubErr := make(chan error, 1)
 	go func() { stubErr <- writeStubs(db, arch, libs, target, tmp) }()
-	// The polyfill archive starts as an empty placeholder and is built
-	// when a link first needs one of its symbols (BuildPolyfills): most
-	// links never do, and it is most of a cold sysroot's compile time.
+	// The polyfill archives start as empty placeholders (LazyArchives).
 	files, err := libcompat.BuildParts(ctx, spec.CC, libcompatTarget(db, target, spec.Arch), tmp, libcompat.StartFiles|libcompat.Nonshared)
 	if serr := <-stubErr; err == nil {
 		err = serr
@@ -244,25 +257,31 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cachefs.WriteFile(filepath.Join(tmp, libcompat.PolyfillName), []byte(emptyArchive), 0o644); err != nil {
-		return nil, err
+	for _, name := range LazyArchives {
+		if err := cachefs.WriteFile(filepath.Join(tmp, name), []byte(emptyArchive), 0o644); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range []string{files.Crt1, files.Scrt1, files.Crti, files.Crtn, files.Nonshared} {
 		if err := cachefs.Sync(p); err != nil {
 			return nil, err
 		}
 	}
-	for name, script := range linkerScripts(db, libs, target, dir) {
+	scripts, err := linkerScripts(db, libs, target, dir)
+	if err != nil {
+		return nil, err
+	}
+	for name, script := range scripts {
 		if err := cachefs.WriteFile(filepath.Join(tmp, name), []byte(script), 0o644); err != nil {
 			return nil, err
 		}
 	}
-	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Libraries: libs, Polyfills: files.PolyfillSymbols}
+	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Libraries: libs, Polyfills: files.PolyfillSymbols, Math: files.MathSymbols}
 	data, _ := json.MarshalIndent(m, "", "  ")
 	if err := cachefs.WriteFile(filepath.Join(tmp, manifestName), append(data, '\n'), 0o644); err != nil {
 		return nil, err
 	}
-	return &Sysroot{Spec: spec, polyfills: m.Polyfills, polyfillsKnown: true}, nil
+	return &Sysroot{Spec: spec, archives: map[string][]string{libcompat.PolyfillName: m.Polyfills, libcompat.MathName: m.Math}, archivesKnown: true}, nil
 }
 
 func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.Target {
@@ -343,11 +362,20 @@ func withoutNames(desc stubs.Library, drop map[string]bool) stubs.Library {
 
 // PolyfillsBuilt reports whether libcompat_polyfill.a holds its members
 // (or has none to hold at this target).
-func (s *Sysroot) PolyfillsBuilt() bool {
-	if syms, err := s.Polyfills(); err == nil && len(syms) == 0 {
+func (s *Sysroot) PolyfillsBuilt() bool { return s.ArchiveBuilt(libcompat.PolyfillName) }
+
+// BuildPolyfills builds libcompat_polyfill.a (BuildArchive).
+func (s *Sysroot) BuildPolyfills(ctx context.Context) error {
+	return s.BuildArchive(ctx, libcompat.PolyfillName)
+}
+
+// ArchiveBuilt reports whether the lazily built archive name holds its
+// members (or has none to hold at this target).
+func (s *Sysroot) ArchiveBuilt(name string) bool {
+	if syms, err := s.ArchiveSymbols(name); err == nil && len(syms) == 0 {
 		return true
 	}
-	f, err := os.Open(filepath.Join(s.Dir, libcompat.PolyfillName))
+	f, err := os.Open(filepath.Join(s.Dir, name))
 	if err != nil {
 		return false
 	}
@@ -356,14 +384,19 @@ func (s *Sysroot) PolyfillsBuilt() bool {
 	return err == nil && st.Size() > int64(len(emptyArchive))
 }
 
-// BuildPolyfills compiles libcompat_polyfill.a into the sysroot, replacing
-// the placeholder atomically (temp file, fsync, rename), so concurrent
-// links see the placeholder or the whole archive, never a part.
-func (s *Sysroot) BuildPolyfills(ctx context.Context) error {
-	if s.PolyfillsBuilt() {
+// BuildArchive compiles the lazily built archive name (one of
+// LazyArchives) into the sysroot, replacing the placeholder atomically
+// (temp file, fsync, rename), so concurrent links see the placeholder or
+// the whole archive, never a part.
+func (s *Sysroot) BuildArchive(ctx context.Context, name string) error {
+	part, ok := lazyParts[name]
+	if !ok {
+		return fmt.Errorf("sysroot: %s is not an archive built on demand", name)
+	}
+	if s.ArchiveBuilt(name) {
 		return nil
 	}
-	return s.buildLater(ctx, libcompat.Polyfill, libcompat.PolyfillName)
+	return s.buildLater(ctx, part, name)
 }
 
 // ProfilingStartBuilt reports whether gcrt1.o, the start file of programs
@@ -413,19 +446,30 @@ const emptyArchive = "!<arch>\n"
 
 // linkerScripts returns the development files (lib*.so, lib*.a) that make
 // -lc, -lm, -lpthread, -ldl, -lrt ... resolve inside the sysroot.
-func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string) map[string]string {
+func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string) (map[string]string, error) {
 	path := func(name string) string { return filepath.Join(dir, name) }
-	out := map[string]string{}
-	var implicit string
+	lt := libcompatTarget(db, target, db.ABI())
+	// Libraries the polyfills may need that a link does not always
+	// include: below 2.34 the merged libraries (as trimmed implicit stubs),
+	// and the libraries alias thunks jump into (libresolv).
+	var offered []string
 	if target.Less(v234) {
-		var paths []string
 		for _, lib := range MergedIn234 {
 			if slices.Contains(libs, lib) {
-				paths = append(paths, path(filepath.Join(implicitDirName, db.Soname(lib))))
+				offered = append(offered, path(filepath.Join(implicitDirName, db.Soname(lib))))
 			}
 		}
-		implicit = "INPUT ( AS_NEEDED ( " + strings.Join(paths, " ") + " ) )\n"
 	}
+	aliasLibs, err := libcompat.AliasLibraries(lt, libcompat.PolyfillName)
+	if err != nil {
+		return nil, err
+	}
+	for _, lib := range aliasLibs {
+		if slices.Contains(libs, lib) {
+			offered = append(offered, path(db.Soname(lib)))
+		}
+	}
+	out := map[string]string{}
 	// Unlike glibc's own libc.so, the archives come before libc.so.6 and
 	// the loader after the group. ld passes over a group again whenever an
 	// archive member it pulls adds undefined symbols (the csu and stat
@@ -436,8 +480,20 @@ func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string
 	// everything that can reference it. The archives define nothing that
 	// these libraries export as a default version
 	// (TestArchivesBindLikeGlibc), so no binding changes.
+	//
+	// The offered libraries come once, as-needed, after the polyfill
+	// archive's first scan and before the group: GNU ld decides whether an
+	// as-needed library is needed when it reaches it, so it must see the
+	// references of the polyfill members already pulled (thrd_create calls
+	// pthread_create, res_search's thunk __res_search); in front of the
+	// group and outside it, ld looks at them once, while its symbol table
+	// is small.
+	var offer string
+	if len(offered) > 0 {
+		offer = fmt.Sprintf("INPUT ( %s )\nINPUT ( AS_NEEDED ( %s ) )\n", path(libcompat.PolyfillName), strings.Join(offered, " "))
+	}
 	out["libc.so"] = fmt.Sprintf("/* compatbuild: glibc %s libc for %s */\nOUTPUT_FORMAT(%s)\n%sGROUP ( %s %s %s )\nINPUT ( AS_NEEDED ( %s ) )\n",
-		target, db.ABI(), outputFormat[db.ABI()], implicit, path(libcompat.PolyfillName), path(libcompat.NonsharedName), path("libc.so.6"), path(db.Soname("ld")))
+		target, db.ABI(), outputFormat[db.ABI()], offer, path(libcompat.PolyfillName), path(libcompat.NonsharedName), path("libc.so.6"), path(db.Soname("ld")))
 	for _, lib := range libs {
 		if lib == "libc" || lib == "ld" {
 			continue
@@ -448,12 +504,25 @@ func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string
 			continue
 		}
 		body := path(db.Soname(lib))
-		if lib == "libm" && slices.Contains(libs, "libmvec") {
-			body += " AS_NEEDED ( " + path(db.Soname("libmvec")) + " )"
+		if lib == "libm" {
+			// The libm and libmvec polyfills after the libraries, inside
+			// the group, so their members can call libm and are pulled
+			// when the user's objects reference them before -lm.
+			if slices.Contains(libs, "libmvec") {
+				body += " AS_NEEDED ( " + path(db.Soname("libmvec")) + " )"
+			}
+			body += " " + path(libcompat.MathName)
+			mathLibs, err := libcompat.AliasLibraries(lt, libcompat.MathName)
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range mathLibs {
+				body += " AS_NEEDED ( " + path(db.Soname(l)) + " )"
+			}
 		}
 		out[name] = fmt.Sprintf("/* compatbuild: glibc %s %s */\nGROUP ( %s )\n", target, lib, body)
 	}
-	return out
+	return out, nil
 }
 
 // outputFormat is the BFD target name each ABI's linker scripts declare.

@@ -1,18 +1,28 @@
-// Package srchash hashes a source tree the same way at generate time (from
+// Package srchash hashes source trees the same way at generate time (from
 // disk) and in tests (from the embedded copy).
 package srchash
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"io/fs"
 )
 
-// Dir hashes every file under root in fsys: path and content, in the
-// lexical order fs.WalkDir visits them.
-func Dir(fsys fs.FS, root string) (string, error) {
+// Dir hashes every file under the roots in fsys: path and content, root by
+// root, in the lexical order fs.WalkDir visits them.
+func Dir(fsys fs.FS, roots ...string) (string, error) {
 	h := sha256.New()
-	err := fs.WalkDir(fsys, root, func(path string, d fs.DirEntry, err error) error {
+	for _, root := range roots {
+		if err := hashTree(h, fsys, root); err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashTree(h hash.Hash, fsys fs.FS, root string) error {
+	return fs.WalkDir(fsys, root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -25,5 +35,4 @@ func Dir(fsys fs.FS, root string) (string, error) {
 		h.Write([]byte{0})
 		return nil
 	})
-	return hex.EncodeToString(h.Sum(nil)), err
 }
