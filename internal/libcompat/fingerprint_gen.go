@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "1e5cbe580dc0099650bb249b1782b177328d55bc7861eda9d56e0c62986fd02d"
+const sourcesFingerprint = "a543ced835eb611d1977c7a17cfdef99de3b35e2b1ae6b4de0bf0652553a0435"

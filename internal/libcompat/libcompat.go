@@ -217,7 +217,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if err != nil {
 		return nil, err
 	}
-	mJobs, err := objectJobs("math", mObjs, arch)
+	mJobs, err := mathJobs(work, mObjs, arch)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,9 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		all = append(all, pfJobs...)
 	}
 	if parts&MathPolyfill != 0 {
-		all = append(all, mJobs...)
+		for _, mj := range mJobs {
+			all = append(all, mj.job)
+		}
 	}
 	if parts&ProfilingStart != 0 {
 		all = append(all, gprof)
@@ -249,6 +251,12 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	}
 	if err := compileAll(ctx, cc, work, arch, all, opt); err != nil {
 		return nil, err
+	}
+	var mathArchive []arMember
+	if parts&MathPolyfill != 0 && len(mJobs) > 0 {
+		if mathArchive, err = mathMembers(mJobs, findQuadmath(ctx, cc)); err != nil {
+			return nil, err
+		}
 	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -288,13 +296,16 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		part Parts
 		path string
 		jobs []*job
-	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}, {MathPolyfill, files.Math, mJobs}} {
+	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}, {MathPolyfill, files.Math, nil}} {
 		if parts&a.part == 0 {
 			continue
 		}
 		var members []arMember
 		for _, j := range a.jobs {
 			members = append(members, arMember{name: path.Base(j.out), data: j.data})
+		}
+		if a.part == MathPolyfill {
+			members = mathArchive
 		}
 		sort.Slice(members, func(i, k int) bool { return members[i].name < members[k].name })
 		data, err := writeArchive(members)

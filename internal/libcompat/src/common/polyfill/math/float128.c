@@ -13,6 +13,10 @@
 #include "m.h"
 
 extern int signgam;
+
+/* libquadmath's lgammaq writes its sign here instead of glibc's signgam
+ * (see quadmath.go); lgammaf128 sets signgam itself. */
+COMPAT_HIDDEN int __compat_quadmath_signgam;
 extern int feraiseexcept(int excepts);
 extern int fegetround(void);
 extern int fesetround(int round);
