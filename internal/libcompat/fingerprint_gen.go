@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "a543ced835eb611d1977c7a17cfdef99de3b35e2b1ae6b4de0bf0652553a0435"
+const sourcesFingerprint = "c83a006433960cb25f8925a1441412ac96b72da332e371a0786fc3fb53f59e48"

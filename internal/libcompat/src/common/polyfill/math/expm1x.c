@@ -227,7 +227,7 @@ COMPAT_HIDDEN float exp2m1f(float x)
 	if (x > 64) {
 		long double y = KEEP_ERRNO(exp2l(x)) - 1;
 		if (!__builtin_isinf(y) && !f_sure(y))
-			y = (long double)(exp2q(x) - 1);
+			y = (long double)IN_NEAREST(f128, exp2q(x) - 1);
 		return to_float_overflow_errno(y);
 	}
 	if (x < -26)
@@ -236,10 +236,8 @@ COMPAT_HIDDEN float exp2m1f(float x)
 	if (k != -0x7fffffff - 1)
 		return (float)(__builtin_ldexpl(1.0L, k) - 1);
 	long double y = exp2m1_l(x, __builtin_fabsf(x) <= 1);
-	float r = f_sure(y) ? (float)y : (float)exp2m1_q(x, __builtin_fabsf(x) < 0x1p-40f);
-	if (x != 0 && r == 0)
-		set_errno(ERANGE);
-	return r;
+	/* glibc's (CORE-MATH) sets no errno when the result underflows */
+	return F_FINISH(y, exp2m1_q(x, __builtin_fabsf(x) < 0x1p-40f));
 }
 
 COMPAT_HIDDEN float exp10m1f(float x)
@@ -251,7 +249,7 @@ COMPAT_HIDDEN float exp10m1f(float x)
 	if (x > 19) {
 		long double y = KEEP_ERRNO(exp10l(x)) - 1;
 		if (!__builtin_isinf(y) && !f_sure(y))
-			y = (long double)(exp10f128(x) - 1);
+			y = (long double)IN_NEAREST(f128, exp10f128(x) - 1);
 		return to_float_overflow_errno(y);
 	}
 	if (x < -10)
@@ -266,7 +264,7 @@ COMPAT_HIDDEN float exp10m1f(float x)
 	long double y = exp10m1_l(x, __builtin_fabsf(x) <= 0.5f);
 	if (f_sure(y))
 		return (float)y;
-	return (float)(__builtin_fabsf(x) < 0x1p-40f ? expm1q(LN10_Q * x) : exp10f128(x) - 1);
+	return f_finish_q(y, IN_NEAREST(f128, __builtin_fabsf(x) < 0x1p-40f ? expm1q(LN10_Q * x) : exp10f128(x) - 1));
 }
 
 /* log_b(1 + x) is exact when 1 + x is an integer power of b. */
@@ -281,7 +279,7 @@ COMPAT_HIDDEN float exp10m1f(float x)
 		if (exact(x, &e))                                                      \
 			return e;                                                      \
 		long double y = SCALE_L * log1p_l(x);                                  \
-		float r = f_sure(y) ? (float)y : (float)(SCALE_Q * log1pq(x));         \
+		float r = F_FINISH(y, SCALE_Q * log1pq(x)); \
 		if (zero_errno && x != 0 && r == 0)                                    \
 			set_errno(ERANGE);                                             \
 		return r;                                                              \

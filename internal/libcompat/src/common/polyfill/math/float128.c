@@ -19,6 +19,8 @@ extern int signgam;
 COMPAT_HIDDEN int __compat_quadmath_signgam;
 extern int feraiseexcept(int excepts);
 extern int fegetround(void);
+extern int fegetexceptflag(fexcept_t *flagp, int excepts);
+extern int fesetexceptflag(const fexcept_t *flagp, int excepts);
 extern int fesetround(int round);
 
 typedef _Complex float __attribute__((mode(TC))) c128;
@@ -91,8 +93,6 @@ PLAIN1(sinf128, sinq)
 PLAIN1(tanf128, tanq)
 PLAIN1(tanhf128, tanhq)
 PLAIN1(truncf128, truncq)
-PLAIN1(j0f128, j0q)
-PLAIN1(j1f128, j1q)
 PLAIN2(fdimf128, fdimq)
 PLAIN2(fmaxf128, fmaxq)
 PLAIN2(fminf128, fminq)
@@ -164,8 +164,26 @@ static inline void y_errno(f128 x)
 			set_errno(ERANGE);
 	}
 }
-COMPAT_HIDDEN f128 y0f128(f128 x) { y_errno(x); return y0q(x); }
-COMPAT_HIDDEN f128 y1f128(f128 x) { y_errno(x); return y1q(x); }
+/* libquadmath's j0, j1 and y0 of the largest values raise a spurious
+ * "overflow"; their results are bounded (y0 grows like log x at 0). */
+static inline f128 no_overflow(f128 (*f)(f128), f128 x)
+{
+	fexcept_t held;
+	fegetexceptflag(&held, FE_OVERFLOW);
+	f128 z = f(x);
+	if (q_isfinite(z))
+		fesetexceptflag(&held, FE_OVERFLOW);
+	return z;
+}
+COMPAT_HIDDEN f128 j0f128(f128 x) { return no_overflow(j0q, x); }
+COMPAT_HIDDEN f128 j1f128(f128 x) { return no_overflow(j1q, x); }
+COMPAT_HIDDEN f128 y0f128(f128 x) { y_errno(x); return no_overflow(y0q, x); }
+COMPAT_HIDDEN f128 y1f128(f128 x)
+{
+	y_errno(x);
+	/* only tiny x overflows */
+	return __builtin_isgreater(x, (f128)1) ? no_overflow(y1q, x) : y1q(x);
+}
 COMPAT_HIDDEN f128 ynf128(int n, f128 x) { y_errno(x); return ynq(n, x); }
 
 COMPAT_HIDDEN f128 fmodf128(f128 x, f128 y)
@@ -230,7 +248,13 @@ COMPAT_HIDDEN f128 erfcf128(f128 x)
 }
 COMPAT_HIDDEN f128 powf128(f128 x, f128 y)
 {
+	/* libquadmath raises a spurious "underflow" for subnormal x even
+	 * when x^y is normal */
+	fexcept_t held;
+	fegetexceptflag(&held, FE_UNDERFLOW);
 	f128 z = powq(x, y);
+	if (q_isfinite(z) && (q_bits(z) & Q_EXPMASK) != 0)
+		fesetexceptflag(&held, FE_UNDERFLOW);
 	if (z == 0 && x != 0 && ISFIN(x) && ISFIN(y))
 		z = total_underflow(q_signbit(z));
 	if (!ISFIN(z)) {
@@ -316,16 +340,39 @@ COMPAT_HIDDEN int ilogbf128(f128 x)
 	return r;
 }
 
-#define CPLX1(name, q) COMPAT_HIDDEN c128 name(c128 z) { return q(z); }
+/* The complex functions: a signaling NaN part raises "invalid" as glibc's
+ * classification of it does, and a zero or subnormal part of a result
+ * ... */
+static inline int c_snan(c128 z) { return q_issignaling(__real__ z) || q_issignaling(__imag__ z); }
+static c128 c_fix(c128 r, int snan)
+{
+	if (snan)
+		feraiseexcept(FE_INVALID);
+	return r;
+}
+#define CPLX1(name, q) \
+	COMPAT_HIDDEN c128 name(c128 z) { return c_fix(q(z), c_snan(z)); }
 CPLX1(cacosf128, cacosq) CPLX1(cacoshf128, cacoshq) CPLX1(casinf128, casinq)
 CPLX1(casinhf128, casinhq) CPLX1(catanf128, catanq) CPLX1(catanhf128, catanhq)
-CPLX1(ccosf128, ccosq) CPLX1(ccoshf128, ccoshq) CPLX1(cexpf128, cexpq)
-CPLX1(clogf128, clogq) CPLX1(clog10f128, clog10q) CPLX1(conjf128, conjq)
+CPLX1(ccosf128, ccosq) CPLX1(ccoshf128, ccoshq)
+CPLX1(clogf128, clogq) CPLX1(clog10f128, clog10q)
 CPLX1(cprojf128, cprojq) CPLX1(csinf128, csinq) CPLX1(csinhf128, csinhq)
 CPLX1(csqrtf128, csqrtq) CPLX1(ctanf128, ctanq) CPLX1(ctanhf128, ctanhq)
-COMPAT_HIDDEN c128 cpowf128(c128 x, c128 y) { return cpowq(x, y); }
-COMPAT_HIDDEN f128 cabsf128(c128 z) { return cabsq(z); }
-COMPAT_HIDDEN f128 cargf128(c128 z) { return cargq(z); }
+COMPAT_HIDDEN c128 conjf128(c128 z) { return conjq(z); }
+/* e^x underflows entirely below -11355: libquadmath's cexp then gives
+ * zeros without "underflow". */
+COMPAT_HIDDEN c128 cexpf128(c128 z)
+{
+	c128 r = c_fix(cexpq(z), c_snan(z));
+	if (q_isfinite(__real__ z) && q_isfinite(__imag__ z) && __real__ z < -11355)
+		feraiseexcept(FE_UNDERFLOW | FE_INEXACT);
+	return r;
+}
+/* glibc's cpow is cexp(y clog(x)). */
+COMPAT_HIDDEN c128 cpowf128(c128 x, c128 y) { return cexpf128(y * clogf128(x)); }
+/* cabs is hypot and carg atan2 in glibc, with their errno. */
+COMPAT_HIDDEN f128 cabsf128(c128 z) { return hypotf128(__real__ z, __imag__ z); }
+COMPAT_HIDDEN f128 cargf128(c128 z) { return atan2f128(__imag__ z, __real__ z); }
 COMPAT_HIDDEN f128 cimagf128(c128 z) { return cimagq(z); }
 COMPAT_HIDDEN f128 crealf128(c128 z) { return crealq(z); }
 

@@ -14,6 +14,7 @@ extern long double powl(long double, long double);
 extern long double fmal(long double, long double, long double);
 extern long double sqrtl(long double);
 extern long double expm1l(long double);
+extern long double logl(long double);
 extern long double log1pl(long double);
 extern f128 powq(f128, f128);
 extern f128 fmaq(f128, f128, f128);
@@ -48,7 +49,7 @@ static inline long double powl_(long double x, long double y) { return KEEP_ERRN
 COMPAT_HIDDEN float pownf(float x, long long n)
 {
 	long double w = powl_(x, (long double)n);
-	float r = f_sure(w) ? (float)w : (float)powq(x, (f128)n);
+	float r = F_FINISH(w, powq(x, (f128)n));
 	POW_ERRNO(r, x, 1, ISFIN);
 	return r;
 }
@@ -60,7 +61,7 @@ COMPAT_HIDDEN double pown(double x, long long n)
 }
 COMPAT_HIDDEN long double pownl(long double x, long long n)
 {
-	long double r = (long double)powq(x, (f128)n);
+	long double r = (long double)powf128(x, (f128)n);
 	POW_ERRNO(r, x, 1, ISFIN);
 	return r;
 }
@@ -86,8 +87,16 @@ COMPAT_HIDDEN float powrf(float x, float y)
 {
 	POWR_DOMAIN(float, x, y, __builtin_isinf)
 	x = __builtin_fabsf(x);
+	if (__builtin_fabsf(y) < 0x1p-60f && x != 0 && !__builtin_isinf(x)) {
+		/* x^y = 1 + y ln x with y ln x tiny: round from its sign */
+		long double t = y * KEEP_ERRNO(logl(x));
+		if (t == 0)
+			return 1;
+		if (__builtin_fabsl(t) < 0x1p-60L)
+			return 1.0f + (t > 0 ? 0x1p-60f : -0x1p-60f);
+	}
 	long double w = powl_(x, y);
-	float r = f_sure(w) ? (float)w : (float)powq(x, y);
+	float r = F_FINISH(w, powq(x, y));
 	POW_ERRNO(r, x, ISFIN(y), ISFIN);
 	return r;
 }
@@ -103,7 +112,7 @@ COMPAT_HIDDEN long double powrl(long double x, long double y)
 {
 	POWR_DOMAIN(long double, x, y, __builtin_isinf)
 	x = __builtin_fabsl(x);
-	long double r = (long double)powq(x, y);
+	long double r = (long double)powf128(x, y);
 	POW_ERRNO(r, x, ISFIN(y), ISFIN);
 	return r;
 }
@@ -161,13 +170,23 @@ static inline f128 rootn_q(f128 ax, long long n)
 {
 	f128 qhi = 1 / (f128)n;
 	f128 qlo = fmaq(-qhi, n, 1) / n;
-	return powq(ax, qhi) * powq(ax, qlo);
+	return powf128(ax, qhi) * powf128(ax, qlo);
 }
 /* Whether c^n == ax exactly. A perfect power of a float, double or long
  * double ax has n below 16500 (the exponent range) and exact products in
  * _Float128, whose significand holds them; for negative n, c is a power
  * of two and 1/c exact. Only called near rounding boundaries. */
+static inline int is_root_(f128 c, long long n, f128 ax);
+/* The check's arithmetic raises nothing the caller can see. */
 static inline int is_root(f128 c, long long n, f128 ax)
+{
+	fexcept_t flags;
+	fegetexceptflag(&flags, FE_ALL_EXCEPT);
+	int r = is_root_(c, n, ax);
+	fesetexceptflag(&flags, FE_ALL_EXCEPT);
+	return r;
+}
+static inline int is_root_(f128 c, long long n, f128 ax)
 {
 	if (n < 0) {
 		c = 1 / c;
@@ -223,7 +242,9 @@ COMPAT_HIDDEN long double rootnl(long double x, long long n)
 	long double ax = __builtin_fabsl(x);
 	int mode = mirror_begin(x < 0);
 	OPAQUE_MEM(ax);
+	HOLD_RANGE_BEGIN();
 	f128 q = rootn_q(ax, n);
+	HOLD_RANGE_END(Q_INSIDE(q));
 	long double r = (long double)q;
 	if (mode != FE_TONEAREST) {
 		fesetround(FE_TONEAREST);
@@ -258,9 +279,13 @@ COMPAT_HIDDEN f128 rootnf128(f128 x, long long n)
 	return q_copysign(r, x);
 }
 
+/* A root of a non-zero finite value is never near the range limits: any
+ * overflow or underflow inside the computation is spurious. */
 static float rootnf_mag(float ax, long long n)
 {
+	HOLD_RANGE_BEGIN();
 	long double w = rootn_l(ax, n);
+	HOLD_RANGE_END(1);
 	if (f_sure(w))
 		return (float)w;
 	/* Close to a rounding boundary: an exact root, which the nearest
@@ -273,11 +298,13 @@ static float rootnf_mag(float ax, long long n)
 	fesetround(mode);
 	if (is_root(c, n, ax))
 		return c;
-	return (float)rootn_q(ax, n);
+	return f_finish_q(w, IN_NEAREST(f128, rootn_q(ax, n)));
 }
 static double rootn_mag(double ax, long long n)
 {
+	HOLD_RANGE_BEGIN();
 	long double w = rootn_l(ax, n);
+	HOLD_RANGE_END(1);
 	double r = (double)w;
 	int mode = fegetround();
 	if (mode != FE_TONEAREST) {
@@ -305,7 +332,7 @@ COMPAT_HIDDEN float rsqrtf(float x)
 	long double w = 1 / sqrtl(x);
 	if (__builtin_isnan(w) || __builtin_isinf(w) || w == 0)
 		return (float)w;
-	return f_sure(w) ? (float)w : (float)(1 / sqrtf128(x));
+	return F_FINISH(w, 1 / sqrtf128(x));
 }
 COMPAT_HIDDEN double rsqrt(double x)
 {
@@ -361,7 +388,7 @@ COMPAT_HIDDEN f128 rsqrtf128(f128 x)
 static inline f128 compound_q(f128 x, long long n)
 {
 	if (q_fabs(x) >= 0x1p-49Q)
-		return powq(1 + x, (f128)n);
+		return powf128(1 + x, (f128)n);
 	/* 1 + e, with e accurate: keeps a tiny difference from 1 for the
 	 * final rounding, which a direct exp of a tiny argument loses. */
 	return 1 + expm1q((f128)n * log1pq(x));
@@ -370,9 +397,22 @@ static inline f128 compound_q(f128 x, long long n)
 COMPAT_HIDDEN float compoundnf(float x, long long n)
 {
 	COMPOUNDN_SPECIAL(float, x, n, f_issignaling, __builtin_isinf)
-	long double w = __builtin_fabsf(x) >= 0x1p-40f ? powl_(1.0L + x, (long double)n)
-						       : 1 + KEEP_ERRNO(expm1l((long double)n * log1pl(x)));
-	float r = (f_sure(w) || __builtin_isinf(w) || w == 0) ? (float)w : (float)compound_q(x, n);
+	HOLD_RANGE_BEGIN();
+	long double w;
+	if (__builtin_fabsf(x) >= 0x1p-40f) {
+		w = powl_(1.0L + x, (long double)n);
+	} else {
+		/* (1 + x)^n = 1 + t, t tiny: round 1 + t from t's size and sign */
+		long double t = KEEP_ERRNO(expm1l((long double)n * log1pl(x)));
+		HOLD_RANGE_END(1);
+		if (t == 0)
+			return 1;
+		if (__builtin_fabsl(t) < 0x1p-60L)
+			return 1.0f + (t > 0 ? 0x1p-60f : -0x1p-60f);
+		return (float)(1 + t);
+	}
+	HOLD_RANGE_END(__builtin_isfinite(w) && w != 0);
+	float r = (__builtin_isinf(w) || w == 0) ? (float)w : F_FINISH(w, compound_q(x, n));
 	if (__builtin_isinf(r) || r == 0)
 		set_errno(ERANGE);
 	return r;
@@ -380,7 +420,10 @@ COMPAT_HIDDEN float compoundnf(float x, long long n)
 COMPAT_HIDDEN double compoundn(double x, long long n)
 {
 	COMPOUNDN_SPECIAL(double, x, n, d_issignaling, __builtin_isinf)
-	double r = (double)compound_q(x, n);
+	HOLD_RANGE_BEGIN();
+	f128 q = compound_q(x, n);
+	HOLD_RANGE_END(Q_INSIDE(q));
+	double r = (double)q;
 	if (__builtin_isinf(r) || r == 0)
 		set_errno(ERANGE);
 	return r;
@@ -388,7 +431,10 @@ COMPAT_HIDDEN double compoundn(double x, long long n)
 COMPAT_HIDDEN long double compoundnl(long double x, long long n)
 {
 	COMPOUNDN_SPECIAL(long double, x, n, l_issignaling, __builtin_isinf)
-	long double r = (long double)compound_q(x, n);
+	HOLD_RANGE_BEGIN();
+	f128 q = compound_q(x, n);
+	HOLD_RANGE_END(Q_INSIDE(q));
+	long double r = (long double)q;
 	if (__builtin_isinf(r) || r == 0)
 		set_errno(ERANGE);
 	return r;
@@ -402,6 +448,7 @@ COMPAT_HIDDEN f128 compoundnf128(f128 x, long long n)
 {
 	COMPOUNDN_SPECIAL(f128, x, n, q_issignaling, q_isinf)
 	int mode = fegetround();
+	HOLD_RANGE_BEGIN();
 	fesetround(FE_TONEAREST);
 	OPAQUE_MEM(x);
 	f128 a = x, b = 1;
@@ -418,6 +465,8 @@ COMPAT_HIDDEN f128 compoundnf128(f128 x, long long n)
 	}
 	OPAQUE_MEM(r);
 	fesetround(mode);
+	HOLD_RANGE_END(q_isfinite(r) && r != 0);
+	force_underflow_q(r);
 	if (q_isinf(r)) {
 		f128 m = FLT128_MAX_;
 		OPAQUE_Q(m);

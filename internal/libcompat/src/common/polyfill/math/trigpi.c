@@ -295,7 +295,7 @@ COMPAT_HIDDEN f128 atan2pif128(f128 y, f128 x)
 
 /* float: correctly rounded. w is the long double value, redo its
  * _Float128 counterpart when w is too close to a rounding boundary. */
-#define ROUND_F(w, qexpr) (f_sure(w) ? (float)(w) : (float)(qexpr))
+#define ROUND_F(w, qexpr) F_FINISH(w, qexpr)
 
 /* a +- tiny, rounded in the current direction: for results that differ
  * from a float by far less than an ulp. */
@@ -328,19 +328,19 @@ COMPAT_HIDDEN float sinpif(float x)
 		w = sinpi_l(y);
 		if (f_sure(w))
 			return (float)w;
-		q = sinpi_q(y);
+		q = IN_NEAREST(f128, sinpi_q(y));
 	} else if (a <= 0.75L) {
 		w = __builtin_copysignl(cospi_l(0.5L - a), y);
 		if (f_sure(w))
 			return (float)w;
-		q = q_copysign(cospi_q(0.5Q - a), y);
+		q = IN_NEAREST(f128, q_copysign(cospi_q(0.5Q - a), y));
 	} else {
 		w = __builtin_copysignl(sinpi_l(1 - a), y);
 		if (f_sure(w))
 			return (float)w;
-		q = q_copysign(sinpi_q(1 - (f128)a), y);
+		q = IN_NEAREST(f128, q_copysign(sinpi_q(1 - (f128)a), y));
 	}
-	return (float)q;
+	return f_finish_q(w, q);
 }
 
 COMPAT_HIDDEN float cospif(float x)
