@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "c83a006433960cb25f8925a1441412ac96b72da332e371a0786fc3fb53f59e48"
+const sourcesFingerprint = "d62d9325d528172dafab4e633d47f0d8f116dc67f1d36cddcdfbab5576747f49"

@@ -73,14 +73,22 @@ type Target struct {
 	Has func(symbol string) bool
 }
 
-// has is t.Has, or the ABI database's knowledge (IntroducedIn) without it.
+// has is t.Has, or the ABI database's knowledge (IntroducedIn) without it;
+// either way false below the release whose version of a symbol has the
+// arguments today's headers declare (ABIChangedAt).
 func (t Target) has() func(string) bool {
-	if t.Has != nil {
-		return t.Has
+	has := t.Has
+	if has == nil {
+		has = func(sym string) bool {
+			v, ok := IntroducedIn(sym)
+			return !ok || t.Glibc.AtLeast(v)
+		}
 	}
 	return func(sym string) bool {
-		v, ok := IntroducedIn(sym)
-		return !ok || t.Glibc.AtLeast(v)
+		if v, ok := ABIChangedAt(sym); ok && t.Glibc.Less(v) {
+			return false
+		}
+		return has(sym)
 	}
 }
 
