@@ -32,4 +32,3 @@ func ABIChangedAt(sym string) (v Version, ok bool) {
 	v, ok = abiChanges[sym]
 	return v, ok
 }
-
