@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "d62d9325d528172dafab4e633d47f0d8f116dc67f1d36cddcdfbab5576747f49"
+const sourcesFingerprint = "885a6ceb5044ca33ce9de669283be8d4d8f215ab83eebc7dec6b4b5751e70cd6"

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -15,7 +16,8 @@ import (
 // all of its functions and is compiled once, with -ffunction-sections
 // -fdata-sections, and splitObject cuts the object into one member per
 // function; the libmvec wrappers are generated into one source
-// (mvecSource) and cut the same way; aliases are thunks as everywhere.
+// (mvecSource, a unit per ISA) and cut the same way; aliases are thunks
+// as everywhere.
 // Members of GCC's libquadmath.a that the members reach are copied in,
 // hidden (quadmath.go). So a cold build of the whole archive is a handful
 // of compiler runs, two at a time.
@@ -25,7 +27,8 @@ import (
 // function it defines), no assumption of the default floating-point
 // environment or of quiet NaNs only, no contraction of a*b+c into fma
 // (results must not depend on the CPU), one section per function for
-// splitObject. The sources whose functions are bit manipulation get -O1;
+// splitObject. The sources whose functions are bit manipulation get -Og
+// (the code of -O1, same size, in three quarters of its compile time);
 // those whose time goes into the wider-type library calls they make
 // (mathCallBound) get -O0, which compiles them three times faster and
 // costs their callers next to nothing. Either way the rounding-mode
@@ -41,7 +44,7 @@ var mathCallBound = map[string]bool{
 }
 
 func mathSourceFlags(src string) []string {
-	opt := "-O1"
+	opt := "-Og"
 	if mathCallBound[src] {
 		opt = "-O0"
 	}
@@ -50,12 +53,12 @@ func mathSourceFlags(src string) []string {
 
 // mvecFlags are added for the generated vector wrappers: each only moves
 // lanes between registers and memory around the scalar calls, so -O0
-// costs nothing at run time and compiles them in a third of -O1's time.
+// costs nothing at run time and compiles them in a third of -Og's time.
 var mvecFlags = []string{"-O0", "-ffunction-sections", "-fdata-sections", "-fno-builtin", "-ffp-contract=off"}
 
-// mvecSourceName is where the generated wrappers are written in the work
-// directory.
-const mvecSourceName = "src/common/polyfill/math/mvec_generated.c"
+// mvecSourceName is where the generated wrappers of an ISA are written in
+// the work directory.
+func mvecSourceName(isa byte) string { return "src/common/polyfill/math/mvec_" + string(isa) + ".c" }
 
 // mathJob is a compile job for libcompat_m.a and the symbols it must
 // yield.
@@ -64,14 +67,17 @@ type mathJob struct {
 	keep []string // catalogue symbols the target lacks that it defines
 }
 
-// mathJobs returns the compile jobs of libcompat_m.a's objects: one per
-// polyfill source and one for all vector wrappers (written into work),
-// plus the thunks, which are ready already.
+// mathJobs returns the compile jobs of libcompat_m.a's objects, written
+// into work: the polyfill sources the target needs, as one translation
+// unit per optimisation level (mathSourceFlags; a unit of several sources
+// costs one compiler start-up instead of one each, and the sources keep
+// their static names apart for it), one unit of all vector wrappers, and
+// the thunks, which are ready already.
 func mathJobs(work string, objs []object, arch archInfo) ([]*mathJob, error) {
-	bySrc := map[string]*mathJob{}
+	units := map[string]*mathJob{} // by optimisation level
+	srcs := map[string][]string{}
 	var out []*mathJob
-	var vectors []mvecVariant
-	var vectorSyms []string
+	vectors := map[byte][]mvecVariant{} // by ISA
 	for _, o := range objs {
 		switch {
 		case o.thunk != "":
@@ -85,41 +91,57 @@ func mathJobs(work string, objs []object, arch archInfo) ([]*mathJob, error) {
 			if err != nil {
 				return nil, fmt.Errorf("libcompat: %v", err)
 			}
-			vectors = append(vectors, v)
-			vectorSyms = append(vectorSyms, o.symbols...)
+			vectors[v.isa] = append(vectors[v.isa], v)
 		default:
-			mj := bySrc[o.src]
+			flags := mathSourceFlags(o.src)
+			level := strings.TrimPrefix(flags[0], "-")
+			mj := units[level]
 			if mj == nil {
-				name := strings.TrimSuffix(path.Base(o.src), path.Ext(o.src))
-				mj = &mathJob{job: &job{out: "math/src_" + name + ".o", src: "src/common/" + o.src, defines: mathSourceFlags(o.src), pic: true}}
-				bySrc[o.src] = mj
+				name := "src/common/polyfill/math/unit_" + level + ".c"
+				mj = &mathJob{job: &job{out: "math/unit_" + level + ".o", src: name, defines: flags, pic: true}}
+				units[level] = mj
 				out = append(out, mj)
+			}
+			if !slices.Contains(srcs[level], o.src) {
+				srcs[level] = append(srcs[level], o.src)
 			}
 			mj.keep = append(mj.keep, o.symbols...)
 		}
 	}
-	// The longest compiles first, so two compilers per CPU finish
-	// together (sources by size; the thunks need no compiler).
-	sort.SliceStable(out, func(i, j int) bool { return srcSize(work, out[i].src) > srcSize(work, out[j].src) })
-	if len(vectors) > 0 {
-		if err := os.WriteFile(filepath.Join(work, filepath.FromSlash(mvecSourceName)), []byte(mvecSource(vectors)), 0o644); err != nil {
+	for level, list := range srcs {
+		sort.Strings(list)
+		var b strings.Builder
+		b.WriteString("/* Generated by libcompat (mathbuild.go): the math sources compiled at -" + level + ". */\n")
+		for _, src := range list {
+			fmt.Fprintf(&b, "#include \"%s\"\n", path.Base(src))
+		}
+		if err := os.WriteFile(filepath.Join(work, filepath.FromSlash(units[level].src)), []byte(b.String()), 0o644); err != nil {
 			return nil, fmt.Errorf("libcompat: %v", err)
 		}
-		// Slowest of all when complete: first.
-		out = append([]*mathJob{{job: &job{out: "math/src_mvec.o", src: mvecSourceName, defines: mvecFlags, pic: true}, keep: vectorSyms}}, out...)
 	}
+	for _, isa := range []byte("bcde") {
+		vs := vectors[isa]
+		if len(vs) == 0 {
+			continue
+		}
+		name := mvecSourceName(isa)
+		if err := os.WriteFile(filepath.Join(work, filepath.FromSlash(name)), []byte(mvecSource(vs)), 0o644); err != nil {
+			return nil, fmt.Errorf("libcompat: %v", err)
+		}
+		flags := mvecFlags
+		if f := mvecISA[isa].flag; f != "" {
+			flags = append([]string{f}, mvecFlags...)
+		}
+		mj := &mathJob{job: &job{out: "math/unit_mvec_" + string(isa) + ".o", src: name, defines: flags, pic: true}}
+		for _, v := range vs {
+			mj.keep = append(mj.keep, v.symbol)
+		}
+		out = append(out, mj)
+	}
+	// The longest compiles first, so two compilers per CPU finish
+	// together; thunks need no compiler.
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].keep) > len(out[j].keep) })
 	return out, nil
-}
-
-func srcSize(work, src string) int64 {
-	if src == "" {
-		return 0
-	}
-	st, err := os.Stat(filepath.Join(work, filepath.FromSlash(src)))
-	if err != nil {
-		return 0
-	}
-	return st.Size()
 }
 
 // mathMembers turns compiled math jobs into libcompat_m.a's members: the

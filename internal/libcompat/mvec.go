@@ -14,9 +14,12 @@ import (
 // A name follows the x86_64 vector function ABI: _ZGV<isa><mask><lanes>
 // <parameters>_<function>. isa b is SSE (xmm registers), c AVX (ymm for
 // floating point, xmm for integers and pointers), d AVX2 (ymm), e AVX-512
-// (zmm); each wrapper is compiled for its ISA with a target attribute, so
-// it takes and returns its vectors in the registers callers built for
-// that ISA use. Parameters: v is a vector of values, and sincos's vvv
+// (zmm); each ISA's wrappers are a translation unit of their own,
+// compiled with the ISA's -m flag, so they take and return their vectors
+// in the registers callers built for that ISA use. (A target attribute is
+// not enough: clang decides how a translation unit passes vectors from its
+// command line alone, and a wrapper marked avx would read a ymm argument
+// from the stack.) Parameters: v is a vector of values, and sincos's vvv
 // passes its two result pointers as vectors of lane addresses, split over
 // as many integer vectors as the ISA needs (two xmm each for AVX's four
 // lanes). glibc's headers declare the functions "notinbranch", so
@@ -39,13 +42,13 @@ type mvecVariant struct {
 }
 
 var mvecISA = map[byte]struct {
-	target          string // function target attribute; "" for the x86-64 baseline
+	flag            string // compiler flag of the ISA; "" for the x86-64 baseline
 	floatBits, ints int    // vector register size for floating point and for integers/pointers
 }{
 	'b': {"", 128, 128},
-	'c': {"avx", 256, 128},
-	'd': {"avx2", 256, 256},
-	'e': {"avx512f", 512, 512},
+	'c': {"-mavx", 256, 128},
+	'd': {"-mavx2", 256, 256},
+	'e': {"-mavx512f", 512, 512},
 }
 
 // parseMvec checks a vector entry's name against its scalar function.
@@ -84,10 +87,12 @@ func parseMvec(sym, scalar string) (mvecVariant, error) {
 		return v, fmt.Errorf("%s: parameters %q not supported (want v, vv or vvv)", sym, v.params)
 	}
 	// The lane count says the element type: floats fill the register
-	// with twice as many lanes as doubles (erf is double, erff float).
+	// with twice as many lanes as doubles. libm's float functions end in
+	// f; of its double functions only erf does.
+	floatFn := strings.HasSuffix(scalar, "f") && scalar != "erf"
 	switch {
-	case v.lanes*64 == isa.floatBits:
-	case v.lanes*32 == isa.floatBits && strings.HasSuffix(scalar, "f"):
+	case v.lanes*64 == isa.floatBits && !floatFn:
+	case v.lanes*32 == isa.floatBits && floatFn:
 		v.float = true
 	default:
 		return v, fmt.Errorf("%s: %d lanes of %s do not fill a %d-bit register", sym, v.lanes, scalar, isa.floatBits)
@@ -95,7 +100,8 @@ func parseMvec(sym, scalar string) (mvecVariant, error) {
 	return v, nil
 }
 
-// mvecSource returns the C source of the wrappers, sorted by symbol.
+// mvecSource returns the C source of the wrappers, sorted by symbol; all
+// of one ISA, to be compiled with its flag.
 func mvecSource(variants []mvecVariant) string {
 	sort.Slice(variants, func(i, j int) bool { return variants[i].symbol < variants[j].symbol })
 	var b strings.Builder
@@ -122,8 +128,7 @@ func mvecSource(variants []mvecVariant) string {
 		// Clearing the upper register halves before the scalar calls
 		// spares each call the AVX-to-SSE transition penalty.
 		zero := ""
-		if isa.target != "" {
-			attr += fmt.Sprintf(" __attribute__((target(%q)))", isa.target)
+		if isa.flag != "" {
 			zero = "\t__builtin_ia32_vzeroupper();\n"
 		}
 		switch v.params {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // splitMember is one archive member cut out of a bigger object.
@@ -51,10 +52,24 @@ func splitObject(o *relObj) ([]splitMember, error) {
 		rootsBySec[s.shndx] = append(rootsBySec[s.shndx], s)
 	}
 	var out []splitMember
+	writableIn := map[int]string{} // a writable local section → the first member holding it
 	for _, si := range secOrder {
-		m, err := o.extract(si, rootsBySec[si], ehFrame)
+		m, kept, err := o.extract(si, rootsBySec[si], ehFrame)
 		if err != nil {
 			return nil, err
+		}
+		// A copy of constant data in each member is the same data; a
+		// copy of a static variable is another variable. Where two
+		// functions share one, it must be a (hidden) global of its own.
+		for k := range kept {
+			sec := o.sections[k]
+			if sec.flags&elf.SHF_WRITE == 0 || strings.HasPrefix(sec.name, ".data.rel.ro") {
+				continue // constants (relro data is written once, by the loader)
+			}
+			if first, dup := writableIn[k]; dup {
+				return nil, fmt.Errorf("%s and %s share the static variables of %s: give them a hidden global instead", first, m.symbols[0], sec.name)
+			}
+			writableIn[k] = m.symbols[0]
 		}
 		out = append(out, m)
 	}
@@ -63,7 +78,8 @@ func splitObject(o *relObj) ([]splitMember, error) {
 }
 
 // extract builds the object of the roots defined in section root.
-func (o *relObj) extract(root int, roots []*relSym, ehFrame *relSection) (splitMember, error) {
+// kept holds the indexes of o's sections it copies.
+func (o *relObj) extract(root int, roots []*relSym, ehFrame *relSection) (m splitMember, kept map[int]bool, err error) {
 	isRoot := map[*relSym]bool{}
 	var names []string
 	for _, r := range roots {
@@ -140,7 +156,7 @@ func (o *relObj) extract(root int, roots []*relSym, ehFrame *relSection) (splitM
 		for _, r := range s.relas {
 			ns := mapSym(r.sym)
 			if ns == nil {
-				return splitMember{}, fmt.Errorf("%s: relocation against %q in a section not kept", s.name, r.sym.name)
+				return splitMember{}, nil, fmt.Errorf("%s: relocation against %q in a section not kept", s.name, r.sym.name)
 			}
 			dst.relas = append(dst.relas, relRela{off: r.off, sym: ns, typ: r.typ, addend: r.addend})
 		}
@@ -148,7 +164,7 @@ func (o *relObj) extract(root int, roots []*relSym, ehFrame *relSection) (splitM
 	if ehFrame != nil {
 		eh, err := o.filterEhFrame(ehFrame, keep, mapSym)
 		if err != nil {
-			return splitMember{}, err
+			return splitMember{}, nil, err
 		}
 		if eh != nil {
 			n.sections = append(n.sections, eh)
@@ -156,9 +172,9 @@ func (o *relObj) extract(root int, roots []*relSym, ehFrame *relSection) (splitM
 	}
 	data, err := n.bytes()
 	if err != nil {
-		return splitMember{}, fmt.Errorf("member %s: %v", names[0], err)
+		return splitMember{}, nil, fmt.Errorf("member %s: %v", names[0], err)
 	}
-	return splitMember{symbols: names, data: data}, nil
+	return splitMember{symbols: names, data: data}, keep, nil
 }
 
 // filterEhFrame returns the .eh_frame records describing the kept

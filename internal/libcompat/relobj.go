@@ -53,6 +53,8 @@ func (s *relSym) defined() bool {
 	return s.shndx != int(elf.SHN_UNDEF) && s.shndx < int(elf.SHN_LORESERVE)
 }
 
+const shtLLVMAddrsig = elf.SectionType(0x6fff4c03) // SHT_LLVM_ADDRSIG
+
 // parseRelObj reads a relocatable object as compilers write them for C.
 func parseRelObj(data []byte) (*relObj, error) {
 	f, err := elf.NewFile(bytes.NewReader(data))
@@ -70,6 +72,11 @@ func parseRelObj(data []byte) (*relObj, error) {
 	for i, s := range f.Sections {
 		switch s.Type {
 		case elf.SHT_NULL, elf.SHT_STRTAB, elf.SHT_RELA:
+			continue
+		case shtLLVMAddrsig:
+			// clang's list of address-significant symbols, by symbol
+			// index: a hint for identical code folding that splitting
+			// would invalidate, and without it the linker folds nothing.
 			continue
 		case elf.SHT_SYMTAB:
 			symtab = s

@@ -42,9 +42,9 @@ ISEQSIG(__iseqsigf128, f128)
 
 COMPAT_HIDDEN int __isnanf128(f128 x) { return q_isnan(x); }
 COMPAT_HIDDEN int __finitef128(f128 x) { return q_isfinite(x); }
-/* Nonzero for a negative sign; the value is the compiler's signbit, as in
- * glibc (8 with GCC on x86_64). */
-COMPAT_HIDDEN int __signbitf128(f128 x) { return __builtin_signbit(x); }
+/* Nonzero for a negative sign: 8, what glibc's (GCC's signbit, movmskps)
+ * returns on x86_64, whichever compiler builds this. */
+COMPAT_HIDDEN int __signbitf128(f128 x) { return (int)(q_bits(x) >> 124) & 8; }
 
 /* -1 for -Inf, 1 for +Inf, else 0, as glibc's __isinf family. */
 COMPAT_HIDDEN int __isinff128(f128 x)

@@ -65,14 +65,14 @@ static inline f128 exp10m1_q(f128 x, int small)
 #define EXPM1X(name, T, MIN, MAX, MAXEXP, lim, hi, core_w, WT, finish, zero_errno, maxexp_case, any_mode_overflow) \
 	COMPAT_HIDDEN T name(T x)                                                      \
 	{                                                                              \
-		if (__builtin_isgreaterequal(x, (T)-(lim)) && __builtin_islessequal(x, (T)(lim))) { \
+		if (ISGREATEREQUAL(x, (T)-(lim)) && ISLESSEQUAL(x, (T)(lim))) {                     \
 			T ret = finish(core_w((WT)x, 1), x, 1);                         \
 			force_underflow_l(ret, MIN);                                    \
 			if (zero_errno && x != 0 && ret == 0)                           \
 				set_errno(ERANGE);                                      \
 			return ret;                                                     \
 		}                                                                      \
-		if (__builtin_isgreater(x, (T)(hi))) {                                 \
+		if (ISGREATER(x, (T)(hi))) {                                           \
 			if (maxexp_case && x == MAXEXP && rounds_down())               \
 				return MAX;                                             \
 			WT y = core_w((WT)x, 0);                                        \
@@ -81,7 +81,7 @@ static inline f128 exp10m1_q(f128 x, int small)
 				set_errno(ERANGE);                                      \
 			return ret;                                                     \
 		}                                                                      \
-		if (__builtin_isless(x, (T)-(hi)))                                     \
+		if (ISLESS(x, (T)-(hi)))                                               \
 			return -1;                                                      \
 		return finish(core_w((WT)x, 0), x, 0);                                  \
 	}
@@ -99,14 +99,14 @@ EXPM1X(exp10m1l, long double, LDBL_MIN_, LDBL_MAX_, 0, 0.5, 64 / 3 + 2, exp10m1_
 #define EXPM1X_Q(name, lim, hi, zero_errno, maxexp_case, expm1c, powfn)             \
 	COMPAT_HIDDEN f128 name(f128 x)                                                \
 	{                                                                              \
-		if (__builtin_isgreaterequal(x, (f128)-(lim)) && __builtin_islessequal(x, (f128)(lim))) { \
+		if (ISGREATEREQUAL(x, (f128)-(lim)) && ISLESSEQUAL(x, (f128)(lim))) {                     \
 			f128 ret = expm1f128(expm1c * x);                               \
 			force_underflow_q(ret);                                         \
 			if (zero_errno && x != 0 && ret == 0)                           \
 				set_errno(ERANGE);                                      \
 			return ret;                                                     \
 		}                                                                      \
-		if (__builtin_isgreater(x, (f128)(hi))) {                              \
+		if (ISGREATER(x, (f128)(hi))) {                                        \
 			if (maxexp_case && x == 16384 && rounds_down())                \
 				return FLT128_MAX_;                                     \
 			f128 ret = powfn(x);                                            \
@@ -114,7 +114,7 @@ EXPM1X(exp10m1l, long double, LDBL_MIN_, LDBL_MAX_, 0, 0.5, 64 / 3 + 2, exp10m1_
 				set_errno(ERANGE);                                      \
 			return ret;                                                     \
 		}                                                                      \
-		if (__builtin_isless(x, (f128)-(hi)))                                  \
+		if (ISLESS(x, (f128)-(hi)))                                            \
 			return -1;                                                      \
 		return powfn(x) - 1;                                                    \
 	}
@@ -129,9 +129,9 @@ static inline long double log1p_l(long double x) { return KEEP_ERRNO(log1pl(x));
 #define LOGP1X(name, T, EPS, MIN, SCALE_L, zero_errno, finish)                         \
 	COMPAT_HIDDEN T name(T x)                                                      \
 	{                                                                              \
-		if (__builtin_islessequal(x, (T)-1))                                   \
+		if (ISLESSEQUAL(x, (T)-1))                                             \
 			set_errno(x == -1 ? ERANGE : EDOM);                            \
-		if (__builtin_isless(__builtin_fabsl(x), (long double)(EPS) / 4)) {   \
+		if (ISLESS(__builtin_fabsl(x), (long double)(EPS) / 4)) {             \
 			T ret = (T)(SCALE_L * (long double)x);                         \
 			force_underflow_l(ret, MIN);                                    \
 			if (zero_errno && x != 0 && ret == 0)                           \
@@ -149,9 +149,9 @@ LOGP1X(log10p1, double, 0x1p-52, DBL_MIN_, LOG10E_L, 1, FIN_D)
 #define LOGP1X_L(name, SCALE_L, SCALE_Q, zero_errno)                                   \
 	COMPAT_HIDDEN long double name(long double x)                                  \
 	{                                                                              \
-		if (__builtin_islessequal(x, -1.0L))                                   \
+		if (ISLESSEQUAL(x, -1.0L))                                             \
 			set_errno(x == -1 ? ERANGE : EDOM);                            \
-		if (__builtin_isless(__builtin_fabsl(x), 0x1p-65L)) {                  \
+		if (ISLESS(__builtin_fabsl(x), 0x1p-65L)) {                            \
 			long double ret = SCALE_L * x;                                 \
 			force_underflow_l(ret, LDBL_MIN_);                              \
 			if (zero_errno && x != 0 && ret == 0)                           \
@@ -166,9 +166,9 @@ LOGP1X_L(log10p1l, LOG10E_L, LOG10E_Q, 1)
 #define LOGP1X_Q(name, SCALE_Q, zero_errno)                                            \
 	COMPAT_HIDDEN f128 name(f128 x)                                                \
 	{                                                                              \
-		if (__builtin_islessequal(x, (f128)-1))                                \
+		if (ISLESSEQUAL(x, (f128)-1))                                          \
 			set_errno(x == -1 ? ERANGE : EDOM);                            \
-		if (__builtin_isless(q_fabs(x), (f128)0x1p-114Q)) {                    \
+		if (ISLESS(q_fabs(x), (f128)0x1p-114Q)) {                              \
 			f128 ret = SCALE_Q * x;                                         \
 			force_underflow_q(ret);                                         \
 			if (zero_errno && x != 0 && ret == 0)                           \
@@ -271,7 +271,7 @@ COMPAT_HIDDEN float exp10m1f(float x)
 #define LOGP1F(name, SCALE_L, SCALE_Q, zero_errno, exact)                             \
 	COMPAT_HIDDEN float name(float x)                                              \
 	{                                                                              \
-		if (__builtin_islessequal(x, -1.0f))                                   \
+		if (ISLESSEQUAL(x, -1.0f))                                             \
 			set_errno(x == -1 ? ERANGE : EDOM);                            \
 		if (__builtin_isnan(x) || __builtin_isinf(x) || x <= -1)               \
 			return (float)log1p_l(x);                                      \

@@ -59,8 +59,6 @@ extern f128 cargq(c128);
 extern f128 cimagq(c128);
 extern f128 crealq(c128);
 
-#define ISFIN(v) q_isfinite(v)
-#define ISNAN(v) q_isnan(v)
 
 /* libquadmath answers a result far below the subnormal range with an exact
  * zero and no exceptions; glibc with tiny * tiny: 0 or the smallest
@@ -106,7 +104,7 @@ COMPAT_HIDDEN f128 frexpf128(f128 x, int *e) { return frexpq(x, e); }
 /* A NaN, quieted, goes to both results as in glibc. */
 COMPAT_HIDDEN f128 modff128(f128 x, f128 *i)
 {
-	if (ISNAN(x))
+	if (q_isnan(x))
 		return *i = x * 1;
 	return modfq(x, i);
 }
@@ -119,25 +117,25 @@ COMPAT_HIDDEN void sincosf128(f128 x, f128 *s, f128 *c) { sincosq(x, s, c); }
 /* Domain and pole errors decided from the argument, before the call. */
 COMPAT_HIDDEN f128 acosf128(f128 x)
 {
-	if (__builtin_isgreater(q_fabs(x), (f128)1))
+	if (ISGREATER(q_fabs(x), (f128)1))
 		set_errno(EDOM);
 	return acosq(x);
 }
 COMPAT_HIDDEN f128 asinf128(f128 x)
 {
-	if (__builtin_isgreater(q_fabs(x), (f128)1))
+	if (ISGREATER(q_fabs(x), (f128)1))
 		set_errno(EDOM);
 	return asinq(x);
 }
 COMPAT_HIDDEN f128 acoshf128(f128 x)
 {
-	if (__builtin_isless(x, (f128)1))
+	if (ISLESS(x, (f128)1))
 		set_errno(EDOM);
 	return acoshq(x);
 }
 COMPAT_HIDDEN f128 atanhf128(f128 x)
 {
-	if (__builtin_isgreaterequal(q_fabs(x), (f128)1))
+	if (ISGREATEREQUAL(q_fabs(x), (f128)1))
 		set_errno(q_fabs(x) == 1 ? ERANGE : EDOM);
 	return atanhq(x);
 }
@@ -145,7 +143,7 @@ COMPAT_HIDDEN f128 atanhf128(f128 x)
 #define LOGLIKE(name, q, lim)                                                  \
 	COMPAT_HIDDEN f128 name(f128 x)                                        \
 	{                                                                      \
-		if (__builtin_islessequal(x, (f128)(lim)))                     \
+		if (ISLESSEQUAL(x, (f128)(lim)))                               \
 			set_errno(x == (lim) ? ERANGE : EDOM);                 \
 		return q(x);                                                   \
 	}
@@ -157,7 +155,7 @@ LOGLIKE(log1pf128, log1pq, -1)
 /* y0, y1, yn: x < 0 domain, x == 0 pole. */
 static inline void y_errno(f128 x)
 {
-	if (__builtin_islessequal(x, (f128)0)) {
+	if (ISLESSEQUAL(x, (f128)0)) {
 		if (x < 0)
 			set_errno(EDOM);
 		else if (x == 0)
@@ -182,19 +180,19 @@ COMPAT_HIDDEN f128 y1f128(f128 x)
 {
 	y_errno(x);
 	/* only tiny x overflows */
-	return __builtin_isgreater(x, (f128)1) ? no_overflow(y1q, x) : y1q(x);
+	return ISGREATER(x, (f128)1) ? no_overflow(y1q, x) : y1q(x);
 }
 COMPAT_HIDDEN f128 ynf128(int n, f128 x) { y_errno(x); return ynq(n, x); }
 
 COMPAT_HIDDEN f128 fmodf128(f128 x, f128 y)
 {
-	if ((q_isinf(x) || y == 0) && !ISNAN(x) && !ISNAN(y))
+	if ((q_isinf(x) || y == 0) && !q_isnan(x) && !q_isnan(y))
 		set_errno(EDOM);
 	return fmodq(x, y);
 }
 COMPAT_HIDDEN f128 remainderf128(f128 x, f128 y)
 {
-	if ((y == 0 && !ISNAN(x)) || (q_isinf(x) && !ISNAN(y)))
+	if ((y == 0 && !q_isnan(x)) || (q_isinf(x) && !q_isnan(y)))
 		set_errno(EDOM);
 	return remainderq(x, y);
 }
@@ -204,7 +202,7 @@ COMPAT_HIDDEN f128 remainderf128(f128 x, f128 y)
 	COMPAT_HIDDEN f128 name(f128 x)                                        \
 	{                                                                      \
 		f128 z = q(x);                                                 \
-		if (!ISFIN(z) && ISFIN(x))                                     \
+		if (!q_isfinite(z) && q_isfinite(x))                                     \
 			set_errno(ERANGE);                                     \
 		return z;                                                      \
 	}
@@ -216,9 +214,9 @@ OVERFLOW1(expm1f128, expm1q)
 	COMPAT_HIDDEN f128 name(f128 x)                                        \
 	{                                                                      \
 		f128 z = q(x);                                                 \
-		if (z == 0 && ISFIN(x))                                        \
+		if (z == 0 && q_isfinite(x))                                        \
 			z = total_underflow(0);                                \
-		if ((!ISFIN(z) || z == 0) && ISFIN(x))                         \
+		if ((!q_isfinite(z) || z == 0) && q_isfinite(x))                         \
 			set_errno(ERANGE);                                     \
 		return z;                                                      \
 	}
@@ -228,21 +226,21 @@ EXPLIKE(exp2f128, exp2q)
 COMPAT_HIDDEN f128 hypotf128(f128 x, f128 y)
 {
 	f128 z = hypotq(x, y);
-	if (!ISFIN(z) && ISFIN(x) && ISFIN(y))
+	if (!q_isfinite(z) && q_isfinite(x) && q_isfinite(y))
 		set_errno(ERANGE);
 	return z;
 }
 COMPAT_HIDDEN f128 atan2f128(f128 y, f128 x)
 {
 	f128 z = atan2q(y, x);
-	if (z == 0 && y != 0 && ISFIN(x))
+	if (z == 0 && y != 0 && q_isfinite(x))
 		set_errno(ERANGE);
 	return z;
 }
 COMPAT_HIDDEN f128 erfcf128(f128 x)
 {
 	f128 z = erfcq(x);
-	if (z == 0 && ISFIN(x))
+	if (z == 0 && q_isfinite(x))
 		z = total_underflow(0);
 	return z;
 }
@@ -255,12 +253,12 @@ COMPAT_HIDDEN f128 powf128(f128 x, f128 y)
 	f128 z = powq(x, y);
 	if (q_isfinite(z) && (q_bits(z) & Q_EXPMASK) != 0)
 		fesetexceptflag(&held, FE_UNDERFLOW);
-	if (z == 0 && x != 0 && ISFIN(x) && ISFIN(y))
+	if (z == 0 && x != 0 && q_isfinite(x) && q_isfinite(y))
 		z = total_underflow(q_signbit(z));
-	if (!ISFIN(z)) {
-		if (ISFIN(x) && ISFIN(y))
-			set_errno(ISNAN(z) ? EDOM : ERANGE);
-	} else if (z == 0 && ISFIN(x) && x != 0 && ISFIN(y)) {
+	if (!q_isfinite(z)) {
+		if (q_isfinite(x) && q_isfinite(y))
+			set_errno(q_isnan(z) ? EDOM : ERANGE);
+	} else if (z == 0 && q_isfinite(x) && x != 0 && q_isfinite(y)) {
 		set_errno(ERANGE);
 	}
 	return z;
@@ -288,11 +286,11 @@ static f128 tiny_gamma(f128 x)
 COMPAT_HIDDEN f128 tgammaf128(f128 x)
 {
 	f128 z;
-	if (__builtin_isless(x, (f128)-1760) && ISFIN(x) && floorq(x) != x)
+	if (ISLESS(x, (f128)-1760) && q_isfinite(x) && floorq(x) != x)
 		z = tiny_gamma(x);
 	else
 		z = tgammaq(x);
-	if ((!ISFIN(z) || z == 0) && (ISFIN(x) || (q_isinf(x) && x < 0))) {
+	if ((!q_isfinite(z) || z == 0) && (q_isfinite(x) || (q_isinf(x) && x < 0))) {
 		if (x == 0)
 			set_errno(ERANGE);
 		else if (floorq(x) == x && x < 0)
@@ -305,7 +303,7 @@ COMPAT_HIDDEN f128 tgammaf128(f128 x)
 COMPAT_HIDDEN f128 lgammaf128_r(f128 x, int *sign)
 {
 	f128 z = __quadmath_lgammaq_r(x, sign);
-	if (!ISFIN(z) && ISFIN(x))
+	if (!q_isfinite(z) && q_isfinite(x))
 		set_errno(ERANGE);
 	return z;
 }
@@ -321,7 +319,7 @@ COMPAT_HIDDEN f128 lgammaf128(f128 x)
  * for _Float128 in glibc. */
 static inline f128 scaled(f128 x, f128 z)
 {
-	if (ISFIN(x) && x != 0 && (!ISFIN(z) || z == 0))
+	if (q_isfinite(x) && x != 0 && (!q_isfinite(z) || z == 0))
 		set_errno(ERANGE);
 	return z;
 }
@@ -333,7 +331,7 @@ COMPAT_HIDDEN f128 scalblnf128(f128 x, long n) { return scaled(x, scalblnq(x, n)
 COMPAT_HIDDEN int ilogbf128(f128 x)
 {
 	int r = ilogbq(x);
-	if (x == 0 || !ISFIN(x)) {
+	if (x == 0 || !q_isfinite(x)) {
 		feraiseexcept(FE_INVALID);
 		set_errno(EDOM);
 	}
@@ -381,7 +379,7 @@ COMPAT_HIDDEN f128 crealf128(c128 z) { return crealq(z); }
 COMPAT_HIDDEN f128 sqrtf128(f128 x)
 {
 	u128 u = q_bits(x);
-	if (ISNAN(x))
+	if (q_isnan(x))
 		return x + x;
 	if ((u & ~Q_SIGN) == 0)
 		return x;
@@ -462,7 +460,7 @@ COMPAT_HIDDEN f128 sqrtf128(f128 x)
  * correction; for |x| below 2^-115, 1 + x. */
 COMPAT_HIDDEN f128 exp10f128(f128 x)
 {
-	if (!ISFIN(x))
+	if (!q_isfinite(x))
 		return expf128(x);
 	if (x < -4966 - 40)
 		return expf128((f128)-20000);
@@ -483,7 +481,7 @@ COMPAT_HIDDEN f128 exp10f128(f128 x)
 	f128 z = expq(t_hi) * expq(t_lo);
 	if (z == 0)
 		z = total_underflow(0);
-	if ((!ISFIN(z) || z == 0) && ISFIN(x))
+	if ((!q_isfinite(z) || z == 0) && q_isfinite(x))
 		set_errno(ERANGE);
 	return z;
 }

@@ -19,8 +19,8 @@
 	COMPAT_HIDDEN T fmaxmag##suffix(T x, T y)                                 \
 	{                                                                         \
 		T ax = fabs_(x), ay = fabs_(y);                                   \
-		if (__builtin_isgreater(ax, ay)) return x;                        \
-		if (__builtin_isless(ax, ay)) return y;                           \
+		if (ISGREATER(ax, ay)) return x;                                  \
+		if (ISLESS(ax, ay)) return y;                                     \
 		if (ax == ay) return x > y ? x : y;                               \
 		if (issig(x) || issig(y)) return x + y;                           \
 		return __builtin_isnan(y) ? x : y;                                \
@@ -28,8 +28,8 @@
 	COMPAT_HIDDEN T fminmag##suffix(T x, T y)                                 \
 	{                                                                         \
 		T ax = fabs_(x), ay = fabs_(y);                                   \
-		if (__builtin_isless(ax, ay)) return x;                           \
-		if (__builtin_isgreater(ax, ay)) return y;                        \
+		if (ISLESS(ax, ay)) return x;                                     \
+		if (ISGREATER(ax, ay)) return y;                                  \
 		if (ax == ay) return x < y ? x : y;                               \
 		if (issig(x) || issig(y)) return x + y;                           \
 		return __builtin_isnan(y) ? x : y;                                \
@@ -42,61 +42,61 @@
 	}                                                                         \
 	COMPAT_HIDDEN T fmaximum##suffix(T x, T y)                                \
 	{                                                                         \
-		if (__builtin_isgreater(x, y)) return x;                          \
-		if (__builtin_isless(x, y)) return y;                             \
+		if (ISGREATER(x, y)) return x;                                    \
+		if (ISLESS(x, y)) return y;                                       \
 		if (x == y) return SIGN_GE(x, y, T) ? x : y;                      \
 		return x + y;                                                     \
 	}                                                                         \
 	COMPAT_HIDDEN T fminimum##suffix(T x, T y)                                \
 	{                                                                         \
-		if (__builtin_isless(x, y)) return x;                             \
-		if (__builtin_isgreater(x, y)) return y;                          \
+		if (ISLESS(x, y)) return x;                                       \
+		if (ISGREATER(x, y)) return y;                                    \
 		if (x == y) return SIGN_LE(x, y, T) ? x : y;                      \
 		return x + y;                                                     \
 	}                                                                         \
 	COMPAT_HIDDEN T fmaximum_num##suffix(T x, T y)                            \
 	{                                                                         \
-		if (__builtin_isgreater(x, y)) return x;                          \
-		if (__builtin_isless(x, y)) return y;                             \
+		if (ISGREATER(x, y)) return x;                                    \
+		if (ISLESS(x, y)) return y;                                       \
 		if (x == y) return SIGN_GE(x, y, T) ? x : y;                      \
 		return nan_num##suffix(x, y);                                     \
 	}                                                                         \
 	COMPAT_HIDDEN T fminimum_num##suffix(T x, T y)                            \
 	{                                                                         \
-		if (__builtin_isless(x, y)) return x;                             \
-		if (__builtin_isgreater(x, y)) return y;                          \
+		if (ISLESS(x, y)) return x;                                       \
+		if (ISGREATER(x, y)) return y;                                    \
 		if (x == y) return SIGN_LE(x, y, T) ? x : y;                      \
 		return nan_num##suffix(x, y);                                     \
 	}                                                                         \
 	COMPAT_HIDDEN T fmaximum_mag##suffix(T x, T y)                            \
 	{                                                                         \
 		T ax = fabs_(x), ay = fabs_(y);                                   \
-		if (__builtin_isgreater(ax, ay)) return x;                        \
-		if (__builtin_isless(ax, ay)) return y;                           \
+		if (ISGREATER(ax, ay)) return x;                                  \
+		if (ISLESS(ax, ay)) return y;                                     \
 		if (ax == ay) return SIGN_GE(x, y, T) ? x : y;                    \
 		return x + y;                                                     \
 	}                                                                         \
 	COMPAT_HIDDEN T fminimum_mag##suffix(T x, T y)                            \
 	{                                                                         \
 		T ax = fabs_(x), ay = fabs_(y);                                   \
-		if (__builtin_isless(ax, ay)) return x;                           \
-		if (__builtin_isgreater(ax, ay)) return y;                        \
+		if (ISLESS(ax, ay)) return x;                                     \
+		if (ISGREATER(ax, ay)) return y;                                  \
 		if (ax == ay) return SIGN_LE(x, y, T) ? x : y;                    \
 		return x + y;                                                     \
 	}                                                                         \
 	COMPAT_HIDDEN T fmaximum_mag_num##suffix(T x, T y)                        \
 	{                                                                         \
 		T ax = fabs_(x), ay = fabs_(y);                                   \
-		if (__builtin_isgreater(ax, ay)) return x;                        \
-		if (__builtin_isless(ax, ay)) return y;                           \
+		if (ISGREATER(ax, ay)) return x;                                  \
+		if (ISLESS(ax, ay)) return y;                                     \
 		if (ax == ay) return SIGN_GE(x, y, T) ? x : y;                    \
 		return nan_num##suffix(x, y);                                     \
 	}                                                                         \
 	COMPAT_HIDDEN T fminimum_mag_num##suffix(T x, T y)                        \
 	{                                                                         \
 		T ax = fabs_(x), ay = fabs_(y);                                   \
-		if (__builtin_isless(ax, ay)) return x;                           \
-		if (__builtin_isgreater(ax, ay)) return y;                        \
+		if (ISLESS(ax, ay)) return x;                                     \
+		if (ISGREATER(ax, ay)) return y;                                  \
 		if (ax == ay) return SIGN_LE(x, y, T) ? x : y;                    \
 		return nan_num##suffix(x, y);                                     \
 	}

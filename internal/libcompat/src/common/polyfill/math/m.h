@@ -21,6 +21,14 @@
 #include <fenv.h>
 #include "compat.h"
 
+/* GCC keeps the order of floating-point operations and of the library
+ * calls of _Float128 comparisons, which raise exceptions (-ftrapping-math,
+ * its default); clang does only under FENV_ACCESS, and would otherwise
+ * evaluate a comparison a NaN test was to guard, raising "invalid". */
+#ifdef __clang__
+#pragma STDC FENV_ACCESS ON
+#endif
+
 typedef __float128 f128;
 typedef unsigned __int128 u128;
 
@@ -86,6 +94,28 @@ static inline int q_issignaling(f128 x)
 	u128 u = q_bits(x) & ~Q_SIGN;
 	return u > Q_EXPMASK && !(u & Q_QUIET);
 }
+
+/* Quiet comparisons: false for a NaN argument, "invalid" only for a
+ * signaling one (IEEE's compareQuiet*). GCC's builtins are that for every
+ * type, but for _Float128 clang calls libgcc's __gttf2 family, which
+ * raises "invalid" for any NaN: the _Float128 forms compare the bits,
+ * which is exact, under either compiler; __builtin_isunordered calls
+ * __unordtf2, which raises "invalid" for signaling NaNs as it should. */
+static inline __int128 q_order(f128 x)
+{
+	u128 b = q_bits(x);
+	__int128 m = (__int128)(b & ~Q_SIGN);
+	return b >> 127 ? -m : m; /* -0 and +0 are 0 */
+}
+static inline int q_isgreater(f128 x, f128 y) { return __builtin_isunordered(x, y) ? 0 : q_order(x) > q_order(y); }
+static inline int q_isgreaterequal(f128 x, f128 y) { return __builtin_isunordered(x, y) ? 0 : q_order(x) >= q_order(y); }
+static inline int q_isless(f128 x, f128 y) { return __builtin_isunordered(x, y) ? 0 : q_order(x) < q_order(y); }
+static inline int q_islessequal(f128 x, f128 y) { return __builtin_isunordered(x, y) ? 0 : q_order(x) <= q_order(y); }
+#define QUIET_CMP(name, x, y) _Generic((x) + (y), f128: q_##name((x), (y)), default: __builtin_##name((x), (y)))
+#define ISGREATER(x, y) QUIET_CMP(isgreater, x, y)
+#define ISGREATEREQUAL(x, y) QUIET_CMP(isgreaterequal, x, y)
+#define ISLESS(x, y) QUIET_CMP(isless, x, y)
+#define ISLESSEQUAL(x, y) QUIET_CMP(islessequal, x, y)
 
 /* x87 "pseudo" encodings: a nonzero exponent with the integer bit clear
  * (unnormals, pseudo-infinities, pseudo-NaNs). The FPU rejects them as

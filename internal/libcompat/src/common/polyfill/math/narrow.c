@@ -82,9 +82,9 @@ static inline void check_binary(int retnan, int retinf, int retzero, int argsnan
 			fenv_t env;                                                             \
 			rto_begin(&env);                                                        \
 			W r = x;                                                                \
-			OPAQUE_ANY(r);                                                          \
+			OPAQUE_MEM(r);                                                          \
 			r = r op y;                                                             \
-			OPAQUE_ANY(r);                                                          \
+			OPAQUE_MEM(r);                                                          \
 			ret = (N)odd(r, rto_end(&env));                                         \
 		}                                                                               \
 		int argsnan = ISNAN(x) || ISNAN(y);                                             \
@@ -95,8 +95,6 @@ static inline void check_binary(int retnan, int retinf, int retzero, int argsnan
 		return ret;                                                                     \
 	}
 
-/* A compiler barrier for any floating type held in memory. */
-#define OPAQUE_ANY(v) __asm__ __volatile__("" : "+m"(v))
 
 #define NARROW_FAMILY(prefix, suffix, N, W, odd)                              \
 	NARROW_ADDSUBMULDIV(prefix##add##suffix, N, W, odd, +, 0)              \
@@ -116,9 +114,9 @@ NARROW_FAMILY(f64x, f128, long double, f128, odd_q)
 	COMPAT_HIDDEN double name(double x, double y)                                           \
 	{                                                                                       \
 		double ret = x;                                                                 \
-		OPAQUE_ANY(ret);                                                                \
+		OPAQUE_MEM(ret);                                                                \
 		ret = ret op y;                                                                 \
-		OPAQUE_ANY(ret);                                                                \
+		OPAQUE_MEM(ret);                                                                \
 		int zero_ok = OPKIND == 0 ? x == -y : OPKIND == 1 ? x == y                      \
 			: OPKIND == 2 ? (x == 0 || y == 0) : (x == 0 || ISINF(y));              \
 		int argsfinite = OPKIND == 3 ? ISFIN(x) : ISFIN(x) && ISFIN(y);                 \
@@ -136,9 +134,9 @@ SAME_TYPE(f32xdivf64, /, 3)
 		fenv_t env;                                                    \
 		rto_begin(&env);                                               \
 		W r = x;                                                       \
-		OPAQUE_ANY(r);                                                 \
+		OPAQUE_MEM(r);                                                 \
 		r = sqrtfn(r);                                                 \
-		OPAQUE_ANY(r);                                                 \
+		OPAQUE_MEM(r);                                                 \
 		N ret = (N)odd(r, rto_end(&env));                              \
 		if (ISNAN(ret)) {                                              \
 			if (!ISNAN(x))                                         \
@@ -169,15 +167,15 @@ NARROW_SQRT(f64xsqrtf128, long double, f128, sqrtf128, odd_q)
 		fenv_t env;                                                    \
 		rto_begin(&env);                                               \
 		W a = x;                                                       \
-		OPAQUE_ANY(a);                                                 \
+		OPAQUE_MEM(a);                                                 \
 		W r = fmafn(a, y, z);                                          \
-		OPAQUE_ANY(r);                                                 \
+		OPAQUE_MEM(r);                                                 \
 		r = odd(r, rto_end(&env));                                     \
 		if (r == 0) {                                                  \
 			a = x;                                                 \
-			OPAQUE_ANY(a);                                         \
+			OPAQUE_MEM(a);                                         \
 			W p = a * y;                                           \
-			OPAQUE_ANY(p);                                         \
+			OPAQUE_MEM(p);                                         \
 			r = p + z;                                             \
 		}                                                              \
 		return (N)r;                                                   \

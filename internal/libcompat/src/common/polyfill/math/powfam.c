@@ -74,7 +74,7 @@ COMPAT_HIDDEN f128 pownf128(f128 x, long long n)
 
 /* powr: the domain errors of exp(y log x) first, then pow(|x|, y). */
 #define POWR_DOMAIN(T, x, y, isinf_)                                            \
-	if (__builtin_isless(x, (T)0) || (x == 0 && y == 0) ||                  \
+	if (ISLESS(x, (T)0) || (x == 0 && y == 0) ||                            \
 	    (x == 1 && isinf_(y)) || (isinf_(x) && y == 0)) {                   \
 		set_errno(EDOM);                                                \
 		T d = x - x;                                                    \
@@ -131,7 +131,7 @@ COMPAT_HIDDEN f128 powrf128(f128 x, f128 y)
 	if (n == 0) {                                                           \
 		set_errno(EDOM);                                                \
 		T z = 0;                                                        \
-		OPAQUE_ANY(z);                                                  \
+		OPAQUE_MEM(z);                                                  \
 		return z / z;                                                   \
 	}                                                                       \
 	if (__builtin_isnan(x))                                                 \
@@ -158,7 +158,6 @@ COMPAT_HIDDEN f128 powrf128(f128 x, f128 y)
 			set_errno(ERANGE);                                      \
 		return r;                                                       \
 	}
-#define OPAQUE_ANY(v) OPAQUE_MEM(v)
 
 static inline long double rootn_l(long double ax, long long n)
 {
@@ -323,7 +322,7 @@ static double rootn_mag(double ax, long long n)
 
 /* rsqrt: x < 0 is a domain error, x == 0 a pole. */
 #define RSQRT_ERRNO(x)                                                          \
-	if (__builtin_islessequal(x, 0))                                        \
+	if (ISLESSEQUAL(x, 0))                                                  \
 		set_errno(x < 0 ? EDOM : ERANGE);
 
 COMPAT_HIDDEN float rsqrtf(float x)
@@ -357,7 +356,7 @@ COMPAT_HIDDEN f128 rsqrtf128(f128 x)
 #define COMPOUNDN_SPECIAL(T, x, n, issig, isinf_)                               \
 	if (issig(x))                                                           \
 		return x + x;                                                   \
-	if (__builtin_isless(x, (T)-1)) {                                       \
+	if (ISLESS(x, (T)-1)) {                                                 \
 		set_errno(EDOM);                                                \
 		T d = x - x;                                                    \
 		return d / d;                                                   \
@@ -371,7 +370,7 @@ COMPAT_HIDDEN f128 rsqrtf128(f128 x)
 			return 0;                                               \
 		set_errno(ERANGE);                                              \
 		T z = 0;                                                        \
-		OPAQUE_ANY(z);                                                  \
+		OPAQUE_MEM(z);                                                  \
 		return 1 / z;                                                   \
 	}                                                                       \
 	if (isinf_(x))                                                          \

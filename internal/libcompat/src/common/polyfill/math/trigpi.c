@@ -59,7 +59,7 @@ static inline f128 tanpi_Q(f128 y) { return tanf128(PI_Q * y); }
 #define SINPI(name, T, W, PIW, EPS, MIN, roundfn, sinw, cosw)                              \
 	COMPAT_HIDDEN T name(T x)                                                     \
 	{                                                                             \
-		if (__builtin_isless(__builtin_fabsl(x), EPS)) {                      \
+		if (ISLESS(__builtin_fabsl(x), EPS)) {                                \
 			T ret = (T)(PIW * (W)x);                                      \
 			force_underflow_l(ret, MIN);                                   \
 			return ret;                                                    \
@@ -70,32 +70,32 @@ static inline f128 tanpi_Q(f128 y) { return tanf128(PI_Q * y); }
 		T absy = __builtin_fabsl(y);                                          \
 		if (absy == 0 || absy == 1)                                           \
 			return __builtin_copysignl(0, x);                             \
-		if (__builtin_islessequal(absy, (T)0.25))                             \
+		if (ISLESSEQUAL(absy, (T)0.25))                                       \
 			return (T)KEEP_ERRNO(sinw(y));                                \
-		if (__builtin_islessequal(absy, (T)0.75))                             \
+		if (ISLESSEQUAL(absy, (T)0.75))                                       \
 			return __builtin_copysignl((T)KEEP_ERRNO(cosw(0.5 - absy)), y); \
 		return __builtin_copysignl((T)KEEP_ERRNO(sinw(1 - absy)), y);         \
 	}
 #define COSPI(name, T, EPS, roundfn, sinw, cosw)                                      \
 	COMPAT_HIDDEN T name(T x)                                                     \
 	{                                                                             \
-		if (__builtin_isless(__builtin_fabsl(x), EPS))                        \
+		if (ISLESS(__builtin_fabsl(x), EPS))                                  \
 			return 1;                                                      \
 		if (__builtin_isinf(x))                                               \
 			set_errno(EDOM);                                              \
 		T a = __builtin_fabsl(REDUCE2(x, roundfn));                           \
-		if (__builtin_islessequal(a, (T)0.25))                                \
+		if (ISLESSEQUAL(a, (T)0.25))                                          \
 			return (T)KEEP_ERRNO(cosw(a));                                \
 		if (a == 0.5)                                                         \
 			return 0;                                                      \
-		if (__builtin_islessequal(a, (T)0.75))                                \
+		if (ISLESSEQUAL(a, (T)0.75))                                          \
 			return (T)KEEP_ERRNO(sinw(0.5 - a));                          \
 		return -(T)KEEP_ERRNO(cosw(1 - a));                                   \
 	}
 #define TANPI(name, T, W, PIW, EPS, MIN, roundfn, tanw)                                    \
 	COMPAT_HIDDEN T name(T x)                                                     \
 	{                                                                             \
-		if (__builtin_isless(__builtin_fabsl(x), EPS)) {                      \
+		if (ISLESS(__builtin_fabsl(x), EPS)) {                                \
 			T ret = (T)(PIW * (W)x);                                      \
 			force_underflow_l(ret, MIN);                                   \
 			return ret;                                                    \
@@ -113,11 +113,11 @@ static inline f128 tanpi_Q(f128 y) { return tanf128(PI_Q * y); }
 			T z = __builtin_copysignl(0, y);                              \
 			return 1 / z;                                                 \
 		}                                                                     \
-		if (__builtin_isgreater(absy, (T)0.5)) {                              \
+		if (ISGREATER(absy, (T)0.5)) {                                        \
 			y -= __builtin_copysignl(1, y);                               \
 			absy = __builtin_fabsl(y);                                    \
 		}                                                                     \
-		if (__builtin_islessequal(absy, (T)0.25))                             \
+		if (ISLESSEQUAL(absy, (T)0.25))                                       \
 			return (T)KEEP_ERRNO(tanw(y));                                \
 		return __builtin_copysignl((T)(1 / KEEP_ERRNO(tanw(0.5 - absy))), y); \
 	}
@@ -134,7 +134,7 @@ TANPI(tanpil, long double, f128, PI_Q, LDBL_EPS_, LDBL_MIN_, roundl, tanpi_q)
 #define ASINPI(name, T, MIN, asinw, PIW)                                              \
 	COMPAT_HIDDEN T name(T x)                                                     \
 	{                                                                             \
-		if (!__builtin_islessequal(__builtin_fabsl(x), (T)1)) {               \
+		if (!ISLESSEQUAL(__builtin_fabsl(x), (T)1)) {                         \
 			if (!__builtin_isnan(x))                                      \
 				set_errno(EDOM);                                      \
 			T d = x - x;                                                  \
@@ -144,18 +144,18 @@ TANPI(tanpil, long double, f128, PI_Q, LDBL_EPS_, LDBL_MIN_, roundl, tanpi_q)
 		force_underflow_l(ret, MIN);                                           \
 		if (x != 0 && ret == 0)                                               \
 			set_errno(ERANGE);                                            \
-		return __builtin_isgreater(__builtin_fabsl(ret), (T)0.5) ? __builtin_copysignl(0.5, ret) : ret; \
+		return ISGREATER(__builtin_fabsl(ret), (T)0.5) ? __builtin_copysignl(0.5, ret) : ret;           \
 	}
 #define ACOSPI(name, T, acosw, PIW)                                                   \
 	COMPAT_HIDDEN T name(T x)                                                     \
 	{                                                                             \
-		if (__builtin_isgreater(__builtin_fabsl(x), (T)1)) {                  \
+		if (ISGREATER(__builtin_fabsl(x), (T)1)) {                            \
 			set_errno(EDOM);                                              \
 			T d = x - x;                                                  \
 			return d / d;                                                 \
 		}                                                                     \
 		T ret = (T)(KEEP_ERRNO(acosw(x)) / PIW);                              \
-		return __builtin_isgreater(ret, (T)1) ? 1 : ret;                      \
+		return ISGREATER(ret, (T)1) ? 1 : ret;                                \
 	}
 #define ATANPI(name, T, MIN, atanw, PIW)                                              \
 	COMPAT_HIDDEN T name(T x)                                                     \
@@ -165,7 +165,7 @@ TANPI(tanpil, long double, f128, PI_Q, LDBL_EPS_, LDBL_MIN_, roundl, tanpi_q)
 			force_underflow_l(ret, MIN);                                   \
 		if (x != 0 && ret == 0)                                               \
 			set_errno(ERANGE);                                            \
-		return __builtin_isgreater(__builtin_fabsl(ret), (T)0.5) ? __builtin_copysignl(0.5, ret) : ret; \
+		return ISGREATER(__builtin_fabsl(ret), (T)0.5) ? __builtin_copysignl(0.5, ret) : ret;           \
 	}
 #define ATAN2PI(name, T, MIN, atan2w, PIW)                                            \
 	COMPAT_HIDDEN T name(T y, T x)                                                \
@@ -175,7 +175,7 @@ TANPI(tanpil, long double, f128, PI_Q, LDBL_EPS_, LDBL_MIN_, roundl, tanpi_q)
 			force_underflow_l(ret, MIN);                                   \
 		if (ret == 0 && y != 0 && __builtin_isfinite(x))                      \
 			set_errno(ERANGE);                                            \
-		return __builtin_isgreater(__builtin_fabsl(ret), (T)1) ? __builtin_copysignl(1, ret) : ret; \
+		return ISGREATER(__builtin_fabsl(ret), (T)1) ? __builtin_copysignl(1, ret) : ret;           \
 	}
 
 ASINPI(asinpi, double, DBL_MIN_, asinl, PI_L)
@@ -191,7 +191,7 @@ ATAN2PI(atan2pil, long double, LDBL_MIN_, atan2q, PI_Q)
 #define Q_EPS_ ((f128)0x1p-112Q)
 COMPAT_HIDDEN f128 sinpif128(f128 x)
 {
-	if (__builtin_isless(q_fabs(x), Q_EPS_)) {
+	if (ISLESS(q_fabs(x), Q_EPS_)) {
 		f128 ret = PI_Q * x;
 		force_underflow_q(ret);
 		return ret;
@@ -202,30 +202,30 @@ COMPAT_HIDDEN f128 sinpif128(f128 x)
 	f128 absy = q_fabs(y);
 	if (absy == 0 || absy == 1)
 		return q_copysign(0, x);
-	if (__builtin_islessequal(absy, (f128)0.25))
+	if (ISLESSEQUAL(absy, (f128)0.25))
 		return sinpi_Q(y);
-	if (__builtin_islessequal(absy, (f128)0.75))
+	if (ISLESSEQUAL(absy, (f128)0.75))
 		return q_copysign(cospi_Q(0.5Q - absy), y);
 	return q_copysign(sinpi_Q(1 - absy), y);
 }
 COMPAT_HIDDEN f128 cospif128(f128 x)
 {
-	if (__builtin_isless(q_fabs(x), Q_EPS_))
+	if (ISLESS(q_fabs(x), Q_EPS_))
 		return 1;
 	if (q_isinf(x))
 		set_errno(EDOM);
 	f128 a = q_fabs(x - 2 * roundf128(0.5Q * x));
-	if (__builtin_islessequal(a, (f128)0.25))
+	if (ISLESSEQUAL(a, (f128)0.25))
 		return cospi_Q(a);
 	if (a == 0.5Q)
 		return 0;
-	if (__builtin_islessequal(a, (f128)0.75))
+	if (ISLESSEQUAL(a, (f128)0.75))
 		return sinpi_Q(0.5Q - a);
 	return -cospi_Q(1 - a);
 }
 COMPAT_HIDDEN f128 tanpif128(f128 x)
 {
-	if (__builtin_isless(q_fabs(x), Q_EPS_)) {
+	if (ISLESS(q_fabs(x), Q_EPS_)) {
 		f128 ret = PI_Q * x;
 		force_underflow_q(ret);
 		return ret;
@@ -242,17 +242,17 @@ COMPAT_HIDDEN f128 tanpif128(f128 x)
 		set_errno(ERANGE);
 		return 1 / q_copysign(0, y);
 	}
-	if (__builtin_isgreater(absy, (f128)0.5)) {
+	if (ISGREATER(absy, (f128)0.5)) {
 		y -= q_copysign(1, y);
 		absy = q_fabs(y);
 	}
-	if (__builtin_islessequal(absy, (f128)0.25))
+	if (ISLESSEQUAL(absy, (f128)0.25))
 		return tanpi_Q(y);
 	return q_copysign(1 / tanpi_Q(0.5Q - absy), y);
 }
 COMPAT_HIDDEN f128 asinpif128(f128 x)
 {
-	if (!__builtin_islessequal(q_fabs(x), (f128)1)) {
+	if (!ISLESSEQUAL(q_fabs(x), (f128)1)) {
 		if (!q_isnan(x))
 			set_errno(EDOM);
 		f128 d = x - x;
@@ -262,17 +262,17 @@ COMPAT_HIDDEN f128 asinpif128(f128 x)
 	force_underflow_q(ret);
 	if (x != 0 && ret == 0)
 		set_errno(ERANGE);
-	return __builtin_isgreater(q_fabs(ret), (f128)0.5) ? q_copysign(0.5Q, ret) : ret;
+	return ISGREATER(q_fabs(ret), (f128)0.5) ? q_copysign(0.5Q, ret) : ret;
 }
 COMPAT_HIDDEN f128 acospif128(f128 x)
 {
-	if (__builtin_isgreater(q_fabs(x), (f128)1)) {
+	if (ISGREATER(q_fabs(x), (f128)1)) {
 		set_errno(EDOM);
 		f128 d = x - x;
 		return d / d;
 	}
 	f128 ret = acosf128(x) / PI_Q;
-	return __builtin_isgreater(ret, (f128)1) ? 1 : ret;
+	return ISGREATER(ret, (f128)1) ? 1 : ret;
 }
 COMPAT_HIDDEN f128 atanpif128(f128 x)
 {
@@ -281,7 +281,7 @@ COMPAT_HIDDEN f128 atanpif128(f128 x)
 		force_underflow_q(ret);
 	if (x != 0 && ret == 0)
 		set_errno(ERANGE);
-	return __builtin_isgreater(q_fabs(ret), (f128)0.5) ? q_copysign(0.5Q, ret) : ret;
+	return ISGREATER(q_fabs(ret), (f128)0.5) ? q_copysign(0.5Q, ret) : ret;
 }
 COMPAT_HIDDEN f128 atan2pif128(f128 y, f128 x)
 {
@@ -290,7 +290,7 @@ COMPAT_HIDDEN f128 atan2pif128(f128 y, f128 x)
 		force_underflow_q(ret);
 	if (ret == 0 && y != 0 && q_isfinite(x))
 		set_errno(ERANGE);
-	return __builtin_isgreater(q_fabs(ret), (f128)1) ? q_copysign(1, ret) : ret;
+	return ISGREATER(q_fabs(ret), (f128)1) ? q_copysign(1, ret) : ret;
 }
 
 /* float: correctly rounded. w is the long double value, redo its
@@ -411,7 +411,7 @@ COMPAT_HIDDEN float tanpif(float x)
 
 COMPAT_HIDDEN float asinpif(float x)
 {
-	if (!__builtin_islessequal(__builtin_fabsf(x), 1.0f)) {
+	if (!ISLESSEQUAL(__builtin_fabsf(x), 1.0f)) {
 		if (!__builtin_isnan(x))
 			set_errno(EDOM);
 		float d = x - x;
@@ -430,7 +430,7 @@ COMPAT_HIDDEN float asinpif(float x)
 
 COMPAT_HIDDEN float acospif(float x)
 {
-	if (__builtin_isgreater(__builtin_fabsf(x), 1.0f)) {
+	if (ISGREATER(__builtin_fabsf(x), 1.0f)) {
 		set_errno(EDOM);
 		float d = x - x;
 		return d / d;

@@ -126,7 +126,7 @@ extern int feraiseexcept(int excepts);
  * normal raises "underflow" (and "inexact") even when it is exact. */
 static inline void force_underflow_l(long double x, long double min)
 {
-	if (x != 0 && __builtin_isless(__builtin_fabsl(x), min))
+	if (x != 0 && ISLESS(__builtin_fabsl(x), min))
 		feraiseexcept(FE_UNDERFLOW | FE_INEXACT);
 }
 static inline void force_underflow_q(f128 x)
