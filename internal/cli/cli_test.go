@@ -83,6 +83,19 @@ func TestExplain(t *testing.T) {
 	if _, out, _ := run("explain", "sys_errlist"); !strings.Contains(out, "at 2.34: not linkable (compat-only in libc.so.6 since 2.32)") {
 		t.Errorf("explain sys_errlist:\n%s", out)
 	}
+	// Newer symbols get the catalogue's answer for older targets.
+	for sym, want := range map[string]string{
+		"res_search":                 "A link for glibc below 2.34 gets it from compatbuild, which binds it to __res_search in libresolv.so.2 (alias",
+		"getrandom":                  "A link for glibc below 2.25 gets it from compatbuild, which links its own getrandom",
+		"pthread_attr_setsigmask_np": "A link for glibc below 2.32 fails: compatbuild cannot provide it: glibc before 2.32",
+	} {
+		if _, out, _ := run("explain", sym); !strings.Contains(out, want) {
+			t.Errorf("explain %s:\n%s\nwant %q", sym, out, want)
+		}
+	}
+	if _, out, _ := run("explain", "memcpy"); strings.Contains(out, "compatbuild") {
+		t.Errorf("explain memcpy talks about the catalogue:\n%s", out)
+	}
 	if code, _, stderr := run("explain", "no_such_symbol_xyz"); code != ExitFail || !strings.Contains(stderr, "check the spelling") {
 		t.Errorf("unknown symbol: exit %d %q", code, stderr)
 	}

@@ -6,18 +6,23 @@ import (
 	"strings"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/libcompat"
 )
 
 const explainHelp = `
 Prints the history of a glibc symbol on one ABI: which libraries exported
 it, under which version nodes, in which releases, which one a new link binds
-to, and notes on symbols whose story the abilists alone do not tell (the
-stat family lived in libc_nonshared.a before 2.33).
+to, what a link for an older glibc gets instead of a newer symbol (a
+polyfill, an alias of an older name, or a refusal with its reason: the
+catalogue in docs/newer-symbols.md), and notes on symbols whose story the
+abilists alone do not tell (the stat family lived in libc_nonshared.a
+before 2.33).
 
 Examples:
   compatbuild explain stat
   compatbuild explain --arch aarch64 memcpy
-  compatbuild explain pthread_create`
+  compatbuild explain pthread_create
+  compatbuild explain res_search`
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("explain", "[--arch ABI] SYMBOL", explainHelp, stderr)
@@ -66,6 +71,17 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(hist) > 0 {
 		fmt.Fprintf(stdout, "A new link binds %s.\n", strings.Join(dedupe(binds), "; "))
+	}
+	if *arch == "x86_64" {
+		if rel, ok := libcompat.IntroducedIn(sym); ok {
+			if e, phrase, ok := libcompat.Describe(sym); ok {
+				verb := "gets it from compatbuild, which"
+				if e.Status == libcompat.StatusRefused {
+					verb = "fails: compatbuild cannot provide it:"
+				}
+				fmt.Fprintf(stdout, "A link for glibc below %s %s %s (%s, catalogue/%s.tsv; see docs/newer-symbols.md).\n", rel, verb, phrase, e.Status, e.Table)
+			}
+		}
 	}
 	if note != "" {
 		fmt.Fprintf(stdout, "Note: %s\n", note)

@@ -344,9 +344,9 @@ func explainNewer(db *abidb.DB, sym string, target abidb.Version) (string, bool)
 	case e.Status == libcompat.StatusRefused:
 		return where + ", and compatbuild cannot provide it: " + phrase, true
 	case e.Archive() == libcompat.MathName:
-		return where + "; " + phrase + " with libm: add -lm to the link", true
+		return where + "; compatbuild " + phrase + " with libm: add -lm to the link", true
 	default:
-		return where + "; " + phrase + ", but this link did not reach compatbuild's libc.so (with -nostdlib or -nodefaultlibs, add -lc)", true
+		return where + "; compatbuild " + phrase + ", but this link did not reach compatbuild's libc.so (with -nostdlib or -nodefaultlibs, add -lc)", true
 	}
 }
 

@@ -27,3 +27,27 @@ func TestExplainUndefinedUnderstandsBothLinkers(t *testing.T) {
 		t.Errorf("explained the unexplainable:\n%s", b.String())
 	}
 }
+
+// The explanation follows the catalogue: a refusal gives its reason, a
+// polyfill or alias that the link did not reach says so (never "not
+// available"), a symbol with no catalogue line keeps the generic advice.
+func TestExplainUndefinedUsesTheCatalogue(t *testing.T) {
+	for _, c := range []struct{ sym, want string }{
+		{"pthread_attr_setsigmask_np", "pthread_attr_setsigmask_np is in glibc 2.32 and later (libc.so.6, pthread_attr_setsigmask_np@GLIBC_2.32), not in the target 2.17, and compatbuild cannot provide it: glibc before 2.32 starts every thread"},
+		{"dn_expand", "dn_expand is in glibc 2.34 and later (libc.so.6, dn_expand@GLIBC_2.34), not in the target 2.17; compatbuild binds it to __dn_expand in libresolv.so.2, but this link did not reach compatbuild's libc.so"},
+		{"pidfd_open", "compatbuild links its own pidfd_open (internal/libcompat/src/common/polyfill/syscalls.c)"},
+	} {
+		var b bytes.Buffer
+		explainUndefined(&b, "undefined reference to `"+c.sym+"'\n", abidb.MustParseVersion("2.17"))
+		if !strings.Contains(b.String(), c.want) || strings.Contains(b.String(), "avoid the call") {
+			t.Errorf("%s explained as:\n%s\nwant %q", c.sym, b.String(), c.want)
+		}
+	}
+	// At a target that has it, an undefined glibc symbol is not a
+	// newer-glibc problem.
+	var b bytes.Buffer
+	explainUndefined(&b, "undefined reference to `dn_expand'\n", abidb.MustParseVersion("2.34"))
+	if b.Len() != 0 {
+		t.Errorf("explained a symbol the target has:\n%s", b.String())
+	}
+}

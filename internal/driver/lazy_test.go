@@ -63,15 +63,16 @@ func TestPolyfillsBuiltOnFirstNeed(t *testing.T) {
 }
 
 // A shared library may link with an undefined symbol; one that only a
-// newer glibc has would make it fail to load on the target, so the link
-// fails and says why.
+// newer glibc has, and the catalogue refuses, would make it fail to load
+// on the target, so the link fails and gives the catalogue's reason.
 func TestSharedLibraryWithNewerUndefinedSymbolFails(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "p.c")
-	os.WriteFile(src, []byte("#include <sys/pidfd.h>\nint f(void) { return pidfd_open(1, 0); }\n"), 0o644)
+	os.WriteFile(src, []byte("#define _GNU_SOURCE\n#include <pthread.h>\n#include <signal.h>\nint f(pthread_attr_t *a, sigset_t *s) { return pthread_attr_setsigmask_np(a, s); }\n"), 0o644)
 	so := filepath.Join(dir, "libp.so")
 	out, code := link(t, false, "2.17", "-shared", "-fPIC", src, "-o", so)
-	if code != 1 || !strings.Contains(out, "pidfd_open is undefined: it is in glibc 2.36 and later") {
+	if code != 1 || !strings.Contains(out, "pthread_attr_setsigmask_np is undefined: it is in glibc 2.32 and later") ||
+		!strings.Contains(out, "compatbuild cannot provide it: glibc before 2.32 starts every thread with its creator's signal mask") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	if _, err := os.Stat(so); !os.IsNotExist(err) {

@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "885a6ceb5044ca33ce9de669283be8d4d8f215ab83eebc7dec6b4b5751e70cd6"
+const sourcesFingerprint = "59672da7b9171270eee5390f0a1440ab3743a76300645006f78d05186f28431b"

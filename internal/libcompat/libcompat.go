@@ -221,7 +221,10 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if err != nil {
 		return nil, err
 	}
-	pfJobs, err := objectJobs("polyfill", pfObjs, arch)
+	// The libc polyfills are thin wrappers or not hot: -Og takes a third of
+	// -O2's compile time for the big ones, and the first link that needs a
+	// polyfill waits for them all (bench/polyfills.sh).
+	pfJobs, err := objectJobs("polyfill", pfObjs, arch, "-Og", "-DCOMPAT_WEAK")
 	if err != nil {
 		return nil, err
 	}
@@ -327,9 +330,10 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	return files, nil
 }
 
-// objectJobs turns an archive's objects into compile jobs under dir; a
-// thunk needs no compiler: its object is written here.
-func objectJobs(dir string, objs []object, arch archInfo) ([]*job, error) {
+// objectJobs turns an archive's objects into compile jobs under dir, with
+// flags added to the compile; a thunk needs no compiler: its object is
+// written here.
+func objectJobs(dir string, objs []object, arch archInfo, flags ...string) ([]*job, error) {
 	var jobs []*job
 	for _, o := range objs {
 		j := &job{out: dir + "/" + o.member + ".o", pic: true}
@@ -340,7 +344,7 @@ func objectJobs(dir string, objs []object, arch archInfo) ([]*job, error) {
 			}
 			j.data = data
 		} else {
-			j.src, j.defines = "src/common/"+o.src, o.defines()
+			j.src, j.defines = "src/common/"+o.src, append(o.defines(), flags...)
 		}
 		jobs = append(jobs, j)
 	}

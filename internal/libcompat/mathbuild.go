@@ -27,13 +27,13 @@ import (
 // function it defines), no assumption of the default floating-point
 // environment or of quiet NaNs only, no contraction of a*b+c into fma
 // (results must not depend on the CPU), one section per function for
-// splitObject. The sources whose functions are bit manipulation get -Og
+// splitObject, weak definitions as in every polyfill archive (compat.h). The sources whose functions are bit manipulation get -Og
 // (the code of -O1, same size, in three quarters of its compile time);
 // those whose time goes into the wider-type library calls they make
 // (mathCallBound) get -O0, which compiles them three times faster and
 // costs their callers next to nothing. Either way the rounding-mode
 // barriers in m.h keep the order of operations.
-var mathFlags = []string{"-ffunction-sections", "-fdata-sections", "-fno-builtin", "-frounding-math", "-fsignaling-nans", "-ffp-contract=off"}
+var mathFlags = []string{"-ffunction-sections", "-fdata-sections", "-fno-builtin", "-frounding-math", "-fsignaling-nans", "-ffp-contract=off", "-DCOMPAT_WEAK"}
 
 var mathCallBound = map[string]bool{
 	"polyfill/math/expm1x.c":   true,
@@ -54,7 +54,7 @@ func mathSourceFlags(src string) []string {
 // mvecFlags are added for the generated vector wrappers: each only moves
 // lanes between registers and memory around the scalar calls, so -O0
 // costs nothing at run time and compiles them in a third of -Og's time.
-var mvecFlags = []string{"-O0", "-ffunction-sections", "-fdata-sections", "-fno-builtin", "-ffp-contract=off"}
+var mvecFlags = []string{"-O0", "-ffunction-sections", "-fdata-sections", "-fno-builtin", "-ffp-contract=off", "-DCOMPAT_WEAK"}
 
 // mvecSourceName is where the generated wrappers of an ISA are written in
 // the work directory.

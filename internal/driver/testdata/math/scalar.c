@@ -1,5 +1,7 @@
-/* The scalar side of vloop.c, compiled without -ffast-math: libm's own
- * functions, one call per element. */
+/* The scalar side of vloop.c, compiled without -ffast-math and with
+ * -fno-builtin: libm's own functions, one call per element (GCC would
+ * otherwise merge sin and cos of one argument into a sincos call, which in
+ * glibc 2.31 differs from sin and cos by an ulp). */
 #include <math.h>
 
 #define N 4096

@@ -24,6 +24,8 @@
 #ifndef __NR_close_range
 #define __NR_close_range 436
 #endif
+#include <sys/uio.h>
+#include <sys/pidfd.h>
 
 #define DENY(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS)
 
@@ -39,6 +41,12 @@ static int old_kernel(void)
 		DENY(__NR_copy_file_range),
 		DENY(__NR_statx),
 		DENY(__NR_close_range),
+		DENY(__NR_pidfd_open),
+		DENY(__NR_preadv2),
+		DENY(__NR_pwritev2),
+		DENY(__NR_mlock2),
+		DENY(__NR_renameat2),
+		DENY(434 + 3 /* openat2 */),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {(unsigned short)(sizeof f / sizeof f[0]), f};
@@ -112,5 +120,28 @@ int main(int argc, char **argv)
 	printf("copy_file_range: %s\n", RESULT(copy_file_range(in, NULL, outfd, NULL, 10, 0)));
 	struct statx x;
 	printf("statx: %s\n", RESULT(statx(AT_FDCWD, "in", 0, STATX_SIZE, &x)));
+
+	/* Wrappers with glibc's fallbacks for kernels without the call. */
+	printf("pidfd_open: %s\n", RESULT(pidfd_open(getpid(), 0)));
+	char w[] = "abcdef", rd[4] = "";
+	struct iovec wv = {w, 6}, rv = {rd, 3};
+	r = RESULT(pwritev2(in, &wv, 1, 0, 0));
+	printf("pwritev2 flags 0 (pwritev): %s\n", r);
+	r = RESULT(preadv2(in, &rv, 1, 2, 0));
+	printf("preadv2 flags 0 (preadv): %s \"%s\"\n", r, rd);
+	lseek(in, 1, SEEK_SET);
+	r = RESULT(preadv2(in, &rv, 1, -1, 0));
+	printf("preadv2 at -1 (readv): %s \"%s\"\n", r, rd);
+	printf("preadv2 flags RWF_NOWAIT: %s\n", RESULT(preadv2(in, &rv, 1, 0, RWF_NOWAIT)));
+	printf("pwritev2 flags RWF_DSYNC: %s\n", RESULT(pwritev2(in, &wv, 1, 0, RWF_DSYNC)));
+	static char page[4096] __attribute__((aligned(4096)));
+	printf("mlock2 flags 0 (mlock): %s\n", RESULT(mlock2(page, sizeof page, 0)));
+	printf("mlock2 MLOCK_ONFAULT: %s\n", RESULT(mlock2(page, sizeof page, MLOCK_ONFAULT)));
+	printf("renameat2 flags 0 (renameat): %s\n", RESULT(renameat2(AT_FDCWD, "out", AT_FDCWD, "moved", 0)));
+	printf("renameat2 RENAME_NOREPLACE: %s\n", RESULT(renameat2(AT_FDCWD, "moved", AT_FDCWD, "other", RENAME_NOREPLACE)));
+	for (int i = 200; i <= 202; i++)
+		dup2(1, i);
+	closefrom(201);
+	printf("closefrom(201) by hand: open %d %d %d\n", is_open(200), is_open(201), is_open(202));
 	return 0;
 }

@@ -1,15 +1,16 @@
 /* Common definitions for libcompat's C sources.
  *
  * Rules for every source in nonshared/ and polyfill/:
- *  - call only functions that glibc 2.17 exports (the test suite checks every
- *    undefined reference against the host libc's version table);
- *  - never call another polyfilled name (each object stands alone);
+ *  - call only functions that glibc 2.17 exports (TestArchiveContents checks
+ *    every undefined reference against the ABI database);
+ *  - call another catalogue symbol only by its name (its own member then
+ *    comes with it, or the target has it);
  *  - never use thread-local storage (errno goes through __errno_location);
  *  - declare the libc functions used here instead of including headers that
  *    may redirect them to newer symbols (fcntl -> fcntl64, strtol ->
  *    __isoc23_strtol, stat without __xstat, ...).
- * Sources are compiled once per object; COMPAT_OBJ_<name> selects the part of
- * a multi-object source that goes into object <name>.o. */
+ * Each archive member is one compile of a source with -DCOMPAT_OBJ_<name>
+ * for every function it holds at the target (see catalogue/libc.tsv). */
 #ifndef COMPAT_H
 #define COMPAT_H
 
@@ -17,8 +18,16 @@
 
 /* Everything we define stays inside the module it is linked into: a shared
  * library linking these archives gets its own copy (and its own __dso_handle),
- * and nothing interposes on the real libc of a newer system. */
+ * and nothing interposes on the real libc of a newer system. The polyfill
+ * archives' definitions are also weak (COMPAT_WEAK): a member holds several
+ * functions, and a program that defines one of them itself (an old
+ * project's own strlcpy or gettid) keeps its own instead of failing to
+ * link with a duplicate definition. */
+#ifdef COMPAT_WEAK
+#define COMPAT_HIDDEN __attribute__((visibility("hidden"), weak))
+#else
 #define COMPAT_HIDDEN __attribute__((visibility("hidden")))
+#endif
 
 /* long syscall(long number, ...) exists in every glibc. */
 extern long syscall(long number, ...);

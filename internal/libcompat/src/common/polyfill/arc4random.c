@@ -1,6 +1,7 @@
 /* arc4random, arc4random_buf, arc4random_uniform (glibc 2.36), drawing
  * straight from the kernel on every call (no user-space state, so nothing
- * to reseed after fork). One object per function (COMPAT_OBJ_<name>). */
+ * to reseed after fork). One archive member for the three; each is compiled
+ * in only where the target lacks it (COMPAT_OBJ_<name>). */
 #include <stdint.h>
 #include "random_fill.h"
 

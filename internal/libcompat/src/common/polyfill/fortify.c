@@ -3,7 +3,8 @@
  * the compiler knows the size of the destination. Each checks that size
  * against the request, as glibc does, and on overflow calls __chk_fail
  * (glibc 2.3.4), which reports "buffer overflow detected" and aborts; then
- * does the work without calling another polyfill. One object per function
+ * does the work without calling another polyfill. One archive member for
+ * all; each is compiled in only where the target lacks it
  * (COMPAT_OBJ_<name>).
  *
  *   __explicit_bzero_chk   glibc 2.25

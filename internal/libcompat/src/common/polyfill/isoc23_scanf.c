@@ -39,27 +39,24 @@
  * the call returns EOF with errno ENOMEM. %N$ with N above 4096 (glibc's
  * NL_ARGMAX) stops the call with errno EINVAL.
  *
- * One object per function (COMPAT_OBJ_<name>); no <stdio.h>/<wchar.h>:
+ * Two archive members, the char functions and the wchar_t ones, each
+ * reading a string or a stream (chosen at run time); each function is
+ * compiled in only where the target lacks it (COMPAT_OBJ_<name>). No
+ * <stdio.h>/<wchar.h>:
  * glibc >= 2.38 headers would redirect the C99 names to these very ones. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <errno.h>
 #include "compat.h"
 
-#if defined(COMPAT_OBJ_isoc23_sscanf) || defined(COMPAT_OBJ_isoc23_vsscanf)
-#define COMPAT_WIDE 0
-#define COMPAT_STREAM 0
-#elif defined(COMPAT_OBJ_isoc23_fscanf) || defined(COMPAT_OBJ_isoc23_scanf) || \
+#if defined(COMPAT_OBJ_isoc23_sscanf) || defined(COMPAT_OBJ_isoc23_vsscanf) || \
+	defined(COMPAT_OBJ_isoc23_fscanf) || defined(COMPAT_OBJ_isoc23_scanf) || \
 	defined(COMPAT_OBJ_isoc23_vfscanf) || defined(COMPAT_OBJ_isoc23_vscanf)
 #define COMPAT_WIDE 0
-#define COMPAT_STREAM 1
-#elif defined(COMPAT_OBJ_isoc23_swscanf) || defined(COMPAT_OBJ_isoc23_vswscanf)
-#define COMPAT_WIDE 1
-#define COMPAT_STREAM 0
-#elif defined(COMPAT_OBJ_isoc23_fwscanf) || defined(COMPAT_OBJ_isoc23_wscanf) || \
+#elif defined(COMPAT_OBJ_isoc23_swscanf) || defined(COMPAT_OBJ_isoc23_vswscanf) || \
+	defined(COMPAT_OBJ_isoc23_fwscanf) || defined(COMPAT_OBJ_isoc23_wscanf) || \
 	defined(COMPAT_OBJ_isoc23_vfwscanf) || defined(COMPAT_OBJ_isoc23_vwscanf)
 #define COMPAT_WIDE 1
-#define COMPAT_STREAM 1
 #else
 #error "compile with -DCOMPAT_OBJ_isoc23_<function>"
 #endif
@@ -378,7 +375,7 @@ struct input {
 static long in_get(struct input *in)
 {
 	long c;
-	if (COMPAT_STREAM) {
+	if (in->f != NULL) {
 #if COMPAT_WIDE
 		__WINT_TYPE__ w = fgetwc_unlocked(in->f);
 		if (w == (__WINT_TYPE__)-1)
@@ -403,7 +400,7 @@ static void in_unget(struct input *in, long c)
 	if (c < 0)
 		return;
 	in->pos--;
-	if (COMPAT_STREAM) {
+	if (in->f != NULL) {
 #if COMPAT_WIDE
 		ungetwc((__WINT_TYPE__)c, in->f);
 #else
@@ -505,7 +502,7 @@ static int c99_call(struct state *st)
 {
 	void **p = st->ptrs;
 	st->buf[st->blen] = 0;
-	if (COMPAT_STREAM)
+	if (st->in->f != NULL)
 		return C99_FILE(st->in->f, st->buf, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7],
 				p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15], p[16], p[17],
 				p[18], p[19], p[20], p[21], p[22], p[23], p[24], p[25], p[26], p[27],
@@ -753,7 +750,7 @@ static int scan(const CH *s, compat_FILE *f, const CH *fmt, va_list ap)
 	int r;
 
 	if (fmt == NULL || !make_plan(fmt, &pl))
-		return COMPAT_STREAM ? C99_VFILE(f, fmt, ap) : C99_VSTR(s, fmt, ap);
+		return f != NULL ? C99_VFILE(f, fmt, ap) : C99_VSTR(s, fmt, ap);
 
 	/* A piece is a part of the format, each spec taking a pointer grown
 	 * by at most 3 characters ("12$", and a spec has at least 2), at most
@@ -801,11 +798,11 @@ static int scan(const CH *s, compat_FILE *f, const CH *fmt, va_list ap)
 	st.done = 0;
 	st.result = 0;
 
-	if (COMPAT_STREAM)
+	if (f != NULL)
 		flockfile(f);
 	scan_format(&st, fmt);
 	r = st.result;
-	if (COMPAT_STREAM)
+	if (f != NULL)
 		funlockfile(f);
 
 	va_end(aq);

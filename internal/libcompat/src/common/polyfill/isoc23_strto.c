@@ -10,7 +10,8 @@
  * unsigned long long function and range-checked for the result type. All
  * whitespace, sign and locale handling stays with the old function.
  *
- * One object per function (COMPAT_OBJ_<name>). No <stdlib.h>/<wchar.h>:
+ * One archive member for all twenty; each function is compiled in only
+ * where the target lacks it (COMPAT_OBJ_<name>). No <stdlib.h>/<wchar.h>:
  * glibc >= 2.38 headers would redirect the old names to these very ones. */
 #include <stddef.h>
 #include <errno.h>
