@@ -2,7 +2,6 @@ package libcompat
 
 import (
 	"debug/elf"
-	"fmt"
 	"sort"
 )
 
@@ -36,6 +35,7 @@ type object struct {
 	symbols []string // global symbols it defines
 	parts   []string // COMPAT_OBJ_ parts it compiles, if not just member
 	thunk   string   // an alias: the symbol the thunk jumps to
+	vector  string   // a libmvec variant: the scalar function it calls per lane
 }
 
 // defines selects what the object's source compiles: by default the part
@@ -80,7 +80,7 @@ func catalogueObjects(archive string, has func(string) bool, skip map[string]boo
 		case StatusAlias:
 			out = append(out, &object{member: e.Member, symbols: []string{e.Symbol}, thunk: e.Target})
 		case StatusVector:
-			return nil, fmt.Errorf("libcompat: %s: vector wrappers (catalogue/%s.tsv:%d) are not built yet", e.Symbol, e.Table, e.Line)
+			out = append(out, &object{member: e.Member, symbols: []string{e.Symbol}, vector: e.Target})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].member < out[j].member })

@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "5ab9e0cec924ad3c3fcdc41a85fcd7a775183cdc912454abfa37fffc8ded8d12"
+const sourcesFingerprint = "1d926346f376ba107ab0aa21f89f83da746e4442851205f571a8d4082a78d566"

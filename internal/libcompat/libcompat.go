@@ -75,14 +75,22 @@ type Target struct {
 	Has func(symbol string) bool
 }
 
-// has is t.Has, or the ABI database's knowledge (IntroducedIn) without it.
+// has is t.Has, or the ABI database's knowledge (IntroducedIn) without it;
+// either way false below the release whose version of a symbol has the
+// arguments today's headers declare (ABIChangedAt).
 func (t Target) has() func(string) bool {
-	if t.Has != nil {
-		return t.Has
+	has := t.Has
+	if has == nil {
+		has = func(sym string) bool {
+			v, ok := IntroducedIn(sym)
+			return !ok || t.Glibc.AtLeast(v)
+		}
 	}
 	return func(sym string) bool {
-		v, ok := IntroducedIn(sym)
-		return !ok || t.Glibc.AtLeast(v)
+		if v, ok := ABIChangedAt(sym); ok && t.Glibc.Less(v) {
+			return false
+		}
+		return has(sym)
 	}
 }
 
@@ -222,7 +230,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if err != nil {
 		return nil, err
 	}
-	mJobs, err := objectJobs("math", mObjs, arch, "-DCOMPAT_WEAK")
+	mJobs, err := mathJobs(work, mObjs, arch)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +250,9 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		all = append(all, pfJobs...)
 	}
 	if parts&MathPolyfill != 0 {
-		all = append(all, mJobs...)
+		for _, mj := range mJobs {
+			all = append(all, mj.job)
+		}
 	}
 	if parts&ProfilingStart != 0 {
 		all = append(all, gprof)
@@ -254,6 +264,12 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	}
 	if err := compileAll(ctx, cc, work, arch, all, opt); err != nil {
 		return nil, err
+	}
+	var mathArchive []arMember
+	if parts&MathPolyfill != 0 && len(mJobs) > 0 {
+		if mathArchive, err = mathMembers(mJobs, findQuadmath(ctx, cc)); err != nil {
+			return nil, err
+		}
 	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -293,13 +309,16 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		part Parts
 		path string
 		jobs []*job
-	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}, {MathPolyfill, files.Math, mJobs}} {
+	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}, {MathPolyfill, files.Math, nil}} {
 		if parts&a.part == 0 {
 			continue
 		}
 		var members []arMember
 		for _, j := range a.jobs {
 			members = append(members, arMember{name: path.Base(j.out), data: j.data})
+		}
+		if a.part == MathPolyfill {
+			members = mathArchive
 		}
 		sort.Slice(members, func(i, k int) bool { return members[i].name < members[k].name })
 		data, err := writeArchive(members)

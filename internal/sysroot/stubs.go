@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/libcompat"
 	"compatbuild/internal/stubs"
 )
 
@@ -31,6 +32,12 @@ func StubLibrary(db *abidb.DB, lib string, target abidb.Version) (stubs.Library,
 		// Exports marks the version a new link binds to; compat-only
 		// symbols (sys_errlist from 2.32) have none and stay hidden.
 		sym := stubs.Symbol{Name: sv.Name, Version: sv.Node, Default: sv.Default, Kind: stubs.Func, Size: sv.Size, Weak: sv.Weak, Alias: sv.Alias}
+		// An older version with other arguments than today's headers
+		// declare (totalorder before 2.31) stays hidden: the link takes
+		// libcompat's polyfill instead.
+		if v, ok := libcompat.ABIChangedAt(sv.Name); ok && target.Less(abidb.Version{Major: v.Major, Minor: v.Minor}) {
+			sym.Default = false
+		}
 		if sv.Kind == abidb.Object {
 			sym.Kind = stubs.Object
 		}
