@@ -58,6 +58,13 @@ type SymbolVersion struct {
 	// this version (name@@node). False for older versions and for every
 	// version of a compat-only symbol (see DB.CompatOnly).
 	Default bool
+	// Weak and Alias are set by Exports, from real glibc builds (see
+	// gen/aliases.go): Weak says glibc binds this name STB_WEAK; entries
+	// with the same non-empty Alias are one object in the real library
+	// (one address: environ, _environ and __environ), named by the
+	// object's first name@node. Empty for an object with one name.
+	Weak  bool
+	Alias string
 	// releases is the set of releases (bit i = DB.Releases()[i]) that export it.
 	releases uint64
 }
@@ -71,9 +78,18 @@ type library struct {
 	once    sync.Once
 	symbols map[string][]SymbolVersion // sorted oldest node first
 	compat  map[string]uint64          // releases in which a name has no default version
+	objects []object                   // "o" records: names that are one object
 	// defaults are the names whose default version is not the newest in
 	// some releases ("d" records).
 	defaults map[string][]defaultNode
+}
+
+// object is one "o" record: the names (name@node) of one object of the
+// real library in the releases of mask, and which of them are weak.
+type object struct {
+	mask    uint64
+	members []string
+	weak    []bool
 }
 
 // defaultNode says node is a name's default version in the releases of mask.
@@ -156,7 +172,7 @@ func decode(data []byte) (*DB, error) {
 		text := data[start:end]
 		lineStart := start
 		start = end + 1
-		if len(text) > 1 && (text[0] == 's' || text[0] == 'c' || text[0] == 'd') && text[1] == ' ' {
+		if len(text) > 1 && (text[0] == 's' || text[0] == 'c' || text[0] == 'd' || text[0] == 'o') && text[1] == ' ' {
 			// A library's symbol records are one contiguous block.
 			if cur == nil || (cur.raw != nil && rawStart < 0) {
 				return nil, fmt.Errorf("line %d: symbol record outside its library's block", line)
@@ -175,7 +191,7 @@ func decode(data []byte) (*DB, error) {
 		}
 		switch f[0] {
 		case "compatbuild-abidb":
-			if len(f) != 2 || (f[1] != "1" && f[1] != "2") {
+			if len(f) != 2 || (f[1] != "1" && f[1] != "2" && f[1] != "3" && f[1] != "4") {
 				return nil, fmt.Errorf("line %d: unsupported format %q", line, text)
 			}
 		case "abi":
@@ -226,7 +242,7 @@ func decode(data []byte) (*DB, error) {
 	return db, nil
 }
 
-// parseSymbols turns a library's raw "s" and "c" records into maps. The
+// parseSymbols turns a library's raw "s", "c", "d" and "o" records into maps. The
 // data is embedded and validated by the generator and by tests that parse
 // every library, so a malformed record here is a build defect: it panics.
 func (l *library) parseSymbols() {
@@ -260,6 +276,22 @@ func (l *library) parseSymbols() {
 				l.defaults = map[string][]defaultNode{}
 			}
 			l.defaults[f[1]] = append(l.defaults[f[1]], defaultNode{f[2], mask})
+			continue
+		}
+		if f[0] == "o" {
+			mask, err := strconv.ParseUint(f[1], 16, 64)
+			if err != nil {
+				bad()
+			}
+			o := object{mask: mask}
+			for _, m := range f[2:] {
+				key, weak := strings.CutSuffix(m, ":weak")
+				if !strings.Contains(key, "@") {
+					bad()
+				}
+				o.members, o.weak = append(o.members, key), append(o.weak, weak)
+			}
+			l.objects = append(l.objects, o)
 			continue
 		}
 		if len(f) < 5 {
@@ -461,7 +493,31 @@ func (db *DB) Exports(lib string, target Version) ([]SymbolVersion, error) {
 			out[def].Default = true
 		}
 	}
+	l.markIdentity(out, bit)
 	return out, nil
+}
+
+// markIdentity sets Weak and Alias on exports (one library's, at release
+// bit) from the library's object records.
+func (l *library) markIdentity(exports []SymbolVersion, bit int) {
+	index := make(map[string]int, len(exports))
+	for i, sv := range exports {
+		index[sv.Name+"@"+sv.Node] = i
+	}
+	for _, o := range l.objects {
+		if o.mask&(1<<bit) == 0 {
+			continue
+		}
+		alias := ""
+		if len(o.members) > 1 {
+			alias = o.members[0]
+		}
+		for j, key := range o.members {
+			if i, ok := index[key]; ok {
+				exports[i].Weak, exports[i].Alias = o.weak[j], alias
+			}
+		}
+	}
 }
 
 // CompatOnly reports whether lib exports symbol at target only as

@@ -6,8 +6,6 @@
 package buildenv
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +14,8 @@ import (
 	"strings"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/cachefs"
+	"compatbuild/internal/target"
 )
 
 // Var is one environment variable.
@@ -77,36 +77,10 @@ func Self() (string, error) {
 // Wrappers returns a directory holding compatbuild-cc-<glibc> and
 // compatbuild-c++-<glibc> symlinks to exe, creating it in the user cache on
 // first use (atomically: built aside, then renamed). The directory name
-// depends on exe, so two compatbuild builds never share one.
+// depends on exe, so two compatbuild builds never share one. It is
+// WrappersFor the x86_64 target.
 func Wrappers(exe string, glibc abidb.Version) (cc, cxx string, err error) {
-	base, err := os.UserCacheDir()
-	if err != nil {
-		return "", "", fmt.Errorf("no cache directory (%v): set XDG_CACHE_HOME or HOME", err)
-	}
-	sum := sha256.Sum256([]byte(exe))
-	dir := filepath.Join(base, "compatbuild", "bin", hex.EncodeToString(sum[:])[:16]+"-glibc"+glibc.String())
-	names := []string{CCName + "-" + glibc.String(), CXXName + "-" + glibc.String()}
-	cc, cxx = filepath.Join(dir, names[0]), filepath.Join(dir, names[1])
-	if linksTo(dir, names, exe) {
-		return cc, cxx, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
-		return "", "", err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
-	if err != nil {
-		return "", "", err
-	}
-	defer os.RemoveAll(tmp)
-	for _, name := range names {
-		if err := os.Symlink(exe, filepath.Join(tmp, name)); err != nil {
-			return "", "", err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil && !linksTo(dir, names, exe) {
-		return "", "", fmt.Errorf("installing compiler wrappers in %s: %v", dir, err)
-	}
-	return cc, cxx, nil
+	return WrappersFor(exe, glibc, target.Host())
 }
 
 func linksTo(dir string, names []string, exe string) bool {
@@ -133,18 +107,24 @@ func realCompiler(ownVar, userVar, def string) (string, error) {
 	return def, nil
 }
 
+// isWrapper reports whether a compiler command runs a compatbuild wrapper
+// anywhere in it: "compatbuild-cc-2.17", and "ccache compatbuild-cc-2.17"
+// too, which as the real compiler would make the wrapper call itself.
 func isWrapper(cmd string) bool {
-	f := strings.Fields(cmd)
-	if len(f) == 0 {
-		return false
+	for _, f := range strings.Fields(cmd) {
+		if _, _, ok := ParseWrapperName(filepath.Base(f)); ok || filepath.Base(f) == "compatbuild" {
+			return true
+		}
 	}
-	_, _, ok := ParseWrapperName(filepath.Base(f[0]))
-	return ok
+	return false
 }
 
 // Vars returns the environment for a compat build for glibc: for make,
-// autotools, meson and CMake (CC, CXX), cargo (the Rust target's linker
-// and the cc crate's CC_/CXX_ variables) and cgo (CC, CXX, CGO_ENABLED).
+// autotools, meson and CMake (CC, CXX, and MAKEFLAGS carrying CC and CXX
+// as make command-line variables), Python's distutils and setuptools
+// (LDSHARED, LDCXXSHARED), cargo (the Rust target's linker and the cc
+// crate's CC_/CXX_ variables) and cgo (CC, CXX, CGO_ENABLED). See
+// overrides.go for the build tools that ignore $CC.
 func Vars(glibc abidb.Version) ([]Var, error) {
 	exe, err := Self()
 	if err != nil {
@@ -162,18 +142,59 @@ func Vars(glibc abidb.Version) ([]Var, error) {
 	if err != nil {
 		cxx = "g++" // a C-only build needs no C++ compiler
 	}
-	triple := strings.ReplaceAll(RustTarget, "-", "_")
-	return []Var{
+	vars := []Var{
 		{"COMPATBUILD_GLIBC", glibc.String()},
 		{"COMPATBUILD_CC", cc},
 		{"COMPATBUILD_CXX", cxx},
+	}
+	return wrapperVars(vars, ccw, cxxw, target.Host())
+}
+
+// wrapperVars appends to vars what points the build tools at the wrappers
+// ccw and cxxw for t: CC and CXX, the cc crate's CC_<rust triple> and
+// CXX_<rust triple>, cargo's target linker, cgo's CGO_ENABLED, make's
+// MAKEFLAGS and Python's LDSHARED and LDCXXSHARED (see overrides.go).
+func wrapperVars(vars []Var, ccw, cxxw string, t target.Target) ([]Var, error) {
+	if pathVar, bare, err := onPath(ccw); err != nil {
+		return nil, err
+	} else if bare {
+		// make and cgo split CC at spaces, and shells expand what is in
+		// it: a wrapper under "/home/Jane Doe" goes by its name, found
+		// through PATH.
+		vars = append(vars, pathVar)
+		ccw, cxxw = filepath.Base(ccw), filepath.Base(cxxw)
+	}
+	triple := t.EnvTriple()
+	return append(vars, []Var{
 		{"CC", ccw},
 		{"CXX", cxxw},
 		{"CC_" + triple, ccw},
 		{"CXX_" + triple, cxxw},
 		{"CARGO_TARGET_" + strings.ToUpper(triple) + "_LINKER", ccw},
 		{"CGO_ENABLED", "1"},
-	}, nil
+		{"MAKEFLAGS", makeVars(os.Getenv("MAKEFLAGS"), ccw, cxxw)},
+		pythonVars(ccw, cxxw)[0],
+		pythonVars(ccw, cxxw)[1],
+	}...), nil
+}
+
+// onPath decides how build systems reach the wrapper: by its path when
+// the path is a plain word for a shell (no space, quote, '$', '*', ...),
+// else by its name with its directory put first on PATH (bare is true and
+// pathVar is the new PATH).
+func onPath(wrapper string) (pathVar Var, bare bool, err error) {
+	if cachefs.ShellQuote(wrapper) == wrapper {
+		return Var{}, false, nil
+	}
+	dir := filepath.Dir(wrapper)
+	if strings.ContainsAny(dir, ":\n") {
+		return Var{}, false, fmt.Errorf("the compiler wrappers' directory %q holds a ':' or a newline, so neither CC nor PATH can name it: set XDG_CACHE_HOME to a plainer directory", dir)
+	}
+	path := dir
+	if old := os.Getenv("PATH"); old != "" {
+		path += ":" + old
+	}
+	return Var{"PATH", path}, true, nil
 }
 
 // Apply returns environ with vars set (replacing earlier values).

@@ -1,6 +1,7 @@
 package buildenv
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -8,10 +9,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/cachefs"
 	"compatbuild/internal/target"
 	"compatbuild/internal/toolchain"
 )
@@ -57,28 +61,36 @@ func WrapperNames(glibc abidb.Version, t target.Target) (cc, cxx string) {
 	return prefix + "cc-" + glibc.String(), prefix + "c++-" + glibc.String()
 }
 
-// WrappersFor is Wrappers for target t: the links are named
-// compatbuild-<triple>-cc-<glibc> and compatbuild-<triple>-c++-<glibc>.
+// WrappersFor returns a directory holding the wrappers for glibc and t,
+// symlinks to exe named as WrapperNames says (compatbuild-cc-2.17 for
+// x86_64, compatbuild-<triple>-cc-2.17 otherwise), creating it in the
+// user cache on first use (atomically: built aside, then renamed). The
+// directory name depends on exe, so two compatbuild builds never share
+// one.
 func WrappersFor(exe string, glibc abidb.Version, t target.Target) (cc, cxx string, err error) {
-	if t.IsHost() {
-		return Wrappers(exe, glibc)
-	}
 	base, err := os.UserCacheDir()
 	if err != nil {
 		return "", "", fmt.Errorf("no cache directory (%v): set XDG_CACHE_HOME or HOME", err)
 	}
 	sum := sha256.Sum256([]byte(exe))
-	dir := filepath.Join(base, "compatbuild", "bin", hex.EncodeToString(sum[:])[:16]+"-"+t.Triple+"-glibc"+glibc.String())
+	// The wrappers are what CC runs: a directory others can write to
+	// would let them swap in their own compiler.
+	binRoot := filepath.Join(base, "compatbuild", "bin")
+	if err := cachefs.PrivateDir(binRoot); err != nil {
+		return "", "", err
+	}
+	name := hex.EncodeToString(sum[:])[:16] + "-glibc" + glibc.String()
+	if !t.IsHost() {
+		name = hex.EncodeToString(sum[:])[:16] + "-" + t.Triple + "-glibc" + glibc.String()
+	}
+	dir := filepath.Join(binRoot, name)
 	ccName, cxxName := WrapperNames(glibc, t)
 	names := []string{ccName, cxxName}
 	cc, cxx = filepath.Join(dir, names[0]), filepath.Join(dir, names[1])
 	if linksTo(dir, names, exe) {
 		return cc, cxx, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
-		return "", "", err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
+	tmp, err := os.MkdirTemp(binRoot, ".tmp-")
 	if err != nil {
 		return "", "", err
 	}
@@ -98,7 +110,8 @@ func WrappersFor(exe string, glibc abidb.Version, t target.Target) (cc, cxx stri
 // compilers (COMPATBUILD_CC/CXX, with COMPATBUILD_TARGET naming the
 // target), it sets the cc crate's CC_<rust triple>/CXX_<rust triple>,
 // cargo's CARGO_TARGET_<TRIPLE>_LINKER, cgo's GOARCH (GOARM for arm) and
-// CGO_ENABLED, and AR/RANLIB/STRIP to the target's binutils when they are
+// CGO_ENABLED, make's MAKEFLAGS and Python's LDSHARED/LDCXXSHARED as Vars
+// does, and AR/RANLIB/STRIP to the target's binutils when they are
 // installed. A C++ compiler is only required for C++ builds: without one
 // COMPATBUILD_CXX names Debian's <triple>-g++.
 func VarsFor(glibc abidb.Version, t target.Target) ([]Var, error) {
@@ -122,20 +135,16 @@ func VarsFor(glibc abidb.Version, t target.Target) ([]Var, error) {
 		// A C-only build needs none; a C++ one fails naming this program.
 		cxx = []string{t.Triple + "-g++"}
 	}
-	env := t.EnvTriple()
-	vars := []Var{
+	vars, err := wrapperVars([]Var{
 		{"COMPATBUILD_GLIBC", glibc.String()},
 		{"COMPATBUILD_TARGET", t.Triple},
 		{"COMPATBUILD_CC", strings.Join(cc, " ")},
 		{"COMPATBUILD_CXX", strings.Join(cxx, " ")},
-		{"CC", ccw},
-		{"CXX", cxxw},
-		{"CC_" + env, ccw},
-		{"CXX_" + env, cxxw},
-		{"CARGO_TARGET_" + strings.ToUpper(env) + "_LINKER", ccw},
-		{"CGO_ENABLED", "1"},
-		{"GOARCH", t.GOARCH},
+	}, ccw, cxxw, t)
+	if err != nil {
+		return nil, err
 	}
+	vars = append(vars, Var{"GOARCH", t.GOARCH})
 	if t.GOARM != "" {
 		vars = append(vars, Var{"GOARM", t.GOARM})
 	}
@@ -145,4 +154,41 @@ func VarsFor(glibc abidb.Version, t target.Target) ([]Var, error) {
 		}
 	}
 	return vars, nil
+}
+
+// HostArch is this machine's architecture as uname -m prints it (CMake's
+// CMAKE_HOST_SYSTEM_PROCESSOR), or "" if the kernel does not say.
+func HostArch() string {
+	var u syscall.Utsname
+	if err := syscall.Uname(&u); err != nil {
+		return ""
+	}
+	b := make([]byte, 0, len(u.Machine))
+	for _, c := range u.Machine {
+		b = append(b, byte(c))
+	}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
+}
+
+// CrossCompiling reports whether building for t on this machine is a
+// cross build: whether t is another architecture than this machine's
+// (uname -m, read through target.Parse, so i686 and armv7l name i386 and
+// arm; Go's GOARCH when the kernel does not say). Building for an older
+// glibc is not one: the outputs run here, whose glibc is newer than the
+// target, so configure-time test programs (AC_RUN_IFELSE, CMake's try_run
+// and check_c_source_runs, meson's run checks) must run as usual. Telling
+// a build system otherwise makes it skip them, guess, or take its
+// cross-compiling branch. i386 on x86_64 is a cross build: another
+// processor, whose programs need the target's libraries to run.
+func CrossCompiling(t target.Target) bool {
+	host, err := target.Parse(HostArch())
+	if err != nil {
+		if host, err = target.ByGOARCH(runtime.GOARCH); err != nil {
+			return true // a machine compatbuild has no target for
+		}
+	}
+	return host.ABI != t.ABI
 }

@@ -1,6 +1,8 @@
 package buildenv
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
 
 	"compatbuild/internal/abidb"
@@ -38,5 +40,36 @@ func TestParseWrapper(t *testing.T) {
 	}
 	if cc, _ := WrapperNames(abidb.MustParseVersion("2.17"), target.Host()); cc != "compatbuild-cc-2.17" {
 		t.Errorf("host wrapper %s", cc)
+	}
+}
+
+func mustVersion(t *testing.T, s string) abidb.Version {
+	t.Helper()
+	v, err := abidb.ParseVersion(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// HostArch agrees with uname -m, and this machine's own architecture is
+// no cross build; every other target is, i386 on x86_64 included.
+func TestCrossCompilingOnlyForOtherArchitectures(t *testing.T) {
+	out, err := exec.Command("uname", "-m").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := strings.TrimSpace(string(out))
+	if HostArch() != host {
+		t.Errorf("HostArch() = %q, uname -m says %q", HostArch(), host)
+	}
+	own, err := target.Parse(host)
+	if err != nil {
+		t.Fatalf("this machine's architecture %q: %v", host, err)
+	}
+	for _, tg := range target.All() {
+		if got, want := CrossCompiling(tg), tg.ABI != own.ABI; got != want {
+			t.Errorf("CrossCompiling(%s) = %v on a %s machine, want %v", tg.ABI, got, host, want)
+		}
 	}
 }

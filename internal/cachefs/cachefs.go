@@ -6,9 +6,7 @@
 package cachefs
 
 import (
-	"fmt"
 	"os"
-	"syscall"
 )
 
 // Sync fsyncs a file or a directory (for a directory: its entries, which
@@ -37,31 +35,4 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	return f.Close()
-}
-
-// CheckPrivate refuses a cache directory that someone else could have
-// written to, as ssh and gpg refuse their directories: dir (symbolic links
-// followed) must be a directory owned by the effective user and not
-// writable by group or others. Another local user who could write there
-// could plant a file that every later build or run trusts. The error is
-// one line that says how to fix it.
-func CheckPrivate(dir string) error {
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("cache path %s is not a directory; remove it", dir)
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return nil
-	}
-	if uid := os.Geteuid(); int(st.Uid) != uid {
-		return fmt.Errorf("cache directory %s belongs to uid %d, not to you (uid %d), so its contents cannot be trusted; remove it, or set XDG_CACHE_HOME to a directory of your own", dir, st.Uid, uid)
-	}
-	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
-		return fmt.Errorf("cache directory %s is writable by group or others (mode %04o), so its contents cannot be trusted; run chmod go-w %s, or remove it", dir, perm, dir)
-	}
-	return nil
 }

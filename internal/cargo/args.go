@@ -2,6 +2,7 @@ package cargo
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -28,6 +29,8 @@ type invocation struct {
 	quiet        bool     // -q / --quiet
 	formats      []string // --message-format values
 	configs      []string // --config values, wherever they appear
+	noScan       bool     // --no-scan: do not check what cargo wrote
+	scanSkip     []string // --scan-skip patterns
 }
 
 // cargo's options before the subcommand that take a value in the next
@@ -35,7 +38,7 @@ type invocation struct {
 var preValueOptions = map[string]bool{"--config": true, "-Z": true, "--color": true, "-C": true, "--explain": true}
 
 // Subcommand options compatbuild reads (all take a value).
-var subValueOptions = map[string]bool{"--target": true, "--manifest-path": true, "-p": true, "--package": true, "--message-format": true, "--config": true, "--glibc": true}
+var subValueOptions = map[string]bool{"--target": true, "--manifest-path": true, "-p": true, "--package": true, "--message-format": true, "--config": true, "--glibc": true, "--scan-skip": true}
 
 // parseArgs splits args (everything after 'compatbuild cargo').
 func parseArgs(args []string) (*invocation, error) {
@@ -93,6 +96,15 @@ func parseArgs(args []string) (*invocation, error) {
 				return nil, fmt.Errorf("--glibc needs a version, e.g. --glibc 2.17")
 			}
 			inv.glibc = value
+			continue
+		case name == "--no-scan" && !hasValue:
+			inv.noScan = true
+			continue
+		case name == "--scan-skip":
+			if _, err := filepath.Match(value, ""); err != nil || value == "" {
+				return nil, fmt.Errorf("--scan-skip %q: not a pattern", value)
+			}
+			inv.scanSkip = append(inv.scanSkip, value)
 			continue
 		case name == "--target" && inv.sub != "":
 			if seenTarget {

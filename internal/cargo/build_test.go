@@ -305,28 +305,29 @@ func TestNoFloorRefuses(t *testing.T) {
 	}
 }
 
-// A call the floor does not have fails the link, and the driver says why.
+// A call the floor does not have, and compatbuild cannot provide (the
+// catalogue refuses it), fails the link, and the driver says why.
 func TestLinkAboveFloorFails(t *testing.T) {
 	needRust(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "Cargo.toml"), "[package]\nname = \"pidfd\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+	writeFile(t, filepath.Join(dir, "Cargo.toml"), "[package]\nname = \"sigmask\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
 	writeFile(t, filepath.Join(dir, "src", "main.rs"), `extern "C" {
-    fn pidfd_open(pid: i32, flags: u32) -> i32;
+    fn pthread_attr_setsigmask_np(attr: *mut u8, mask: *const u8) -> i32;
 }
 fn main() {
-    println!("{}", unsafe { pidfd_open(std::process::id() as i32, 0) });
+    println!("{}", unsafe { pthread_attr_setsigmask_np(std::ptr::null_mut(), std::ptr::null()) });
 }
 `)
 	code, _, stderr, err := compatCargo(t, dir, "build", "--glibc", "2.17")
 	if err != nil || code == 0 {
-		t.Fatalf("exit %d, err %v: a link needing pidfd_open (glibc 2.36) passed for 2.17\n%s", code, err, stderr)
+		t.Fatalf("exit %d, err %v: a link needing pthread_attr_setsigmask_np (glibc 2.32) passed for 2.17\n%s", code, err, stderr)
 	}
 	// rustc links with rust-lld by default ("undefined symbol: X"); the
 	// driver's own explanation follows when it recognises the message.
-	if !strings.Contains(stderr, "undefined symbol: pidfd_open") && !strings.Contains(stderr, "pidfd_open is in glibc 2.36 and later") {
-		t.Errorf("the failed link does not name pidfd_open:\n%s", stderr)
+	if !strings.Contains(stderr, "undefined symbol: pthread_attr_setsigmask_np") && !strings.Contains(stderr, "pthread_attr_setsigmask_np is in glibc 2.32 and later") {
+		t.Errorf("the failed link does not name pthread_attr_setsigmask_np:\n%s", stderr)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "target", "x86_64-unknown-linux-gnu", "debug", "pidfd")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "target", "x86_64-unknown-linux-gnu", "debug", "sigmask")); err == nil {
 		t.Errorf("a binary was left behind after the failed link")
 	}
 }
@@ -365,5 +366,26 @@ func TestUserRustflagsKept(t *testing.T) {
 				t.Errorf("the binary needs glibc %s: compatbuild's linker flag was lost", f)
 			}
 		})
+	}
+}
+
+// TestBuildScriptBypassIsCaught: a build script that runs gcc by name
+// writes a shared library needing this machine's glibc into its OUT_DIR;
+// the build fails naming it, while the build script itself (a host
+// program in target/debug) is not judged. --scan-skip leaves the file out.
+func TestBuildScriptBypassIsCaught(t *testing.T) {
+	dir := crate(t, "gcc-build-script")
+	code, _, stderr, err := compatCargo(t, dir, "build", "--glibc", "2.17", "--offline")
+	if err != nil || code != 1 {
+		t.Fatalf("compatbuild cargo build: exit %d, %v; want 1\n%s", code, err, stderr)
+	}
+	above := regexp.MustCompile(`ABOVE  target/x86_64-unknown-linux-gnu/debug/build/gcc-build-script-[0-9a-f]+/out/libside\.so: needs glibc 2\.33`)
+	if !above.MatchString(stderr) || strings.Contains(stderr, "build-script-build") {
+		t.Errorf("want libside.so reported above 2.17, and the build script not judged:\n%s", stderr)
+	}
+	plainCargo(t, dir, "clean")
+	mustCompatCargo(t, dir, "build", "--glibc", "2.17", "--offline", "--scan-skip", "libside.so")
+	if m, _ := filepath.Glob(filepath.Join(dir, "target/x86_64-unknown-linux-gnu/debug/build/*/out/libside.so")); len(m) != 1 {
+		t.Errorf("the build after cargo clean wrote no libside.so")
 	}
 }

@@ -142,6 +142,15 @@ func Run(ctx context.Context, opt Options) (int, error) {
 	if cfg.linker != "" && !isWrapper(cfg.linker) {
 		fmt.Fprintf(opt.Stderr, "compatbuild: note: the linker %s (%s) is not used for %s; compatbuild links with %s: set COMPATBUILD_CC=%s if it is a C compiler driver\n", cfg.linker, cfg.linkerFrom, triple, varValue(vars, "COMPATBUILD_CC"), cfg.linker)
 	}
+	watch, err := watchOutputs(inv, dir)
+	if err != nil {
+		return 2, err
+	}
+	if watch != nil {
+		defer watch.Close()
+		name, value := watch.Env()
+		vars = append(vars, buildenv.Var{Name: name, Value: value})
+	}
 	env := buildenv.Apply(os.Environ(), vars)
 
 	mode := readNone
@@ -150,10 +159,18 @@ func Run(ctx context.Context, opt Options) (int, error) {
 	}
 	var artifacts []string
 	code, err := runCargo(ctx, cargo, dir, inv.command(k, plan.configArgs), env, opt.Stdout, opt.Stderr, mode, &artifacts)
-	if err != nil || code != 0 || k != kindReport {
+	if err != nil || code != 0 {
 		return code, err
 	}
-	return report(opt.Stderr, dir, artifacts, floor, triple), nil
+	if k == kindReport {
+		code = report(opt.Stderr, dir, artifacts, floor, triple)
+	}
+	if watch != nil {
+		if c, err := checkOutputs(watch, inv.scanSkip, floor, tg, triple, opt.Stderr); err != nil || c != 0 {
+			return c, err
+		}
+	}
+	return code, nil
 }
 
 // rustcArgs are the arguments 'cargo rustc -- ARGS' passes to rustc ("--"
@@ -208,9 +225,13 @@ func environmentFor(floor Floor, exe string, tg target.Target, rust string) ([]b
 	}
 	linkerVar := "CARGO_TARGET_" + envTripleOf(rust) + "_LINKER"
 	genericLinker := "CARGO_TARGET_" + strings.ToUpper(tg.EnvTriple()) + "_LINKER"
+	// The make and Python variables name the wrappers too.
+	defCC, defCXX := varValue(vars, "CC"), varValue(vars, "CXX")
 	out := vars[:0]
 	for _, v := range vars {
 		switch v.Name {
+		case "MAKEFLAGS", "LDSHARED", "LDCXXSHARED":
+			v.Value = strings.ReplaceAll(strings.ReplaceAll(v.Value, defCXX, cxx), defCC, cc)
 		case "CC", "CC_" + triple:
 			v.Value = cc
 		case "CXX", "CXX_" + triple:

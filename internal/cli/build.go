@@ -7,10 +7,14 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
+	"syscall"
+	"unsafe"
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/buildenv"
+	"compatbuild/internal/procgroup"
 	"compatbuild/internal/target"
 )
 
@@ -45,7 +49,11 @@ Prints the environment that makes a build compile and link through
 compatbuild for the given glibc: CC and CXX point at compatbuild-cc-X.Y and
 compatbuild-c++-X.Y (links to this compatbuild), COMPATBUILD_CC/CXX keep your
 real compilers, and cargo (CC_x86_64_unknown_linux_gnu, the target linker)
-and cgo (CGO_ENABLED=1) get theirs. Every link checks its own output.
+and cgo (CGO_ENABLED=1) get theirs. MAKEFLAGS gives make CC and CXX as
+command-line variables, which beat a Makefile's own CC = gcc; LDSHARED and
+LDCXXSHARED are the link commands of Python's distutils and setuptools.
+Every link checks its own output; 'compatbuild exec' also checks what the
+build wrote without linking through compatbuild.
 
 With --target TRIPLE the wrappers are compatbuild-<triple>-cc-X.Y,
 COMPATBUILD_CC/CXX are the cross compilers and COMPATBUILD_TARGET the
@@ -100,7 +108,15 @@ func shellQuote(s string) string {
 const execHelp = `
 Runs any build command (make, autotools, meson, ninja, a script) with the
 environment of 'compatbuild env', so every C/C++ compile and link goes
-through compatbuild for the given glibc. Its exit status is the command's.
+through compatbuild for the given glibc. make gets CC and CXX as
+command-line variables (through MAKEFLAGS), so a Makefile's own CC = gcc
+does not win; Python's distutils and setuptools get LDSHARED.
+` + scanHelp + `
+
+Exit status: the command's when it fails, or 128+N (with a line saying so)
+when signal N killed it; else 1 when an output is above the target, 0
+otherwise. SIGTERM and SIGHUP sent to compatbuild are passed on to the
+command.
 
 Examples:
   compatbuild exec --glibc 2.17 -- make -j8
@@ -108,9 +124,11 @@ Examples:
   compatbuild exec --glibc 2.17 -- sh -c './configure && make'`
 
 func runExec(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("exec", "[--glibc X.Y] [--target TRIPLE] -- COMMAND [ARGS...]", execHelp, stderr)
+	fs := newFlags("exec", "[--glibc X.Y] [--target TRIPLE] [--no-scan] [--scan-skip PATTERN] -- COMMAND [ARGS...]", execHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
 	tv := targetFlag(fs)
+	var scan scanOptions
+	scan.register(fs)
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
 	}
@@ -121,7 +139,7 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "exec: %v", err)
 	}
-	return runWithEnv(v, t, fs.Args(), nil, stdout, stderr)
+	return runWatched(v, t, fs.Args(), nil, scan, stdout, stderr)
 }
 
 // runWithEnv runs argv with the compat environment plus extra variables.
@@ -137,14 +155,73 @@ func runWithEnv(v abidb.Version, t target.Target, argv []string, extra []builden
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Env = buildenv.Apply(os.Environ(), append(vars, extra...))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode()
-		}
-		return fail(stderr, "running %s: %v", argv[0], err)
+	return runForwarding(cmd, argv[0], stderr)
+}
+
+// runForwarding runs cmd to its end and returns its exit status, 128+N
+// (with a line saying so) when signal N killed it. The command shares
+// compatbuild's process group, so the terminal's Ctrl-C and Ctrl-Z reach
+// it directly and job control works as without compatbuild; compatbuild
+// stays alive meanwhile and passes on the signals sent to it alone:
+// SIGTERM and SIGHUP (a CI runner's cancel, a closed session), and SIGINT
+// unless it came from the terminal, which sent it to the command too.
+func runForwarding(cmd *exec.Cmd, name string, stderr io.Writer) int {
+	procgroup.CatchSIGPIPE()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, procgroup.Stopping...)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return fail(stderr, "running %s: %v", name, err)
 	}
-	return ExitOK
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				if s == syscall.SIGINT && terminalForeground() {
+					continue
+				}
+				cmd.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &exit):
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			fmt.Fprintf(stderr, "compatbuild: %s %s\n", name, procgroup.Describe(ws.Signal()))
+			return 128 + int(ws.Signal())
+		}
+		return exit.ExitCode()
+	}
+	return fail(stderr, "running %s: %v", name, err)
+}
+
+// terminalForeground reports whether compatbuild's process group is the
+// foreground group of its terminal: then the terminal's signals reach
+// the whole group, the child included.
+func terminalForeground() bool {
+	for fd := 0; fd <= 2; fd++ {
+		pgrp, err := unixTcgetpgrp(fd)
+		if err == nil {
+			return pgrp == syscall.Getpgrp()
+		}
+	}
+	return false
+}
+
+func unixTcgetpgrp(fd int) (int, error) {
+	var pgrp int32
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.TIOCGPGRP, uintptr(unsafe.Pointer(&pgrp))); errno != 0 {
+		return 0, errno
+	}
+	return int(pgrp), nil
 }
 
 const cmakeHelp = `
@@ -154,10 +231,13 @@ the given glibc. The compiler wrappers carry the floor in their names
 files link for the right glibc without any environment. The real compilers
 are gcc/g++ unless COMPATBUILD_CC/COMPATBUILD_CXX are set when building.
 
-With --target TRIPLE the file sets CMAKE_SYSTEM_PROCESSOR, the target's
-wrappers (compatbuild-<triple>-cc-X.Y), Debian's /usr/<triple> as the
-find root for libraries, headers and packages, and qemu-user as the
-emulator for try_run.
+For this machine's own architecture the file declares no cross build: the
+outputs run here, so try_run and check_c_source_runs work as usual. With
+--target TRIPLE of another architecture it is a cross build: the file sets
+CMAKE_SYSTEM_NAME and CMAKE_SYSTEM_PROCESSOR, the target's wrappers
+(compatbuild-<triple>-cc-X.Y), Debian's /usr/<triple> as the find root for
+libraries, headers and packages, and qemu-user as the emulator for try_run
+(i386 has none: its test programs need i386 libraries to run here).
 
 Examples:
   compatbuild cmake-toolchain --glibc 2.17 -o compat.cmake
@@ -187,13 +267,25 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
+	if strings.ContainsAny(cc, "$\\\";") {
+		// CMake writes the compiler path into a quoted argument of its own
+		// (CMakeCCompiler.cmake) and reads it back, expanding ${...} and
+		// escapes: the build would look for another file.
+		return fail(stderr, "cmake-toolchain: the compiler wrapper's path %s holds a '$', '\\', '\"' or ';', which CMake expands when it reads the path back, so it would look for another file: set XDG_CACHE_HOME to a directory without them", cc)
+	}
+	// CMAKE_SYSTEM_NAME makes CMAKE_CROSSCOMPILING true: only for another
+	// architecture than this machine's. For its own, the outputs run here
+	// (see buildenv.CrossCompiling).
+	system := "# Not a cross build: the outputs run on this machine, so try_run and\n# check_c_source_runs work as usual.\n"
+	cross := buildenv.CrossCompiling(t)
+	if cross {
+		system = "set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR " + t.CMake + ")\n"
+	}
 	text := fmt.Sprintf(`# CMake toolchain file written by compatbuild: output loads on glibc %[1]s and later.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR %[4]s)
-set(CMAKE_C_COMPILER %[2]q)
-set(CMAKE_CXX_COMPILER %[3]q)
-`, v, cc, cxx, t.CMake)
-	if t.IsHost() {
+%[4]sset(CMAKE_C_COMPILER %[2]s)
+set(CMAKE_CXX_COMPILER %[3]s)
+`, v, cmakeLiteral(cc), cmakeLiteral(cxx), system)
+	if !cross {
 		text += `# Headers and host libraries stay the host's; glibc itself comes from the
 # compatbuild sysroot the wrappers add to every link.
 `
@@ -201,14 +293,14 @@ set(CMAKE_CXX_COMPILER %[3]q)
 		text += fmt.Sprintf(`# Libraries, headers and packages of the target come from Debian's
 # multiarch cross root; programs run at build time are this machine's.
 # glibc itself comes from the compatbuild sysroot the wrappers add.
-set(CMAKE_FIND_ROOT_PATH /usr/%[1]s)
+set(CMAKE_FIND_ROOT_PATH %[1]s)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-`, t.Triple)
-		if t.Qemu != "" {
-			text += fmt.Sprintf("set(CMAKE_CROSSCOMPILING_EMULATOR %s -L /usr/%s)\n", t.Qemu, t.Triple)
+`, cmakeLiteral("/usr/"+t.Triple))
+		if t.Qemu != "" && !t.Native() {
+			text += fmt.Sprintf("set(CMAKE_CROSSCOMPILING_EMULATOR %s -L %s)\n", t.Qemu, cmakeLiteral("/usr/"+t.Triple))
 		}
 	}
 	text += cmakeStaticCheck
@@ -274,10 +366,24 @@ if(NOT CMAKE_PROJECT_NAME STREQUAL "CMAKE_TRY_COMPILE" AND NOT COMPATBUILD_STATI
 endif()
 `
 
+// cmakeLiteral writes s as a CMake bracket argument, [==[...]==], in
+// which nothing is expanded or escaped: a path holding ${HOME}, $ENV{X},
+// a backslash, a quote or a ';' stays exactly that path.
+func cmakeLiteral(s string) string {
+	eq := ""
+	for strings.Contains(s, "]"+eq+"]") {
+		eq += "="
+	}
+	return "[" + eq + "[" + s + "]" + eq + "]"
+}
+
 const goHelp = `
 Runs the go command with cgo compiling and linking through compatbuild for
 the given glibc (CC, CXX, CGO_ENABLED=1), and with external linking, so the
-final link goes through compatbuild too and is checked.
+final link goes through compatbuild too and is checked. --glibc, --target,
+--no-scan and --scan-skip may come first or anywhere before the package
+arguments.
+` + scanHelp + `
 
 GOARCH (from the environment, or --target TRIPLE) picks the target: with
 GOARCH=arm64 cgo compiles and links with the aarch64 cross compiler
@@ -291,14 +397,23 @@ Examples:
 
 func runGo(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-		fmt.Fprintf(stdout, "Usage: compatbuild go [--glibc X.Y] GO-ARGS...\n\n%s\n", strings.TrimSpace(goHelp))
+		fmt.Fprintf(stdout, "Usage: compatbuild go [--glibc X.Y] [--target TRIPLE] [--no-scan] [--scan-skip PATTERN] GO-ARGS...\n\n%s\n", strings.TrimSpace(goHelp))
 		return ExitOK
 	}
-	// --glibc and --target may come first or right after the go
-	// subcommand ("compatbuild go build --glibc 2.17 ./...").
+	// --glibc, --target and the scan options may come first or right
+	// after the go subcommand ("compatbuild go build --glibc 2.17 ./...").
 	var value, tv string
+	var scan scanOptions
 	rest := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
+		n, err := scan.take(args, i)
+		if err != nil {
+			return fail(stderr, "go: %v", err)
+		}
+		if n > 0 {
+			i += n - 1
+			continue
+		}
 		switch {
 		case args[i] == "--glibc" && i+1 < len(args) && value == "":
 			value = args[i+1]
@@ -337,5 +452,5 @@ func runGo(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "go: %s asks for %s: %v", where, flag, buildenv.ErrStatic)
 	}
 	extra := []buildenv.Var{{Name: "GOFLAGS", Value: strings.TrimSpace(os.Getenv("GOFLAGS") + " -ldflags=-linkmode=external")}}
-	return runWithEnv(v, t, append([]string{"go"}, rest...), extra, stdout, stderr)
+	return runWatched(v, t, append([]string{"go"}, rest...), extra, scan, stdout, stderr)
 }

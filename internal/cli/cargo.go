@@ -43,6 +43,13 @@ compatbuild-<triple>-cc-X.Y with your cross compiler (see 'compatbuild cc
 target add aarch64-unknown-linux-gnu'); without it compatbuild says so
 before cargo starts.
 
+After a command that builds, every ELF executable and shared library written
+under the working directory is checked too (in cargo's target directory,
+the target's build scripts' OUT_DIRs): one that did not link through
+compatbuild (a build script running gcc by name) and needs a newer glibc
+than the floor fails the command. --scan-skip PATTERN (repeatable) leaves
+files out, --no-scan turns the check off; both anywhere before --.
+
 Examples:
   compatbuild cargo build --release --glibc 2.17
   compatbuild cargo build --release --target x86_64-unknown-linux-gnu.2.17
@@ -52,7 +59,7 @@ Examples:
 
 func runCargo(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-		fmt.Fprintf(stdout, "Usage: compatbuild cargo [--glibc X.Y] CARGO-COMMAND [CARGO-ARGS...]\n\n%s\n", strings.TrimSpace(cargoHelp))
+		fmt.Fprintf(stdout, "Usage: compatbuild cargo [--glibc X.Y] [--no-scan] [--scan-skip PATTERN] CARGO-COMMAND [CARGO-ARGS...]\n\n%s\n", strings.TrimSpace(cargoHelp))
 		return ExitOK
 	}
 	code, err := cargo.Run(context.Background(), cargo.Options{Args: args, Stdout: stdout, Stderr: stderr})

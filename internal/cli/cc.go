@@ -38,8 +38,12 @@ starts at its first glibc: powerpc64le 2.19, riscv64 2.27, the others 2.17.
 Wrappers for build systems carry the target in their name:
 compatbuild-aarch64-linux-gnu-cc-2.17.
 
+An interrupted link (SIGINT, SIGTERM, SIGHUP) stops the compiler and
+everything it started, removes what the link wrote and exits 128+N.
+
 Refused: -static (glibc cannot be linked statically into an old-glibc
-build). Dropped with a note where the target's loader lacks what they need:
+build), also when it is part of CC; a CC or COMPATBUILD_CC that runs
+compatbuild itself. Dropped with a note where the target's loader lacks what they need:
 -z pack-relative-relocs below 2.36, -z mark-plt and -z gnu2-tls-tag below
 2.43.
 
@@ -116,7 +120,10 @@ glibc: stub libc.so.6 and the other glibc libraries of that release, linker
 scripts (libc.so, libm.so, ...), start files, libc_nonshared.a and
 libcompat_polyfill.a, compiled with $CC (or gcc). It lives under
 $XDG_CACHE_HOME/compatbuild/sysroot (default ~/.cache), private to you, and
-is named by a hash of everything that decides its content.
+is named by a hash of everything that decides its content. Each use checks
+it against its manifest (SHA-256 of every file) and rebuilds it, with a
+note, when anything differs; a cache directory other users own or can
+write to is refused.
 
 --prune removes the cached sysroots this compatbuild would no longer use
 with the current compiler ($CC, or gcc): those of other compatbuild
@@ -171,6 +178,9 @@ func runSysroot(args []string, stdout, stderr io.Writer) int {
 	sr, err := sysroot.Ensure(context.Background(), sysroot.Spec{Arch: tf.Target.ABI, Glibc: tf.Glibc, CC: cc})
 	if err != nil {
 		return fail(stderr, "sysroot: %v", err)
+	}
+	if sr.Note != "" {
+		fmt.Fprintf(stderr, "compatbuild: note: %s\n", sr.Note)
 	}
 	fmt.Fprintln(stdout, sr.Dir)
 	return ExitOK

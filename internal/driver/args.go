@@ -3,7 +3,6 @@ package driver
 import (
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 )
 
@@ -20,41 +19,30 @@ var optionsWithValue = map[string]bool{
 	"-z": true, "-target": true, "--target": false, "-arch": true,
 }
 
-// invocation is what the driver needs to know about a compiler command line.
+// invocation is what the driver needs to know about a compiler command line
+// (response files already expanded: expandArgs).
 type invocation struct {
 	compileOnly bool   // -c, -S, -E or dependency-only: no link
 	dryRun      bool   // -###: the compiler prints its commands, runs none
 	hasInputs   bool   // any input file or library
-	output      string // -o value, "" for the default
+	output      string // the file the link writes: see linkOutput
 	static      string // "-static" or "-static-pie" if given
 	shared      bool
 	profile     bool // -pg, -p: the executable starts with gcrt1.o
 	m32         bool
+	noOutput    bool // the linker is asked for --version or --help, and may write nothing
 }
 
-// maxResponseDepth bounds @file nesting, as a loop of files would
-// otherwise never end (gcc stops at 2000).
-const maxResponseDepth = 10
-
-func parseArgs(args []string) invocation {
+// parseArgs reads an expanded command line (expandArgs). Its error is a
+// one-line message for a command line whose output cannot be told for
+// sure (see linkOutput).
+func parseArgs(args []string) (invocation, error) {
 	var inv invocation
-	inv.scan(args, 0)
-	return inv
-}
-
-// scan reads args into inv. Response files (@file, which rustc and other
-// tools use for long command lines) are read in place, as the compiler
-// will; one that cannot be read is an input named "@file", as for gcc.
-func (inv *invocation) scan(args []string, depth int) {
+	var driverOut string
+	var linker []string // what reaches the linker through -Wl, and -Xlinker, in order
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case len(a) > 1 && a[0] == '@' && depth < maxResponseDepth:
-			if data, err := os.ReadFile(a[1:]); err == nil {
-				inv.scan(splitResponseFile(string(data)), depth+1)
-			} else {
-				inv.hasInputs = true
-			}
 		case a == "-c" || a == "-S" || a == "-E" || a == "-M" || a == "-MM" || a == "-fsyntax-only":
 			inv.compileOnly = true
 		case a == "-###":
@@ -67,11 +55,18 @@ func (inv *invocation) scan(args []string, depth int) {
 			inv.profile = true
 		case a == "-m32" || a == "-mx32":
 			inv.m32 = true
-		case a == "-o" && i+1 < len(args):
-			inv.output = args[i+1]
+		case (a == "-o" || a == "--output") && i+1 < len(args):
+			driverOut = args[i+1]
 			i++
+		case strings.HasPrefix(a, "--output="):
+			driverOut = a[len("--output="):]
 		case strings.HasPrefix(a, "-o") && len(a) > 2:
-			inv.output = a[2:]
+			driverOut = a[2:]
+		case strings.HasPrefix(a, "-Wl,"):
+			linker = append(linker, strings.Split(a[len("-Wl,"):], ",")...)
+		case a == "-Xlinker" && i+1 < len(args):
+			linker = append(linker, args[i+1])
+			i++
 		case a == "-l" && i+1 < len(args):
 			inv.hasInputs = true
 			i++
@@ -83,6 +78,121 @@ func (inv *invocation) scan(args []string, depth int) {
 			inv.hasInputs = true
 		}
 	}
+	out, noOutput, err := linkOutput(linker)
+	if err != nil {
+		return inv, err
+	}
+	inv.noOutput = noOutput
+	switch {
+	case out != "":
+		inv.output = out
+	case driverOut != "":
+		inv.output = driverOut
+	default:
+		inv.output = "a.out"
+	}
+	return inv, nil
+}
+
+// The output of a link, the way gcc and clang decide it (verified with gcc
+// 12, clang 14, GNU ld 2.40, gold, lld 14 and mold): the compiler's own
+// spellings are -o X, -oX, --output=X and --output X, the last one wins,
+// and the default is a.out; the compiler passes it to the linker as -o X
+// in front of everything the user passes through -Wl, and -Xlinker, so a
+// linker-level -o (-Wl,-o,X, -Wl,-oX, -Wl,--output=X, -Xlinker -o
+// -Xlinker X, also inside a linker response file -Wl,@file) wins over
+// the compiler's, and among those the last one wins.
+//
+// Linkers disagree on a few spellings: GNU ld reads -Wl,-output=X as
+// -o utput=X and gold as --output=X; GNU ld takes the abbreviation
+// --outp=X for --output=X and --out=X for --out-implib=X, the others
+// refuse both. The driver cannot know which file such a link writes, so
+// it refuses them with a one-line error rather than check the wrong file.
+
+// linkerOptionsWithValue are the linker options (as compilers pass them:
+// -Wl,-soname,NAME) whose value is the next argument, so that a value
+// such as "-o" is not taken for an option.
+var linkerOptionsWithValue = map[string]bool{
+	"-soname": true, "-h": true, "-rpath": true, "-rpath-link": true, "-T": true,
+	"-e": true, "-u": true, "-y": true, "-Map": true, "-z": true, "-m": true,
+	"-l": true, "-L": true, "-F": true, "-f": true, "-R": true, "-Y": true, "-A": true, "-b": true,
+	"--soname": true, "--rpath": true, "--rpath-link": true, "--script": true, "--entry": true,
+	"--undefined": true, "--trace-symbol": true, "--defsym": true, "--library": true,
+	"--library-path": true, "--version-script": true, "--dynamic-list": true, "--Map": true,
+	"--wrap": true, "--exclude-libs": true, "--dependency-file": true, "--section-start": true,
+	"-Ttext": true, "-Tdata": true, "-Tbss": true, "--just-symbols": true, "--filter": true,
+	"--auxiliary": true, "-dynamic-linker": true, "--dynamic-linker": true, "-plugin": true,
+	"--plugin": true, "-plugin-opt": true, "--plugin-opt": true, "--hash-style": true,
+}
+
+// linkOutput finds the output named in what the compiler passes to the
+// linker ("" when nothing there names one); noOutput says the linker is
+// asked for --version, -v or --help, which may write nothing.
+func linkOutput(tokens []string) (out string, noOutput bool, err error) {
+	tokens, err = expandLinkerFiles(tokens, 0)
+	if err != nil {
+		return "", false, err
+	}
+	for i := 0; i < len(tokens); i++ {
+		t := tokens[i]
+		name, value, hasValue := strings.Cut(t, "=")
+		switch {
+		case t == "--version" || t == "-v" || t == "-V" || t == "--help" || t == "--target-help":
+			noOutput = true
+		case t == "-o" || t == "--output":
+			if i+1 < len(tokens) {
+				out = tokens[i+1]
+				i++
+			}
+		case name == "--output" && hasValue:
+			out = value
+		case name == "-output" || (len(name) > 2 && len(name) < len("--output") && strings.HasPrefix("--output", name)):
+			return "", false, fmt.Errorf("the linker option %s names the output in a way linkers read differently (GNU ld, gold, lld and mold disagree): write -o FILE instead", t)
+		case strings.HasPrefix(t, "-o") && !strings.HasPrefix(t, "--"):
+			out = t[2:]
+		case linkerOptionsWithValue[t]:
+			i++
+		}
+	}
+	return out, noOutput, nil
+}
+
+// expandLinkerFiles expands the linker's own response files (-Wl,@file),
+// which the linker reads the way gcc reads the compiler's. Only regular
+// files are read here: the linker must still find a pipe's content.
+func expandLinkerFiles(tokens []string, depth int) ([]string, error) {
+	if !hasResponseFile(tokens) {
+		return tokens, nil
+	}
+	var out []string
+	for _, t := range tokens {
+		if len(t) < 2 || t[0] != '@' {
+			out = append(out, t)
+			continue
+		}
+		st, err := os.Stat(t[1:])
+		if err != nil {
+			out = append(out, t)
+			continue
+		}
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("the linker response file %s is not a regular file (a pipe or device): compatbuild cannot read it without taking it from the linker, and must know what the link writes; write it to a file", t)
+		}
+		if depth >= 16 || st.Size() > maxResponseBytes {
+			return nil, fmt.Errorf("the linker response file %s is too large or nested too deep (%d levels)", t, depth)
+		}
+		data, err := os.ReadFile(t[1:])
+		if err != nil {
+			out = append(out, t)
+			continue
+		}
+		inner, err := expandLinkerFiles(splitResponseFile(string(data)), depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inner...)
+	}
+	return out, nil
 }
 
 // splitResponseFile splits a response file the way gcc (libiberty's
@@ -166,56 +276,6 @@ func dropZOption(args []string, flag string) ([]string, bool) {
 		}
 	}
 	return out, dropped
-}
-
-// dropZInResponseFiles is dropZOption for the response files among args
-// (nested ones included): each @file that holds the option is copied
-// without it into dir (made by scratch on first need) and the argument
-// points at the copy. It reports whether it dropped any.
-func dropZInResponseFiles(args []string, flag string, scratch func() (string, error)) ([]string, bool, error) {
-	return dropZInResponseFilesAt(args, flag, scratch, 0)
-}
-
-func dropZInResponseFilesAt(args []string, flag string, scratch func() (string, error), depth int) ([]string, bool, error) {
-	out := args // copied before the first change
-	changed := false
-	for i, a := range args {
-		if len(a) < 2 || a[0] != '@' || depth >= maxResponseDepth {
-			continue
-		}
-		data, err := os.ReadFile(a[1:])
-		if err != nil {
-			continue // the compiler takes it as an input named @file
-		}
-		inner, nested, err := dropZInResponseFilesAt(splitResponseFile(string(data)), flag, scratch, depth+1)
-		if err != nil {
-			return nil, false, err
-		}
-		inner, here := dropZOption(inner, flag)
-		if !nested && !here {
-			continue
-		}
-		dir, err := scratch()
-		if err != nil {
-			return nil, false, err
-		}
-		f, err := os.CreateTemp(dir, "args-*.rsp")
-		if err == nil {
-			_, err = f.WriteString(joinResponseFile(inner))
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			return nil, false, fmt.Errorf("rewriting response file %s: %v", a[1:], err)
-		}
-		if !changed {
-			out = slices.Clone(args)
-		}
-		out[i] = "@" + f.Name()
-		changed = true
-	}
-	return out, changed, nil
 }
 
 // joinResponseFile writes args so that splitResponseFile (and gcc) reads

@@ -48,6 +48,16 @@ func TestSplitResponseFile(t *testing.T) {
 	}
 }
 
+// parse expands and parses a command line as Run does.
+func parse(t *testing.T, args ...string) (invocation, error) {
+	t.Helper()
+	exp, err := expandArgs(args)
+	if err != nil {
+		return invocation{}, err
+	}
+	return parseArgs(exp.args)
+}
+
 // Response files are read as the compiler reads them: what they say about
 // the output, the inputs and the mode counts, nested ones too.
 func TestParseArgsReadsResponseFiles(t *testing.T) {
@@ -61,22 +71,67 @@ func TestParseArgsReadsResponseFiles(t *testing.T) {
 	}
 	inner := write("inner.rsp", "-shared\n-o 'lib out.so'\n")
 	outer := write("outer.rsp", "a.o @"+inner+"\n")
-	inv := parseArgs([]string{"@" + outer})
-	if !inv.hasInputs || !inv.shared || inv.output != "lib out.so" || inv.compileOnly {
-		t.Errorf("parseArgs(@outer) = %+v", inv)
+	inv, err := parse(t, "@"+outer)
+	if err != nil || !inv.hasInputs || !inv.shared || inv.output != "lib out.so" || inv.compileOnly {
+		t.Errorf("parse(@outer) = %+v, %v", inv, err)
 	}
 	// An unreadable @file is an input, as for gcc.
-	if inv := parseArgs([]string{"@" + filepath.Join(dir, "missing")}); !inv.hasInputs {
-		t.Errorf("@missing: %+v", inv)
+	if inv, err := parse(t, "@"+filepath.Join(dir, "missing")); err != nil || !inv.hasInputs {
+		t.Errorf("@missing: %+v, %v", inv, err)
 	}
-	// A file that names itself stops at the nesting limit.
-	self := filepath.Join(dir, "self.rsp")
-	write("self.rsp", "-c @"+self)
-	if inv := parseArgs([]string{"@" + self}); !inv.compileOnly {
-		t.Errorf("@self: %+v", inv)
+	if inv, err := parse(t, "-###", "a.o"); err != nil || !inv.dryRun || inv.compileOnly {
+		t.Errorf("-###: %+v, %v", inv, err)
 	}
-	if inv := parseArgs([]string{"-###", "a.o"}); !inv.dryRun || inv.compileOnly {
-		t.Errorf("-###: %+v", inv)
+}
+
+// The file a link writes, found the way gcc and clang (and behind them GNU
+// ld, gold, lld and mold) decide it; see linkOutput.
+func TestLinkOutput(t *testing.T) {
+	dir := t.TempDir()
+	linkRsp := filepath.Join(dir, "link.rsp")
+	os.WriteFile(linkRsp, []byte("--as-needed -o 'from rsp'\n"), 0o644)
+	compilerRsp := filepath.Join(dir, "cc.rsp")
+	os.WriteFile(compilerRsp, []byte("-Wl,--output=in-cc-rsp\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string // "" for an error
+	}{
+		{[]string{"m.o"}, "a.out"},
+		{[]string{"m.o", "-o", "X"}, "X"},
+		{[]string{"m.o", "-oX"}, "X"},
+		{[]string{"m.o", "--output=X"}, "X"},
+		{[]string{"m.o", "--output", "X"}, "X"},
+		{[]string{"m.o", "-o", "X", "-o", "Y"}, "Y"},  // the last one wins
+		{[]string{"m.o", "-o=X"}, "=X"},               // as gcc and clang write it
+		{[]string{"m.o", "-output=X"}, "utput=X"},     // likewise
+		{[]string{"m.o", "-Wl,-o,X"}, "X"},            // not a.out
+		{[]string{"m.o", "-Wl,-o,X", "-o", "Y"}, "X"}, // the linker's wins, wherever it stands
+		{[]string{"m.o", "-o", "Y", "-Wl,-o,X"}, "X"},
+		{[]string{"m.o", "-Wl,-oX"}, "X"},
+		{[]string{"m.o", "-Wl,--output=X"}, "X"},
+		{[]string{"m.o", "-Wl,--output,X"}, "X"},
+		{[]string{"m.o", "-Xlinker", "-o", "-Xlinker", "X"}, "X"},
+		{[]string{"m.o", "-Xlinker", "--output=X"}, "X"},
+		{[]string{"m.o", "-Wl,-o", "-Xlinker", "X"}, "X"}, // one sequence for the linker
+		{[]string{"m.o", "-Wl,-o,X,-o,Z"}, "Z"},
+		{[]string{"m.o", "-Wl,-soname,-o", "-o", "Y"}, "Y"}, // "-o" is the soname there
+		{[]string{"m.o", "-Wl,@" + linkRsp}, "from rsp"},
+		{[]string{"m.o", "@" + compilerRsp, "-o", "Y"}, "in-cc-rsp"},
+		{[]string{"m.o", "-Wl,-output=X"}, ""}, // GNU ld: -o utput=X; gold: --output=X
+		{[]string{"m.o", "-Wl,-output,X"}, ""},
+		{[]string{"m.o", "-Wl,--outp=X"}, ""}, // GNU ld alone takes abbreviations
+		{[]string{"m.o", "-Wl,--out=X"}, ""},  // GNU ld: --out-implib
+	} {
+		inv, err := parse(t, tc.args...)
+		switch {
+		case tc.want == "" && (err == nil || strings.Contains(err.Error(), "\n")):
+			t.Errorf("%q: output %q, err %v; want a one-line refusal", tc.args, inv.output, err)
+		case tc.want != "" && (err != nil || inv.output != tc.want):
+			t.Errorf("%q: output %q, err %v; want %q", tc.args, inv.output, err, tc.want)
+		}
+	}
+	if inv, _ := parse(t, "m.o", "-Wl,--version"); !inv.noOutput {
+		t.Error("-Wl,--version: not seen as a link that may write nothing")
 	}
 }
 
@@ -84,57 +139,5 @@ func TestJoinResponseFileRoundTrips(t *testing.T) {
 	args := []string{"-o", "out file", `q"uote`, "it's", `back\slash`, "", "tab\there", "new\nline", "-Wl,-z,now"}
 	if got := splitResponseFile(joinResponseFile(args)); !slices.Equal(got, args) {
 		t.Errorf("round trip: %q, want %q", got, args)
-	}
-}
-
-// An option to drop inside a response file, nested or not, is dropped from
-// a rewritten copy; the user's files stay as they were.
-func TestDropZInResponseFiles(t *testing.T) {
-	dir := t.TempDir()
-	inner := filepath.Join(dir, "inner.rsp")
-	outer := filepath.Join(dir, "outer.rsp")
-	clean := filepath.Join(dir, "clean.rsp")
-	os.WriteFile(inner, []byte("-Wl,-z,mark-plt,-z,now\nb.o\n"), 0o644)
-	os.WriteFile(outer, []byte("a.o @"+inner+" -o 'my app'\n"), 0o644)
-	os.WriteFile(clean, []byte("c.o\n"), 0o644)
-	scratchDir := t.TempDir()
-	made := 0
-	scratch := func() (string, error) { made++; return scratchDir, nil }
-
-	got, dropped, err := dropZInResponseFiles([]string{"-O2", "@" + outer, "@" + clean}, "mark-plt", scratch)
-	if err != nil || !dropped {
-		t.Fatalf("dropped %v, err %v", dropped, err)
-	}
-	if got[0] != "-O2" || got[2] != "@"+clean || !strings.HasPrefix(got[1], "@"+scratchDir) {
-		t.Fatalf("args %q: want only the outer file replaced, by a copy in the scratch directory", got)
-	}
-	// Read back as the compiler will: everything but the option.
-	inv := parseArgs(got)
-	if inv.output != "my app" {
-		t.Errorf("output %q", inv.output)
-	}
-	var flat []string
-	var expand func(args []string)
-	expand = func(args []string) {
-		for _, a := range args {
-			if strings.HasPrefix(a, "@") {
-				data, _ := os.ReadFile(a[1:])
-				expand(splitResponseFile(string(data)))
-			} else {
-				flat = append(flat, a)
-			}
-		}
-	}
-	expand(got)
-	if want := []string{"-O2", "a.o", "-Wl,-z,now", "b.o", "-o", "my app", "c.o"}; !slices.Equal(flat, want) {
-		t.Errorf("expanded %q, want %q", flat, want)
-	}
-	if data, _ := os.ReadFile(inner); string(data) != "-Wl,-z,mark-plt,-z,now\nb.o\n" {
-		t.Errorf("the user's response file changed: %q", data)
-	}
-	// Nothing to drop: no copies, no scratch directory.
-	made = 0
-	if got, dropped, err := dropZInResponseFiles([]string{"@" + clean, "x.o"}, "mark-plt", scratch); err != nil || dropped || made != 0 || got[0] != "@"+clean {
-		t.Errorf("clean files: %q, %v, %v, scratch made %d times", got, dropped, err, made)
 	}
 }

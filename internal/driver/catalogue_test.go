@@ -14,6 +14,7 @@ package driver
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,6 +62,9 @@ var nativeChecks = []nativeCheck{
 			}
 			return out
 		}},
+	{name: "cpu_features", native: "2.41", syms: []string{"__x86_get_cpuid_feature_leaf"}},
+	{name: "f128", native: "2.41", syms: prefixed("strtof128 strtof128_l wcstof128 wcstof128_l __strtof128_internal "+
+		"__wcstof128_internal strfromf128", "")},
 	{name: "newest", syms: prefixed("uabs ulabs ullabs uimaxabs umaxabs cfgetibaud cfgetobaud cfsetibaud cfsetobaud cfsetbaud "+
 		"pthread_gettid_np memalignment free_sized free_aligned_sized mseal openat2", ""),
 		want: `uabs: 5 7 2147483648
@@ -136,7 +140,7 @@ func TestCatalogueAgainstGlibc(t *testing.T) {
 			build := func(target string) string {
 				prog := filepath.Join(dir, c.name+"-"+target)
 				mustLink(t, false, target, "-O2", "-Wall", "-Wno-deprecated-declarations", "-pthread",
-					filepath.Join("testdata", "catalogue", c.name+".c"), "-o", prog)
+					filepath.Join("testdata", "catalogue", c.name+".c"), "-o", prog, "-lm")
 				checkFloor(t, prog, abidb.MustParseVersion(target))
 				checkCatalogueUse(t, prog, abidb.MustParseVersion(target), c.syms)
 				return prog
@@ -197,6 +201,36 @@ func TestCatalogueEverySymbolHasABehaviourCheck(t *testing.T) {
 	for _, s := range append(libcompat.PolyfillSymbols(libcompat.PolyfillName), statFamily...) {
 		if !covered[s] {
 			t.Errorf("%s: no program in testdata/polyfills or testdata/catalogue checks its behaviour; add one", s)
+		}
+	}
+}
+
+// Polyfills that call libpthread (thrd_create calls pthread_create) find
+// it below 2.34 whatever the user's link line does with it: nothing,
+// --as-needed, or -lpthread before the objects under --as-needed (where ld
+// drops a library no earlier object needed), with GNU ld, gold, lld and
+// mold; the program then needs libpthread.so.0 and runs under 2.31.
+func TestPolyfillsReachTheMergedLibraries(t *testing.T) {
+	old := debian11(t)
+	dir := t.TempDir()
+	obj := filepath.Join(dir, "c11threads.o")
+	mustLink(t, false, "2.17", "-O2", "-c", filepath.Join("testdata", "catalogue", "c11threads.c"), "-o", obj)
+	var want string
+	for i, v := range [][]string{nil, {"-Wl,--as-needed"}, {"-Wl,--as-needed", "-lpthread"}, {"-fuse-ld=gold", "-Wl,--as-needed", "-lpthread"},
+		{"-fuse-ld=lld", "-Wl,--as-needed", "-lpthread"}, {"-fuse-ld=mold", "-Wl,--as-needed", "-lpthread"}} {
+		prog := filepath.Join(dir, fmt.Sprintf("c11-%d", i))
+		mustLink(t, false, "2.17", append(v, obj, "-o", prog)...)
+		if needed := readNeeded(t, prog); !slices.Contains(needed, "libpthread.so.0") {
+			t.Errorf("%v: needs %v, not libpthread.so.0", v, needed)
+		}
+		out, err := run(t, old, prog)
+		if err != nil {
+			t.Errorf("%v: under 2.31: %v\n%s", v, err, out)
+		}
+		if i == 0 {
+			want = out
+		} else if out != want {
+			t.Errorf("%v: under 2.31 printed\n%s\nwant\n%s", v, out, want)
 		}
 	}
 }

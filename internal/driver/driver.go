@@ -24,6 +24,8 @@ import (
 	"compatbuild/internal/check"
 	"compatbuild/internal/elfinfo"
 	"compatbuild/internal/libcompat"
+	"compatbuild/internal/outputs"
+	"compatbuild/internal/procgroup"
 	"compatbuild/internal/sysroot"
 	"compatbuild/internal/target"
 	"compatbuild/internal/toolchain"
@@ -60,20 +62,21 @@ func errorf(format string, args ...any) error {
 // DefaultCompiler returns the compiler command for C or C++:
 // $COMPATBUILD_CC / $COMPATBUILD_CXX (set by 'compatbuild env' and friends,
 // which point CC at the wrappers), else $CC / $CXX (which may carry
-// arguments, e.g. "ccache gcc"), else gcc / g++. A value naming a
-// compatbuild wrapper is skipped, so the driver never calls itself.
+// arguments, e.g. "ccache gcc"), else gcc / g++. A $CC/$CXX that names
+// compatbuild anywhere (the wrapper itself, or "ccache
+// compatbuild-cc-2.17") is skipped, so the driver never calls itself; a
+// $COMPATBUILD_CC that does is returned, and Run refuses it (see
+// reentry.go).
 func DefaultCompiler(cxx bool) []string {
 	own, user, def := "COMPATBUILD_CC", "CC", "gcc"
 	if cxx {
 		own, user, def = "COMPATBUILD_CXX", "CXX", "g++"
 	}
-	for _, env := range []string{own, user} {
-		if env == own && crossEnv() {
-			continue // the real compiler of another target's wrappers
-		}
-		if v := strings.Fields(os.Getenv(env)); len(v) > 0 && !isWrapper(v[0]) {
-			return v
-		}
+	if v := strings.Fields(os.Getenv(own)); len(v) > 0 && !crossEnv() {
+		return v // (for another target, the real compiler of its wrappers)
+	}
+	if v := strings.Fields(os.Getenv(user)); len(v) > 0 && !namesCompatbuild(v) {
+		return v
 	}
 	return []string{def}
 }
@@ -143,11 +146,6 @@ var lookPaths = struct {
 	found map[string]string
 }{found: map[string]string{}}
 
-func isWrapper(cmd string) bool {
-	base := filepath.Base(cmd)
-	return strings.HasPrefix(base, "compatbuild-") || base == "compatbuild"
-}
-
 // markerOptions are linker options whose output needs a symbol-less glibc
 // version node (GLIBC_ABI_*) that targets before since lack: the driver
 // drops them there, with a note, so the output loads.
@@ -161,28 +159,61 @@ var markerOptions = []struct {
 	{"gnu2-tls-tag", abidb.MustParseVersion("2.43"), "it makes the output need GLIBC_ABI_GNU2_TLS, which glibc 2.43 introduced"},
 }
 
-// Run executes one compiler invocation and returns the exit code.
+// Run executes one compiler invocation and returns the exit code. A link
+// interrupted by SIGINT, SIGTERM or SIGHUP (when opt.OwnProcess; see
+// procgroup.Notify), or whose compiler a signal killed, removes what the
+// link wrote and returns 128+N with an *Error saying so.
 func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if len(opt.Compiler) == 0 {
 		return 2, errorf("no compiler given: set CC (or CXX) to gcc or clang")
+	}
+	if err := checkReentry(opt.Compiler); err != nil {
+		return 2, err
 	}
 	compiler, err := lookPath(opt.Compiler[0])
 	if err != nil {
 		return 2, errorf("compiler %q not found: install gcc or clang, or set CC/CXX to one", opt.Compiler[0])
 	}
-	inv := parseArgs(args)
+	stop := func() {}
+	if opt.OwnProcess {
+		// From here on a signal is handled, not fatal, so that the link's
+		// output and temporary files can go first.
+		ctx, stop = procgroup.Notify(ctx)
+		defer func() { stop() }()
+	}
+	ctx = withCompiler(ctx, opt.Compiler)
+	exp, err := expandArgs(args)
+	if err != nil {
+		return 2, errorf("%v", err)
+	}
+	inv, parseErr := parseArgs(append(slices.Clip(opt.Compiler[1:]), exp.args...))
+	var rsp rspFiles
+	defer rsp.remove()
+	if exp.consumed {
+		// A pipe read here is empty for the compiler: give it the copy.
+		if args, err = rsp.flat(exp.args); err != nil {
+			return 2, errorf("%v", err)
+		}
+	}
 	if inv.compileOnly || !inv.hasInputs {
 		// Nothing is linked. A wrapper process becomes the compiler, with
 		// no overhead after exec; a library caller gets a child process.
-		if opt.OwnProcess {
-			return 0, execCompiler(compiler, append(opt.Compiler[1:], args...))
+		if opt.OwnProcess && rsp.dir == "" {
+			stop()
+			if sig, ok := procgroup.SignalOf(ctx); ok {
+				return 128 + int(sig), &Error{Msg: procgroup.Name(sig) + " before the compiler started", Code: 128 + int(sig)}
+			}
+			return 2, execCompiler(ctx, compiler, append(opt.Compiler[1:], args...))
 		}
 		code, diag, err := runLink(ctx, compiler, append(slices.Clip(opt.Compiler[1:]), args...), opt.Stdout)
 		opt.Stderr.Write(diag)
-		return code, err
+		return finish(ctx, opt.Stderr, outputFile{}, codeOf(code, err), err)
+	}
+	if parseErr != nil {
+		return 2, errorf("%v", parseErr)
 	}
 	if inv.static != "" {
-		return 2, errorf("%s is not supported: a static program carries this machine's glibc code inside (and its dlopen/NSS still need that exact glibc at run time), so it is no old-glibc build. Drop %s: compatbuild's dynamic link loads on glibc %s; add -static-libgcc -static-libstdc++ to embed the compiler runtimes, or use musl for a fully static binary", inv.static, inv.static, opt.Glibc)
+		return 2, errorf("%s is not supported: a static program carries this machine's glibc code inside (and its dlopen/NSS still need that exact glibc at run time), so it is no old-glibc build. Drop %s%s: compatbuild's dynamic link loads on glibc %s; add -static-libgcc -static-libstdc++ to embed the compiler runtimes, or use musl for a fully static binary", inv.static, inv.static, fromCompiler(opt.Compiler, inv.static), opt.Glibc)
 	}
 	tg := opt.Target
 	if tg.ABI == "" {
@@ -197,33 +228,44 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if inv.profile && !inv.shared && !tg.IsHost() {
 		return 2, errorf("-pg: profiling start files (gcrt1.o) are built for x86_64 only; drop -pg for %s", tg.Triple)
 	}
-	// Rewritten response files live until the link is done.
-	var rspDir string
-	defer func() {
-		if rspDir != "" {
-			os.RemoveAll(rspDir)
-		}
-	}()
-	scratch := func() (string, error) {
-		var err error
-		if rspDir == "" {
-			rspDir, err = os.MkdirTemp("", "compatbuild-rsp-")
-		}
-		return rspDir, err
+	tmp, err := claimTempDir()
+	if err != nil {
+		return 2, errorf("%v", err)
 	}
+	defer tmp.release()
+	opt.Target = tg
+	out := snapshotOutput(inv.output)
+	code, err := linkAndCheck(withTempDir(ctx, tmp.path), opt, compiler, inv, exp, args, &rsp, out)
+	return finish(ctx, opt.Stderr, out, code, err)
+}
+
+// linkAndCheck runs a link through the sysroot of opt.Target and checks
+// its output.
+func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocation, exp *expansion, args []string, rsp *rspFiles, before outputFile) (int, error) {
+	flat := exp.args
+	var dropped bool
 	for _, z := range markerOptions {
 		if !opt.Glibc.Less(z.since) {
 			continue
 		}
-		var dropped, inFiles bool
-		args, dropped = dropZOption(args, z.flag)
-		if args, inFiles, err = dropZInResponseFiles(args, z.flag, scratch); err != nil {
-			return 2, errorf("%v", err)
-		}
-		if dropped || inFiles {
+		var here bool
+		if flat, here = dropZOption(flat, z.flag); here {
+			dropped = true
 			fmt.Fprintf(opt.Stderr, "compatbuild: note: dropped -z %s: %s, the target is %s\n", z.flag, z.why, opt.Glibc)
 		}
 	}
+	if dropped {
+		// The command line as the compiler would read it, without the
+		// options: in a response file of its own when it came in one.
+		args = flat
+		if exp.files > 0 {
+			var err error
+			if args, err = rsp.flat(flat); err != nil {
+				return 2, errorf("%v", err)
+			}
+		}
+	}
+	tg := opt.Target
 	srcc, err := SysrootCompilerFor(tg)
 	if err != nil {
 		return 2, errorf("%v", err)
@@ -231,6 +273,9 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	sr, err := sysroot.Ensure(ctx, sysroot.Spec{Arch: tg.ABI, Glibc: opt.Glibc, CC: srcc})
 	if err != nil {
 		return 2, errorf("preparing the glibc %s sysroot%s: %v", opt.Glibc, forTarget(tg), err)
+	}
+	if sr.Note != "" {
+		fmt.Fprintf(opt.Stderr, "compatbuild: note: %s\n", sr.Note)
 	}
 	if inv.profile && !inv.shared {
 		if err := sr.BuildProfilingStart(ctx); err != nil {
@@ -241,7 +286,8 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	full = append(full, args...)
 	code, diag, err := runLink(ctx, compiler, full, opt.Stdout)
 	if err != nil {
-		return 2, err
+		opt.Stderr.Write(diag)
+		return codeOf(code, err), err
 	}
 	if code != 0 {
 		// Link again if the link missed polyfills not built yet.
@@ -251,7 +297,8 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 		}
 		if retry {
 			if code, diag, err = runLink(ctx, compiler, full, opt.Stdout); err != nil {
-				return 2, err
+				opt.Stderr.Write(diag)
+				return codeOf(code, err), err
 			}
 		}
 	}
@@ -260,26 +307,28 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 		explainUndefined(opt.Stderr, string(diag), opt.Glibc, tg.ABI)
 		return code, nil
 	}
-	out, ok := linkedOutput(inv, opt.Stderr)
+	out, ok := linkedOutput(inv, before, opt.Stderr)
 	if !ok {
 		return 0, nil
 	}
-	return verify(ctx, opt, sr, compiler, full, out)
+	code, err = verify(ctx, opt, sr, compiler, full, out)
+	if code == 0 && err == nil {
+		outputs.RecordLink(out) // for the output check of exec, go and cargo
+	}
+	return code, err
 }
 
 // linkedOutput names the file a successful link wrote, or says there is
 // none to check: -### runs nothing, -o /dev/null keeps nothing, and some
-// links write nothing (-Wl,--version), which is worth a note.
-func linkedOutput(inv invocation, stderr io.Writer) (string, bool) {
+// links write nothing (-Wl,--version), which is worth a note; a file such
+// a link left as it was is an earlier build's, not judged.
+func linkedOutput(inv invocation, before outputFile, stderr io.Writer) (string, bool) {
 	if inv.dryRun {
 		return "", false
 	}
 	out := inv.output
-	if out == "" {
-		out = "a.out"
-	}
 	switch st, err := os.Stat(out); {
-	case os.IsNotExist(err):
+	case os.IsNotExist(err) || inv.noOutput && before.unchanged():
 		fmt.Fprintf(stderr, "compatbuild: note: the compiler wrote no %s, so there is nothing to check\n", out)
 		return "", false
 	case err == nil && !st.Mode().IsRegular():
@@ -329,7 +378,9 @@ func undefinedSymbols(linkerOutput string) []string {
 
 // linkFlags put the sysroot in front of the host's libraries: -B makes the
 // compiler take crt1.o/crti.o/crtn.o from it, -L makes -lc, -lm, -lpthread
-// resolve to its stubs and scripts.
+// resolve to its stubs and scripts. The directory reaches the linker
+// through -Xlinker, never -Wl, (which splits at commas), so any cache
+// path works.
 //
 // --allow-shlib-undefined: host shared libraries in the link (the shared
 // libstdc++.so.6, libgcc_s.so.1, the user's -lfoo) were built against the
@@ -338,7 +389,7 @@ func undefinedSymbols(linkerOutput string) []string {
 // copies of those libraries are loaded. The output's own needs are checked
 // after the link.
 func linkFlags(dir string) []string {
-	return []string{"-B" + dir + string(filepath.Separator), "-L" + dir, "-Wl,-rpath-link," + dir, "-Wl,--allow-shlib-undefined"}
+	return []string{"-B" + dir + string(filepath.Separator), "-L" + dir, "-Xlinker", "-rpath-link", "-Xlinker", dir, "-Wl,--allow-shlib-undefined"}
 }
 
 // forTarget is " for <triple>" for a target other than x86_64.
@@ -349,9 +400,9 @@ func forTarget(t target.Target) string {
 	return " for " + t.Triple
 }
 
-func execCompiler(path string, args []string) error {
+func execCompiler(ctx context.Context, path string, args []string) error {
 	argv := append([]string{path}, args...)
-	err := syscall.Exec(path, argv, os.Environ())
+	err := syscall.Exec(path, argv, childEnv(ctx))
 	return errorf("running %s: %v", path, err)
 }
 
@@ -387,7 +438,13 @@ func newerGlibcSymbols(unbound []string, target abidb.Version, abi string) []str
 // target has the symbol or no glibc release does: then it is not a
 // newer-glibc problem.
 func explainNewer(db *abidb.DB, sym string, target abidb.Version) (string, bool) {
-	if _, _, ok := db.LibraryOf(sym, target); ok {
+	// A name whose arguments changed (libcompat.ABIChangedAt) is, below
+	// the change, not the function the caller's headers declare: the
+	// stubs offer it to no new link.
+	changed, isChanged := libcompat.ABIChangedAt(sym)
+	changedAt := abidb.Version{Major: changed.Major, Minor: changed.Minor}
+	changedHere := isChanged && target.Less(changedAt)
+	if _, _, ok := db.LibraryOf(sym, target); ok && !changedHere {
 		return "", false
 	}
 	lib, sv, ok := db.LibraryOf(sym, db.Last())
@@ -396,7 +453,11 @@ func explainNewer(db *abidb.DB, sym string, target abidb.Version) (string, bool)
 	}
 	rel := firstRelease(db, sym)
 	where := fmt.Sprintf("is in glibc %s and later (%s, %s@%s), not in the target %s", rel, db.Soname(lib), sym, sv.Node, target)
-	e, phrase, known := libcompat.DescribeFor(sym, db.ABI())
+	if changedHere && rel.Less(changedAt) {
+		rel = changedAt
+		where = fmt.Sprintf("takes the arguments today's headers declare in glibc %s and later (%s, %s@%s); the target %s has only its older form", rel, db.Soname(lib), sym, sv.Node, target)
+	}
+	e, phrase, known := libcompat.DescribeFor(sym, db.ABI(), libcompat.Version{Major: target.Major, Minor: target.Minor})
 	switch {
 	case !known:
 		return where + ", and compatbuild has no polyfill for it: raise --glibc to " + rel.String() + " or avoid the call", true
@@ -441,7 +502,10 @@ func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version, ab
 func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler string, linkArgs []string, out string) (int, error) {
 	info, err := elfinfo.ReadFile(out)
 	if err != nil {
-		return 2, errorf("verifying %s after the link: %v", out, err)
+		// An output that cannot be judged is not passed on: a later
+		// incremental build would take it as done.
+		os.Remove(out)
+		return 2, errorf("verifying %s after the link: %v; removed it", out, err)
 	}
 	if info.ABI != sr.Arch {
 		os.Remove(out)
@@ -456,17 +520,17 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 			code, diag, err := runLink(ctx, compiler, linkArgs, opt.Stdout)
 			opt.Stderr.Write(diag)
 			if err != nil || code != 0 {
-				return code, err
+				return codeOf(code, err), err
 			}
 			return verify(ctx, opt, sr, compiler, linkArgs, out)
 		}
 		// One that a newer glibc defines would fail to load on the target.
 		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Arch); len(bad) > 0 {
+			os.Remove(out) // before any message: stderr may be a closed pipe
 			for _, line := range bad {
 				fmt.Fprintf(opt.Stderr, "compatbuild: %s\n", line)
 			}
 			fmt.Fprintf(opt.Stderr, "compatbuild: %s would fail to load on glibc %s (undefined symbol); removed it\n", out, opt.Glibc)
-			os.Remove(out)
 			return 1, nil
 		}
 	}
@@ -478,10 +542,11 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 		return 2, errorf("verifying %s after the link: %v", out, err)
 	}
 	if rep.Status == check.StatusAbove {
+		// Removed before any message: stderr may be a closed pipe.
+		os.Remove(out)
 		fmt.Fprintf(opt.Stderr, "compatbuild: %s needs glibc %s, above the target %s; removed it. Why:\n", out, rep.Glibc.Floor, opt.Glibc)
 		(&check.Report{Target: opt.Glibc.String(), Files: []*check.FileReport{rep}}).WriteFiles(opt.Stderr)
 		traceReferences(ctx, opt.Stderr, compiler, linkArgs, rep)
-		os.Remove(out)
 		return 1, nil
 	}
 	if rep.GLIBCXX != nil {
@@ -509,7 +574,10 @@ func traceReferences(ctx context.Context, w io.Writer, compiler string, linkArgs
 	tmp.Close()
 	defer os.Remove(tmp.Name())
 	args := append(append(slices.Clip(linkArgs), trace...), "-o", tmp.Name())
-	outb, _ := exec.CommandContext(ctx, compiler, args...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, compiler, args...)
+	cmd.Env = childEnv(ctx)
+	procgroup.Prepare(ctx, cmd)
+	outb, _ := cmd.CombinedOutput()
 	for _, line := range strings.Split(string(outb), "\n") {
 		if strings.Contains(line, ": reference to ") || strings.Contains(line, ": definition of ") {
 			fmt.Fprintf(w, "compatbuild: linker: %s\n", strings.TrimSpace(line))

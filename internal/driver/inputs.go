@@ -61,9 +61,11 @@ func (in *linkInputs) scan(args []string, depth int, linker bool) {
 			return ""
 		}
 		switch {
-		case len(a) > 1 && a[0] == '@' && depth < maxResponseDepth:
-			if data, err := os.ReadFile(a[1:]); err == nil && len(data) < 16<<20 {
-				in.scan(splitResponseFile(string(data)), depth+1, linker)
+		case len(a) > 1 && a[0] == '@':
+			// Read with the driver's bounds; one that cannot be opened
+			// stays a literal argument, as the linker takes it.
+			if exp, err := expandArgs([]string{a}); err == nil && !slices.Equal(exp.args, []string{a}) {
+				in.scan(exp.args, depth+1, linker)
 			}
 		case strings.HasPrefix(a, "-Wl,"):
 			in.scan(strings.Split(a[4:], ","), depth, true)

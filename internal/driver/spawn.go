@@ -5,14 +5,29 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"syscall"
+	"time"
+
+	"compatbuild/internal/procgroup"
 )
+
+// killGrace is how long an interrupted compiler's group gets to end after
+// the forwarded signal before it is killed.
+const killGrace = 3 * time.Second
 
 // runLink runs one compiler invocation and waits for it. Stdin is
 // inherited; stdout goes to stdout (directly when it is a file); stderr is
 // returned, not shown, so that a link the driver retries does not show the
-// first attempt's errors. Cancelling ctx kills the compiler.
+// first attempt's errors.
+//
+// The compiler runs in a process group of its own (see package
+// procgroup): cancelling ctx signals the whole group, with the signal that
+// interrupted compatbuild when that is the cause (gcc then removes its
+// temporary files, as on the terminal's Ctrl-C), else SIGKILL; what is
+// left after a grace period gets SIGKILL. A compiler ended by a signal
+// nobody here sent is a *killedError.
 //
 // Why not os/exec: the first process os/exec starts in a program probes
 // pidfd support by starting and reaping one more process, which on the
@@ -52,7 +67,7 @@ func runLink(ctx context.Context, compiler string, args []string, stdout io.Writ
 		}()
 	}
 	argv := append([]string{compiler}, args...)
-	pid, err := syscall.ForkExec(compiler, argv, &syscall.ProcAttr{Env: os.Environ(), Files: files})
+	pid, err := syscall.ForkExec(compiler, argv, &syscall.ProcAttr{Env: childEnv(ctx), Files: files, Sys: &syscall.SysProcAttr{Setpgid: true}})
 	// The parent's copies of the write ends must go, or reading never ends.
 	errW.Close()
 	if outW != nil {
@@ -64,16 +79,27 @@ func runLink(ctx context.Context, compiler string, args []string, stdout io.Writ
 		}
 		return 0, nil, errorf("running %s: %v", compiler, err)
 	}
-	// Cancelling kills the compiler until it is about to be reaped; the
-	// lock keeps a kill from reaching a process that reused the pid.
+	// Cancelling signals the compiler's group until its leader is about
+	// to be reaped; the lock keeps a signal from reaching a group whose id
+	// a new process took over.
 	var reaping sync.Mutex
 	done := false
+	signalGroup := func(sig syscall.Signal) {
+		reaping.Lock()
+		defer reaping.Unlock()
+		if !done {
+			syscall.Kill(-pid, sig)
+		}
+	}
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() {
-			reaping.Lock()
-			defer reaping.Unlock()
-			if !done {
-				syscall.Kill(pid, syscall.SIGKILL)
+			sig, ok := procgroup.SignalOf(ctx)
+			if !ok {
+				sig = syscall.SIGKILL
+			}
+			signalGroup(sig)
+			if sig != syscall.SIGKILL {
+				time.AfterFunc(killGrace, func() { signalGroup(syscall.SIGKILL) })
 			}
 		})
 		defer stop()
@@ -98,9 +124,9 @@ func runLink(ctx context.Context, compiler string, args []string, stdout io.Writ
 	}
 	if status.Signaled() {
 		if ctx.Err() != nil {
-			return 0, nil, errorf("running %s: %v", compiler, ctx.Err())
+			return 0, diag.Bytes(), errorf("running %s: %v", compiler, context.Cause(ctx))
 		}
-		return 128 + int(status.Signal()), diag.Bytes(), nil
+		return 128 + int(status.Signal()), diag.Bytes(), &killedError{compiler: filepath.Base(compiler), sig: status.Signal()}
 	}
 	return status.ExitStatus(), diag.Bytes(), nil
 }

@@ -3,6 +3,7 @@ package driver
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -39,10 +40,12 @@ func TestRunLinkStdoutFile(t *testing.T) {
 	}
 }
 
+// A compiler that a signal ended is reported as such, with 128+N.
 func TestRunLinkSignalledCompiler(t *testing.T) {
 	code, _, err := runLink(context.Background(), "/bin/sh", []string{"-c", "kill -TERM $$"}, &bytes.Buffer{})
-	if err != nil || code != 128+15 {
-		t.Errorf("code %d, err %v; want 143", code, err)
+	var ke *killedError
+	if !errors.As(err, &ke) || code != 128+15 || codeOf(code, err) != 143 || !strings.Contains(err.Error(), "sh was killed by SIGTERM (signal 15)") {
+		t.Errorf("code %d, err %v; want 143 and a killedError", code, err)
 	}
 }
 

@@ -1,7 +1,6 @@
 package libcompat
 
 import (
-	"fmt"
 	"sort"
 )
 
@@ -21,6 +20,7 @@ type object struct {
 	symbols []string // global symbols it defines
 	parts   []string // COMPAT_OBJ_ parts it compiles, if not just member
 	thunk   string   // an alias: the symbol the thunk jumps to
+	vector  string   // a libmvec variant: the scalar function it calls per lane
 }
 
 // defines selects what the object's source compiles: by default the part
@@ -71,7 +71,7 @@ func catalogueObjectsFor(arch, archive string, has func(string) bool, skip map[s
 		case StatusAlias:
 			out = append(out, &object{member: e.Member, symbols: []string{e.Symbol}, thunk: e.Target})
 		case StatusVector:
-			return nil, fmt.Errorf("libcompat: %s: vector wrappers (catalogue/%s.tsv:%d) are not built yet", e.Symbol, e.Table, e.Line)
+			out = append(out, &object{member: e.Member, symbols: []string{e.Symbol}, vector: e.Target})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].member < out[j].member })
@@ -185,5 +185,54 @@ func selectObjectsFor(arch string, v Version, has func(string) bool) (nonshared,
 	if math, err = catalogueObjectsFor(arch, MathName, has, defined); err != nil {
 		return nil, nil, nil, err
 	}
+	polyfill, math = resolvableThunks(arch, has, nonshared, polyfill, math)
 	return nonshared, polyfill, math, nil
+}
+
+// resolvableThunks drops the thunks whose target the link could not bind:
+// a catalogue symbol the target lacks and no archive provides (refused on
+// arch, or itself such a thunk). The link then reports the alias
+// undefined, and the driver explains it (DescribeFor). Targets outside
+// the catalogue are glibc 2.17's own. On x86_64 ValidateCatalogue
+// guarantees every target, so nothing is dropped there.
+func resolvableThunks(arch string, has func(string) bool, nonshared, polyfill, math []object) ([]object, []object) {
+	provided := map[string]bool{}
+	for _, objs := range [][]object{nonshared, polyfill, math} {
+		for _, o := range objs {
+			if o.thunk == "" {
+				for _, s := range o.symbols {
+					provided[s] = true
+				}
+			}
+		}
+	}
+	resolves := func(t string) bool {
+		if provided[t] || has(t) {
+			return true
+		}
+		_, inCatalogue := LookupFor(t, arch)
+		return !inCatalogue
+	}
+	// Thunks may target thunks (__acosf128_finite → acosf128 → acosl):
+	// settle until nothing changes.
+	for changed := true; changed; {
+		changed = false
+		for _, objs := range [][]object{polyfill, math} {
+			for _, o := range objs {
+				if o.thunk != "" && !provided[o.symbols[0]] && resolves(o.thunk) {
+					provided[o.symbols[0]], changed = true, true
+				}
+			}
+		}
+	}
+	keep := func(objs []object) []object {
+		out := objs[:0:0]
+		for _, o := range objs {
+			if o.thunk == "" || provided[o.symbols[0]] {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	return keep(polyfill), keep(math)
 }

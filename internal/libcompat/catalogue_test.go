@@ -77,7 +77,8 @@ func TestCatalogueParseErrors(t *testing.T) {
 	}
 }
 
-// docs/newer-symbols.md is what the generator makes of the tables today.
+// docs/newer-symbols.md and the README's coverage table are what the
+// generator makes of the tables today.
 func TestNewerSymbolsDocIsCurrent(t *testing.T) {
 	want, err := NewerSymbolsDoc()
 	if err != nil {
@@ -86,6 +87,13 @@ func TestNewerSymbolsDocIsCurrent(t *testing.T) {
 	got, err := os.ReadFile(filepath.Join("..", "..", "docs", "newer-symbols.md"))
 	if err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("docs/newer-symbols.md is stale (%v): run go generate ./internal/libcompat", err)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if current, err := UpdateReadme(readme); err != nil || !bytes.Equal(current, readme) {
+		t.Fatalf("README.md's coverage table is stale (%v): run go generate ./internal/libcompat", err)
 	}
 }
 

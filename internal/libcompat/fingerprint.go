@@ -1,7 +1,7 @@
 package libcompat
 
 //go:generate go run ./genfingerprint
-//go:generate go run ./gencatalogue -o ../../docs/newer-symbols.md
+//go:generate go run ./gencatalogue -o ../../docs/newer-symbols.md -readme ../../README.md
 
 // Fingerprint identifies the embedded sources and catalogue tables:
 // callers that cache Build's output key the cache with it so a changed

@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "3c0e73e9b47d9a85d5bc436954d7b3df884a275a8de4ab9a591cee49e58ec731"
+const sourcesFingerprint = "69dc57597827ff0a77d2d73b2c3ddb44afce2733265c87edd8b4704befcc8f0a"

@@ -56,6 +56,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"compatbuild/internal/procgroup"
 )
 
 //go:embed src
@@ -73,14 +75,22 @@ type Target struct {
 	Has func(symbol string) bool
 }
 
-// has is t.Has, or the ABI database's knowledge (IntroducedIn) without it.
+// has is t.Has, or the ABI database's knowledge (IntroducedIn) without it;
+// either way false below the release whose version of a symbol has the
+// arguments today's headers declare (ABIChangedAt).
 func (t Target) has() func(string) bool {
-	if t.Has != nil {
-		return t.Has
+	has := t.Has
+	if has == nil {
+		has = func(sym string) bool {
+			v, ok := IntroducedIn(sym)
+			return !ok || t.Glibc.AtLeast(v)
+		}
 	}
 	return func(sym string) bool {
-		v, ok := IntroducedIn(sym)
-		return !ok || t.Glibc.AtLeast(v)
+		if v, ok := ABIChangedAt(sym); ok && t.Glibc.Less(v) {
+			return false
+		}
+		return has(sym)
 	}
 }
 
@@ -211,11 +221,14 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if err != nil {
 		return nil, err
 	}
-	pfJobs, err := objectJobs("polyfill", pfObjs, arch)
+	// The libc polyfills are thin wrappers or not hot: -Og takes a third of
+	// -O2's compile time for the big ones, and the first link that needs a
+	// polyfill waits for them all (bench/polyfills.sh).
+	pfJobs, err := objectJobs("polyfill", pfObjs, arch, "-Og", "-DCOMPAT_WEAK")
 	if err != nil {
 		return nil, err
 	}
-	mJobs, err := objectJobs("math", mObjs, arch)
+	mJobs, err := mathJobs(work, mObjs, arch)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +254,9 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		all = append(all, pfJobs...)
 	}
 	if parts&MathPolyfill != 0 {
-		all = append(all, mJobs...)
+		for _, mj := range mJobs {
+			all = append(all, mj.job)
+		}
 	}
 	if parts&ProfilingStart != 0 {
 		all = append(all, gprof)
@@ -253,6 +268,18 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	}
 	if err := compileAll(ctx, cc, work, arch, all, opt); err != nil {
 		return nil, err
+	}
+	var mathArchive []arMember
+	if parts&MathPolyfill != 0 && len(mJobs) > 0 {
+		// The _Float128 polyfills, libquadmath's only callers, are
+		// x86_64's (catalogue/abi.tsv refuses them elsewhere).
+		quadmath := ""
+		if arch.machine == elf.EM_X86_64 {
+			quadmath = findQuadmath(ctx, cc)
+		}
+		if mathArchive, err = mathMembers(mJobs, quadmath); err != nil {
+			return nil, err
+		}
 	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -292,13 +319,16 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		part Parts
 		path string
 		jobs []*job
-	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}, {MathPolyfill, files.Math, mJobs}} {
+	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}, {MathPolyfill, files.Math, nil}} {
 		if parts&a.part == 0 {
 			continue
 		}
 		var members []arMember
 		for _, j := range a.jobs {
 			members = append(members, arMember{name: path.Base(j.out), data: j.data})
+		}
+		if a.part == MathPolyfill {
+			members = mathArchive
 		}
 		sort.Slice(members, func(i, k int) bool { return members[i].name < members[k].name })
 		data, err := writeArchive(members)
@@ -312,27 +342,40 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	return files, nil
 }
 
-// objectJobs turns an archive's objects into compile jobs under dir; a
-// thunk needs no compiler: its object is written here.
-func objectJobs(dir string, objs []object, arch archInfo) ([]*job, error) {
+// objectJobs turns an archive's objects into compile jobs under dir, with
+// flags added to the compile; thunks as thunkJob makes them.
+func objectJobs(dir string, objs []object, arch archInfo, flags ...string) ([]*job, error) {
 	var jobs []*job
 	for _, o := range objs {
-		j := &job{out: dir + "/" + o.member + ".o", pic: true}
-		if o.thunk != "" && arch.thunks == "asm" {
-			j.src = "src/" + arch.dir + "/thunk.S"
-			j.defines = []string{"-DCOMPAT_THUNK_NAME=" + o.symbols[0], "-DCOMPAT_THUNK_TARGET=" + o.thunk}
-		} else if o.thunk != "" {
-			data, err := thunkObject(arch.machine, o.symbols[0], o.thunk)
+		if o.thunk != "" {
+			j, err := thunkJob(dir, o, arch)
 			if err != nil {
 				return nil, err
 			}
-			j.data = data
-		} else {
-			j.src, j.defines = "src/common/"+o.src, o.defines()
+			jobs = append(jobs, j)
+			continue
 		}
-		jobs = append(jobs, j)
+		jobs = append(jobs, &job{out: dir + "/" + o.member + ".o", pic: true, src: "src/common/" + o.src, defines: append(o.defines(), flags...)})
 	}
 	return jobs, nil
+}
+
+// thunkJob is the job of an alias's thunk under dir: written here without
+// the compiler where thunkObject knows the machine ("go"), else compiled
+// from the ABI's src/<dir>/thunk.S ("asm"; see archInfo.thunks).
+func thunkJob(dir string, o object, arch archInfo) (*job, error) {
+	j := &job{out: dir + "/" + o.member + ".o", pic: true}
+	if arch.thunks == "asm" {
+		j.src = "src/" + arch.dir + "/thunk.S"
+		j.defines = []string{"-DCOMPAT_THUNK_NAME=" + o.symbols[0], "-DCOMPAT_THUNK_TARGET=" + o.thunk}
+		return j, nil
+	}
+	data, err := thunkObject(arch.machine, o.symbols[0], o.thunk)
+	if err != nil {
+		return nil, err
+	}
+	j.data = data
+	return j, nil
 }
 
 func supportedArches() []string {
@@ -444,6 +487,7 @@ func compileOne(ctx context.Context, cc []string, work string, arch archInfo, ba
 	args = append(args, "-o", j.out, j.src)
 	cmd := exec.CommandContext(ctx, cc[0], args...)
 	cmd.Dir = work
+	procgroup.Prepare(ctx, cmd) // an interrupted build leaves no cc1 or as behind
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr

@@ -205,7 +205,7 @@ func checkGlibc(rel debianRelease, r *Runtime) error {
 
 // checkCacheDir refuses a runtime cache another user could write to.
 func checkCacheDir(cacheDir string) error {
-	err := cachefs.CheckPrivate(cacheDir)
+	err := cachefs.CheckTrusted(cacheDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // made private on first fetch
 	}
@@ -254,7 +254,7 @@ func fetchLocked(ctx context.Context, cacheDir, key, final string, mk func(tmpRo
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return fmt.Errorf("creating the cache %s: %v; set XDG_CACHE_HOME to a writable directory", cacheDir, err)
 	}
-	if err := cachefs.CheckPrivate(cacheDir); err != nil {
+	if err := cachefs.CheckTrusted(cacheDir); err != nil {
 		return err
 	}
 	unlock, err := lockFile(ctx, filepath.Join(cacheDir, "."+key+".lock"))

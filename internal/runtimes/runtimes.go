@@ -176,7 +176,9 @@ func (r *Runtime) Command(ctx context.Context, prog string, args ...string) *exe
 
 // CommandEnv is [Runtime.Command] with env as the program's environment
 // (nil means the current one); LD_PRELOAD, LD_AUDIT and LD_LIBRARY_PATH
-// are replaced as for Command. The returned command's Args are the
+// are replaced as for Command. Setting the returned command's Env
+// afterwards works too, as for any exec.Cmd: the program gets that
+// environment, cleaned the same way. The returned command's Args are the
 // launcher's: show [Runtime.How] and prog's own argv to users instead.
 func (r *Runtime) CommandEnv(ctx context.Context, env []string, prog string, args ...string) *exec.Cmd {
 	if env == nil {
@@ -191,8 +193,8 @@ func (r *Runtime) CommandEnv(ctx context.Context, env []string, prog string, arg
 				libs = append(originDirs(path), libs...)
 			}
 			spec := launchSpec{Mode: how, Loader: r.Loader, Interp: interp, Prog: path, Root: r.Root,
-				Env: setEnv(env, "LD_LIBRARY_PATH", strings.Join(libs, ":"))}
-			if cmd, err := launcherCommand(ctx, spec, append([]string{path}, args...)); err == nil {
+				LibraryPath: strings.Join(libs, ":")}
+			if cmd, err := launcherCommand(ctx, spec, env, append([]string{path}, args...)); err == nil {
 				return cmd
 			}
 		}

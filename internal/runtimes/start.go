@@ -68,12 +68,23 @@ const launchArgv0 = "compatbuild-runtime-launcher"
 
 // launchSpec tells the launcher what to do.
 type launchSpec struct {
-	Mode   Start    `json:"mode"`             // StartInterpreter or StartCopy; "probe" tests namespaces
-	Loader string   `json:"loader,omitempty"` // host path of the runtime's loader
-	Interp string   `json:"interp,omitempty"` // the program's PT_INTERP
-	Prog   string   `json:"prog,omitempty"`   // absolute path of the program
-	Root   string   `json:"root,omitempty"`   // the runtime's root, made read-only
-	Env    []string `json:"env,omitempty"`    // the program's environment
+	Mode   Start  `json:"mode"`             // StartInterpreter or StartCopy; "probe" tests namespaces
+	Loader string `json:"loader,omitempty"` // host path of the runtime's loader
+	Interp string `json:"interp,omitempty"` // the program's PT_INTERP
+	Prog   string `json:"prog,omitempty"`   // absolute path of the program
+	Root   string `json:"root,omitempty"`   // the runtime's root, made read-only
+	// LibraryPath is the program's LD_LIBRARY_PATH. The rest of its
+	// environment is the launcher's own (the returned command's Env, so a
+	// caller may set it as for any exec.Cmd); the library path travels
+	// here because the launcher itself must not run with the runtime's
+	// libraries first.
+	LibraryPath string `json:"library_path,omitempty"`
+}
+
+// programEnv is the environment the launcher gives the program: its own,
+// without loader variables, with the runtime's library path.
+func programEnv(spec launchSpec) []string {
+	return setEnv(cleanEnv(os.Environ()), "LD_LIBRARY_PATH", spec.LibraryPath)
 }
 
 // The launcher must run before anything else in whichever binary links
@@ -129,14 +140,14 @@ func launcherMain(specJSON string, argv []string) int {
 			}
 		}
 		dropAmbientCaps()
-		err := syscall.Exec(spec.Prog, argv, spec.Env)
+		err := syscall.Exec(spec.Prog, argv, programEnv(spec))
 		return fail("%s: %v", spec.Prog, err)
 	case StartCopy:
 		exe, err := patchedCopy(spec.Prog, spec.Loader)
 		if err != nil {
 			return fail("%v", err)
 		}
-		err = syscall.Exec(exe, argv, spec.Env)
+		err = syscall.Exec(exe, argv, programEnv(spec))
 		return fail("%s: %v", spec.Prog, err)
 	}
 	return fail("unknown mode %q", spec.Mode)
@@ -260,7 +271,7 @@ func Interpreter(prog string) (string, error) {
 // namespaces reports whether this machine lets compatbuild make a private
 // mount namespace (as root, or in a user namespace); probed once.
 var namespaces = sync.OnceValue(func() bool {
-	cmd, err := launcherCommand(context.Background(), launchSpec{Mode: "probe"}, nil)
+	cmd, err := launcherCommand(context.Background(), launchSpec{Mode: "probe"}, os.Environ(), nil)
 	if err != nil {
 		return false
 	}
@@ -268,7 +279,7 @@ var namespaces = sync.OnceValue(func() bool {
 })
 
 // launcherCommand returns the command that runs the launcher with spec.
-func launcherCommand(ctx context.Context, spec launchSpec, argv []string) (*exec.Cmd, error) {
+func launcherCommand(ctx context.Context, spec launchSpec, env, argv []string) (*exec.Cmd, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding compatbuild's own executable to start programs with: %v", err)
@@ -279,9 +290,10 @@ func launcherCommand(ctx context.Context, spec launchSpec, argv []string) (*exec
 	}
 	cmd := exec.CommandContext(ctx, self)
 	cmd.Args = append([]string{launchArgv0, string(data)}, argv...)
-	// The launcher itself runs in the caller's environment minus the
-	// loader variables: the program's environment is in the spec.
-	cmd.Env = cleanEnv(os.Environ())
+	// The launcher runs in the program's environment minus the loader
+	// variables (it must not load the runtime's libraries itself) and
+	// hands it on with spec.LibraryPath.
+	cmd.Env = cleanEnv(env)
 	attr := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS}
 	if spec.Mode == "probe" || spec.Mode == StartInterpreter {
 		if os.Geteuid() != 0 {

@@ -97,3 +97,27 @@ func TestRuntimeIsReadOnlyForWhatRuns(t *testing.T) {
 		t.Errorf("a program changed the runtime: %v, %s", err, out)
 	}
 }
+
+// TestCommandEnvSetAfterwards: a caller that sets the returned command's
+// Env, as for any exec.Cmd, gives the program exactly that environment
+// (loader variables aside), whichever way the program is started.
+func TestCommandEnvSetAfterwards(t *testing.T) {
+	t.Parallel()
+	// The host's env(1) needs the host's glibc 2.36: Debian 13's 2.41 runs it.
+	rt := get(t, "debian:13")
+	cmd := rt.Command(ctxFor(t), "/usr/bin/env")
+	cmd.Env = []string{"A=1", "LD_PRELOAD=/nonexistent.so"}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var got []string
+	for _, kv := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if !strings.HasPrefix(kv, "LD_LIBRARY_PATH=") {
+			got = append(got, kv)
+		}
+	}
+	if strings.Join(got, " ") != "A=1" {
+		t.Errorf("the program saw %q, want only A=1 (and LD_LIBRARY_PATH)", out)
+	}
+}

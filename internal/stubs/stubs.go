@@ -7,12 +7,20 @@
 // .gnu.version, .gnu.version_d, .text, .tbss (only if there are TLS symbols),
 // .dynamic, .bss and .shstrtab sections, three PT_LOAD segments (R, RX, RW),
 // PT_DYNAMIC, PT_TLS (if needed) and PT_GNU_STACK. Functions point into a
-// zero-filled .text, objects get distinct, suitably aligned addresses of
-// their size in .bss, and TLS symbols offsets of their size in .tbss.
+// zero-filled .text, data objects get distinct, suitably aligned addresses
+// of their size in .bss, and TLS symbols offsets of their size in .tbss;
+// each address belongs to one object, whatever number of names it has.
 //
 // Output is a pure function of the input: the same Arch and Library always
 // produce the same bytes. Dynamic symbols are ordered as .gnu.hash requires
 // (stably by hash bucket); everything else follows input order.
+//
+// Symbols with the same Alias are one object, as glibc's environ, _environ
+// and __environ are: they share one address. A linker that copies such an
+// object into an executable (a copy relocation) finds the other names by
+// that address (GNU ld and gold pair a weak name with the strong one at the
+// same address; lld and mold take every name there) and defines them all
+// at the copy, so the library's own references reach the copy too.
 package stubs
 
 import (
@@ -60,6 +68,11 @@ type Symbol struct {
 	Size uint64
 	// Weak makes the symbol STB_WEAK instead of STB_GLOBAL.
 	Weak bool
+	// Alias names the object the symbol is one name of: symbols with the
+	// same non-empty Alias share one address (and one reserved space, as
+	// large as the largest of them). They must be of one Kind. Empty: the
+	// symbol is an object of its own.
+	Alias string
 }
 
 // Version is a version node defined by the library (a verdef entry).
@@ -164,6 +177,7 @@ func (lib *Library) validate() error {
 	}
 	type key struct{ name, version string }
 	seen := make(map[key]bool, len(lib.Symbols))
+	aliasKind := map[string]Kind{}
 	defaults := make(map[string]string, len(lib.Symbols))
 	for i, s := range lib.Symbols {
 		if err := checkString(s.Name); err != nil {
@@ -178,6 +192,12 @@ func (lib *Library) validate() error {
 		}
 		if s.Size > maxSymSize {
 			return fmt.Errorf("%s: symbol %s: size %d too large", ctx, id, s.Size)
+		}
+		if s.Alias != "" {
+			if k, ok := aliasKind[s.Alias]; ok && k != s.Kind {
+				return fmt.Errorf("%s: symbol %s: alias %q joins a %v and a %v", ctx, id, s.Alias, k, s.Kind)
+			}
+			aliasKind[s.Alias] = s.Kind
 		}
 		k := key{s.Name, s.Version}
 		if seen[k] {

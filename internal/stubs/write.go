@@ -119,8 +119,25 @@ func build(arch Arch, lib *Library) ([]byte, error) {
 		verIndex[v.Name] = uint16(i + 2)
 	}
 
-	// Reserve space for every symbol, in input order.
+	// Reserve space for every object, in input order of its first name;
+	// names of one object (same Alias) share it, sized for the largest.
 	syms := make([]placed, len(lib.Symbols))
+	type objectSpace struct {
+		first int    // index of the first symbol naming it
+		size  uint64 // the largest size among its names
+	}
+	objects := map[string]*objectSpace{}
+	for i := range lib.Symbols {
+		s := &lib.Symbols[i]
+		if s.Alias == "" {
+			continue
+		}
+		if o := objects[s.Alias]; o == nil {
+			objects[s.Alias] = &objectSpace{first: i, size: s.Size}
+		} else {
+			o.size = max(o.size, s.Size)
+		}
+	}
 	var textSize, bssSize, tlsSize uint64
 	bssAlign, tlsAlign := uint64(16), uint64(1)
 	for i := range lib.Symbols {
@@ -128,19 +145,27 @@ func build(arch Arch, lib *Library) ([]byte, error) {
 		p := &syms[i]
 		p.sym = s
 		p.hash = gnuHash(s.Name)
+		size := s.Size
+		if o := objects[s.Alias]; o != nil {
+			if o.first != i {
+				p.value = syms[o.first].value
+				continue
+			}
+			size = o.size
+		}
 		switch s.Kind {
 		case Func:
 			p.value = textSize
-			textSize += alignUp(max(s.Size, 1), arch.FuncAlign)
+			textSize += alignUp(max(size, 1), arch.FuncAlign)
 		case Object:
-			a := naturalAlign(s.Size)
+			a := naturalAlign(size)
 			p.value = alignUp(bssSize, a)
-			bssSize = p.value + max(s.Size, 1)
+			bssSize = p.value + max(size, 1)
 		case TLS:
-			a := naturalAlign(s.Size)
+			a := naturalAlign(size)
 			tlsAlign = max(tlsAlign, a)
 			p.value = alignUp(tlsSize, a)
-			tlsSize = p.value + max(s.Size, 1)
+			tlsSize = p.value + max(size, 1)
 		}
 	}
 	if textSize == 0 {

@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,7 +36,7 @@ import (
 
 // formatVersion changes whenever the layout or content rules change, so
 // old cache entries are never reused by a newer compatbuild.
-const formatVersion = "sysroot-8"
+const formatVersion = "sysroot-11"
 
 // Spec says which sysroot to build.
 type Spec struct {
@@ -48,6 +49,10 @@ type Spec struct {
 type Sysroot struct {
 	Spec
 	Dir string // holds the libraries, scripts, start files and archives
+	// Note, when not empty, says what Ensure had to repair ("the cached
+	// sysroot DIR was damaged (Scrt1.o: missing); rebuilt it"), for the
+	// caller to show.
+	Note string
 
 	archives      map[string][]string // lazily built archive → the symbols it defines; see ArchiveSymbols
 	archivesKnown bool                // archives is set (from the build or the manifest)
@@ -109,19 +114,34 @@ func Key(spec Spec) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:20], nil
 }
 
+// resolveCompiler makes the compiler command's program an absolute path:
+// the start files are compiled in a temporary directory, where CC=./mygcc
+// would name nothing.
+func resolveCompiler(cc []string) ([]string, error) {
+	if len(cc) == 0 || cc[0] == "" {
+		return nil, errors.New("no C compiler: set CC to gcc or clang")
+	}
+	path, err := exec.LookPath(cc[0])
+	if err != nil {
+		return nil, fmt.Errorf("C compiler %q not found: install gcc or clang, or set CC/CXX", cc[0])
+	}
+	if path, err = filepath.Abs(path); err != nil {
+		return nil, err
+	}
+	return append([]string{path}, cc[1:]...), nil
+}
+
 // compilerIdentity names the compiler cheaply (it runs at every link) but
 // precisely enough that an upgraded or re-pointed compiler gets a new
 // sysroot: its path on PATH and the identity of the file it resolves to
 // (device, inode, size, modification time), and the extra arguments of the
 // compiler command.
 func compilerIdentity(cc []string) (string, error) {
-	if len(cc) == 0 || cc[0] == "" {
-		return "", errors.New("no C compiler: set CC to gcc or clang")
-	}
-	path, err := exec.LookPath(cc[0])
+	resolved, err := resolveCompiler(cc)
 	if err != nil {
-		return "", fmt.Errorf("C compiler %q not found: install gcc or clang, or set CC/CXX", cc[0])
+		return "", err
 	}
+	path := resolved[0]
 	st, err := os.Stat(path)
 	if err != nil {
 		return "", err
@@ -143,19 +163,63 @@ func Ensure(ctx context.Context, spec Spec) (*Sysroot, error) {
 	return EnsureIn(ctx, root, spec)
 }
 
-// EnsureIn is Ensure with an explicit cache root.
+// EnsureIn is Ensure with an explicit cache root. The root must be a
+// private directory (cachefs.CheckTrusted); it is created if missing. A
+// cached sysroot that fails its integrity check is rebuilt, and the
+// returned Sysroot's Note says so.
 func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
+	cc, err := resolveCompiler(spec.CC)
+	if err != nil {
+		return nil, err
+	}
+	spec.CC = cc
 	key, err := Key(spec)
 	if err != nil {
 		return nil, err
 	}
+	if err := cachefs.PrivateDir(root); err != nil {
+		return nil, err
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return nil, err
+	}
 	dir := filepath.Join(root, fmt.Sprintf("%s-glibc%s-%s", spec.Arch, spec.Glibc, key))
-	if s, err := load(dir, spec); err == nil {
+	if strings.ContainsAny(dir, "\"\n") {
+		// GNU ld, gold, lld and mold read quoted names in linker scripts
+		// with no escapes: a double quote or a newline cannot be written.
+		return nil, fmt.Errorf("the cache directory %q holds a double quote or a newline, which linker scripts cannot name: set XDG_CACHE_HOME to a directory without one", root)
+	}
+	s, err := load(dir, spec)
+	if err == nil {
 		return s, nil
 	}
-	if err := os.MkdirAll(root, 0o700); err != nil {
-		return nil, fmt.Errorf("creating sysroot cache: %v", err)
+	var note, keep string
+	var damage *Damage
+	if errors.As(err, &damage) {
+		note = fmt.Sprintf("the cached sysroot %s was damaged (%v); rebuilt it", dir, damage)
+		// What was built later and is intact need not be compiled again.
+		if keep, err = os.MkdirTemp(root, ".tmp-keep-"); err != nil {
+			return nil, fmt.Errorf("creating sysroot cache: %v", err)
+		}
+		defer os.RemoveAll(keep)
+		salvageLazy(dir, keep)
+		if err := removeDamaged(dir, spec); err != nil {
+			return nil, fmt.Errorf("the cached sysroot %s is damaged (%v) and cannot be removed: %v; remove it by hand", dir, damage, err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
+	s, err = create(ctx, root, dir, spec, keep)
+	if s != nil {
+		s.Note = note
+	}
+	return s, err
+}
+
+// create builds the sysroot for spec into a temporary directory of root
+// and renames it to dir. The files in keep (lazily built parts saved from
+// a damaged copy, with their records; may be "") go in too.
+func create(ctx context.Context, root, dir string, spec Spec, keep string) (*Sysroot, error) {
 	tmp, err := os.MkdirTemp(root, ".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("creating sysroot cache: %v", err)
@@ -165,6 +229,12 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 		return nil, err
 	}
 	s, err := build(ctx, tmp, dir, spec)
+	if err == nil {
+		err = os.Mkdir(filepath.Join(tmp, stampDir), 0o700)
+	}
+	if err == nil && keep != "" {
+		err = moveAll(keep, tmp)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +243,12 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		// Lost the race to another process: use its complete copy.
-		if s, lerr := load(dir, spec); lerr == nil {
+		s, lerr := load(dir, spec)
+		if lerr == nil {
 			return s, nil
+		}
+		if errors.As(lerr, new(*Damage)) {
+			return nil, fmt.Errorf("installing sysroot %s: another process installed a damaged one (%v)", dir, lerr)
 		}
 		return nil, fmt.Errorf("installing sysroot %s: %v", dir, err)
 	}
@@ -186,22 +260,49 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 }
 
 type manifest struct {
-	Format    string   `json:"format"`
-	Arch      string   `json:"arch"`
-	Glibc     string   `json:"glibc"`
-	Libraries []string `json:"libraries"`
-	Polyfills []string `json:"polyfills"`      // what libcompat_polyfill.a defines, built or not
-	Math      []string `json:"math_polyfills"` // what libcompat_m.a defines, built or not
+	Format    string             `json:"format"`
+	Arch      string             `json:"arch"`
+	Glibc     string             `json:"glibc"`
+	Libraries []string           `json:"libraries"`
+	Polyfills []string           `json:"polyfills"`      // what libcompat_polyfill.a defines, built or not
+	Math      []string           `json:"math_polyfills"` // what libcompat_m.a defines, built or not
+	Files     map[string]fileSum `json:"files"`          // by slash-separated path relative to the sysroot
 }
 
-// load returns the complete sysroot in dir. The manifest is written last,
-// so its presence is the mark of completeness; its content is read only
-// when a link needs it (ArchiveSymbols), which most links do not.
+// load returns the sysroot in dir once it passes its integrity check
+// (integrity.go): the stamp when it still matches, else every file against
+// the manifest. Errors are a *Damage, or fs.ErrNotExist when there is no
+// such directory. The archive lists are read from the manifest only when
+// a link needs them (ArchiveSymbols), which most links do not.
 func load(dir string, spec Spec) (*Sysroot, error) {
-	if _, err := os.Stat(filepath.Join(dir, manifestName)); err != nil {
+	if stampValid(dir) {
+		return &Sysroot{Spec: spec, Dir: dir}, nil
+	}
+	m, err := verifyDir(dir, spec)
+	if err != nil {
 		return nil, err
 	}
-	return &Sysroot{Spec: spec, Dir: dir}, nil
+	return &Sysroot{Spec: spec, Dir: dir, archives: m.archives(), archivesKnown: true}, nil
+}
+
+// archives maps each lazily built archive to the symbols it defines.
+func (m *manifest) archives() map[string][]string {
+	return map[string][]string{libcompat.PolyfillName: m.Polyfills, libcompat.MathName: m.Math}
+}
+
+// removeDamaged removes a damaged sysroot, unless it has been replaced
+// since it was judged (by a process that repaired it first).
+func removeDamaged(dir string, spec Spec) error {
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if _, err := verifyDir(dir, spec); err == nil {
+		return nil
+	}
+	if err := removeDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // Polyfills lists the symbols libcompat_polyfill.a defines at this target
@@ -220,7 +321,7 @@ func (s *Sysroot) ArchiveSymbols(name string) ([]string, error) {
 		if err := json.Unmarshal(data, &m); err != nil || m.Format != formatVersion {
 			return nil, fmt.Errorf("sysroot %s: bad manifest %s: remove the directory to rebuild it", s.Dir, manifestName)
 		}
-		s.archives, s.archivesKnown = map[string][]string{libcompat.PolyfillName: m.Polyfills, libcompat.MathName: m.Math}, true
+		s.archives, s.archivesKnown = m.archives(), true
 	}
 	syms, ok := s.archives[name]
 	if !ok && !slices.Contains(LazyArchives, name) {
@@ -276,19 +377,38 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 			return nil, err
 		}
 	}
-	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Libraries: libs, Polyfills: files.PolyfillSymbols, Math: files.MathSymbols}
+	sums, err := sumTree(tmp, dir, scripts)
+	if err != nil {
+		return nil, err
+	}
+	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Libraries: libs, Polyfills: files.PolyfillSymbols, Math: files.MathSymbols, Files: sums}
 	data, _ := json.MarshalIndent(m, "", "  ")
 	if err := cachefs.WriteFile(filepath.Join(tmp, manifestName), append(data, '\n'), 0o644); err != nil {
 		return nil, err
 	}
-	return &Sysroot{Spec: spec, archives: map[string][]string{libcompat.PolyfillName: m.Polyfills, libcompat.MathName: m.Math}, archivesKnown: true}, nil
+	return &Sysroot{Spec: spec, archives: m.archives(), archivesKnown: true}, nil
 }
 
 func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.Target {
+	// What a new link can bind at target, collected once: the catalogue
+	// asks about hundreds of symbols, and one set beats a LibraryOf each.
+	bindable := sync.OnceValue(func() map[string]bool {
+		set := map[string]bool{}
+		libs, _ := db.Libraries(target)
+		for _, lib := range libs {
+			exports, _ := db.Exports(lib, target)
+			for _, sv := range exports {
+				if sv.Default {
+					set[sv.Name] = true
+				}
+			}
+		}
+		return set
+	})
 	return libcompat.Target{
 		Arch:  arch,
 		Glibc: libcompat.Version{Major: target.Major, Minor: target.Minor},
-		Has:   func(sym string) bool { _, _, ok := db.LibraryOf(sym, target); return ok },
+		Has:   func(sym string) bool { return bindable()[sym] },
 	}
 }
 
@@ -434,6 +554,12 @@ func (s *Sysroot) buildLater(ctx context.Context, part libcompat.Parts, name str
 	if err := cachefs.Sync(built); err != nil {
 		return err
 	}
+	// The record first: a reader then sees the old file (which its
+	// manifest accepts) or the new one with its record, never a file that
+	// matches nothing.
+	if err := writeSidecar(s.Dir, name, built); err != nil {
+		return fmt.Errorf("installing %s in %s: %v", name, s.Dir, err)
+	}
 	if err := os.Rename(built, filepath.Join(s.Dir, name)); err != nil {
 		return fmt.Errorf("installing %s in %s: %v", name, s.Dir, err)
 	}
@@ -445,9 +571,12 @@ func (s *Sysroot) buildLater(ctx context.Context, part libcompat.Parts, name str
 const emptyArchive = "!<arch>\n"
 
 // linkerScripts returns the development files (lib*.so, lib*.a) that make
-// -lc, -lm, -lpthread, -ldl, -lrt ... resolve inside the sysroot.
+// -lc, -lm, -lpthread, -ldl, -lrt ... resolve inside the sysroot. Paths
+// are double-quoted, so a cache under "/home/Jane Doe" or a path with a
+// comma, parenthesis or '*' reads as one file name (EnsureIn refuses the
+// double quote and newline that quoting cannot carry).
 func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string) (map[string]string, error) {
-	path := func(name string) string { return filepath.Join(dir, name) }
+	path := func(name string) string { return `"` + filepath.Join(dir, name) + `"` }
 	lt := libcompatTarget(db, target, db.ABI())
 	// Libraries the polyfills may need that a link does not always
 	// include: below 2.34 the merged libraries (as trimmed implicit stubs),

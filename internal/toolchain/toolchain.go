@@ -60,22 +60,25 @@ func (e Env) exists(p string) bool {
 //  5. clang/clang++ with --target=<triple>, when the target's libc headers
 //     and libgcc are installed.
 //
-// Values naming a compatbuild wrapper are skipped. Without any, the error
-// names the Debian packages to install.
+// Variables of steps 2 and 3 that run compatbuild anywhere (a wrapper, or a
+// launcher in front of one) are skipped: build systems point CC at the wrappers on
+// purpose. $COMPATBUILD_CC, given to name the real compiler, is returned
+// as it is, and the driver refuses one that would run compatbuild again.
+// Without any, the error names the Debian packages to install.
 func Compiler(t target.Target, cxx bool, env Env) ([]string, error) {
 	kind, own, user, gnu, clang := "C", "COMPATBUILD_CC", "CC", "gcc", "clang"
 	if cxx {
 		kind, own, user, gnu, clang = "C++", "COMPATBUILD_CXX", "CXX", "g++", "clang++"
 	}
-	if v := strings.Fields(env.getenv(own)); len(v) > 0 && !isWrapper(v[0]) && sameTarget(env.getenv("COMPATBUILD_TARGET"), t) {
+	if v := strings.Fields(env.getenv(own)); len(v) > 0 && sameTarget(env.getenv("COMPATBUILD_TARGET"), t) {
 		return v, nil
 	}
 	for _, name := range []string{user + "_" + t.EnvTriple(), user + "_" + t.Rust, user + "_" + strings.ReplaceAll(t.Triple, "-", "_")} {
-		if v := strings.Fields(env.getenv(name)); len(v) > 0 && !isWrapper(v[0]) {
+		if v := strings.Fields(env.getenv(name)); len(v) > 0 && !hasWrapper(v) {
 			return withTarget(v, t), nil
 		}
 	}
-	if v := strings.Fields(env.getenv(user)); len(v) > 0 && !isWrapper(v[0]) {
+	if v := strings.Fields(env.getenv(user)); len(v) > 0 && !hasWrapper(v) {
 		base := filepath.Base(v[0])
 		if len(v) > 1 && strings.HasPrefix(base, "ccache") {
 			base = filepath.Base(v[1])
@@ -139,7 +142,16 @@ func sameTarget(v string, t target.Target) bool {
 	return err == nil && got.ABI == t.ABI
 }
 
-func isWrapper(cmd string) bool {
-	base := filepath.Base(cmd)
-	return strings.HasPrefix(base, "compatbuild-") || base == "compatbuild"
+// hasWrapper reports whether a compiler command runs compatbuild anywhere
+// in it: "compatbuild-aarch64-linux-gnu-cc-2.17", and a launcher in front
+// of it too ("ccache compatbuild-...-cc-2.17"), which as the real compiler
+// would make the wrapper call itself.
+func hasWrapper(cmd []string) bool {
+	for _, f := range cmd {
+		base := filepath.Base(f)
+		if strings.HasPrefix(base, "compatbuild-") || base == "compatbuild" {
+			return true
+		}
+	}
+	return false
 }

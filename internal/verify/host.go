@@ -134,7 +134,7 @@ func EnsureHostFor(ctx context.Context, cacheRoot string, glibc abidb.Version, d
 	if err := os.MkdirAll(cacheRoot, 0o700); err != nil {
 		return "", fmt.Errorf("creating the verify cache: %v", err)
 	}
-	if err := cachefs.CheckPrivate(cacheRoot); err != nil {
+	if err := cachefs.CheckTrusted(cacheRoot); err != nil {
 		return "", err
 	}
 	tmp, err := os.MkdirTemp(cacheRoot, ".tmp-host-")
@@ -187,7 +187,7 @@ func checkHostCache(dir string) error {
 	if _, err := os.Stat(dir); os.IsNotExist(err) {
 		return nil // made private when first needed
 	}
-	return cachefs.CheckPrivate(dir)
+	return cachefs.CheckTrusted(dir)
 }
 
 // hostIntact reports whether the cache entry dir holds a host whose

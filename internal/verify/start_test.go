@@ -15,7 +15,7 @@ import (
 )
 
 // A PIE built for glibc 2.17 that uses copy-relocated data (stdout,
-// __environ, optarg) runs under verify through its own PT_INTERP, and what
+// environ, optarg) runs under verify through its own PT_INTERP, and what
 // it prints proves the C library is the runtime's (gnu_get_libc_version
 // says 2.31, not this machine's) and that the kernel mapped the loader as
 // its interpreter (AT_BASE set, /proc/self/exe is the program itself).

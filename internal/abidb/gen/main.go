@@ -8,8 +8,9 @@
 //
 // It reads <src>/<release>/<abi>/<lib>.abilist for releases 2.17–2.44 in all
 // three line formats glibc used over the years, plus VERSION-MARKERS.tsv, and
+// the symbol identity tables gen/aliases/<abi>.txt (see aliases.go), and
 // writes one gzip-compressed text file per ABI (<abi>.abidb.gz). The output is
-// a pure function of the input: same corpus, same bytes.
+// a pure function of the input: same corpus and tables, same bytes.
 //
 // Abilists cannot tell which symbols have no default version (compat-only:
 // old binaries resolve them, new links cannot); the compatOnly table below
@@ -18,7 +19,7 @@
 //
 // File format (one record per line, fields separated by one space):
 //
-//	compatbuild-abidb 2
+//	compatbuild-abidb 4
 //	abi <abi>
 //	releases <r0> <r1> ...          release i is bit i of every mask
 //	lib <name>                      following records belong to this library
@@ -27,6 +28,9 @@
 //	s <symbol> <node> D <size> <mask>   data object of <size> bytes (hex)
 //	c <symbol> <mask>               symbol has no default version (compat-only) in these releases
 //	d <symbol> <node> <mask>        in these releases the default version is node, not the newest
+//	o <mask> <symbol>@<node>[:weak] ...  one object (one address) with these names in these
+//	                                releases; :weak names are STB_WEAK. Names in no record
+//	                                are STB_GLOBAL names of an object of their own.
 //	m <node> <lib> <release>        symbol-less node, present from <release> on
 //
 // Masks are hexadecimal bit sets over the release list.
@@ -50,8 +54,22 @@ func main() {
 	src := flag.String("src", "../../../shared/glibc-abi", "glibc-abi corpus directory")
 	out := flag.String("out", "data", "output directory")
 	fingerprints := flag.String("fingerprints", "fingerprint_gen.go", "Go file to write the data files' SHA-256 sums to")
+	aliases := flag.String("aliases", "gen/aliases", "directory of the symbol identity tables (<abi>.txt)")
+	report := flag.Bool("alias-report", false, "print where the releases read disagree about symbol identity, write nothing")
 	flag.Parse()
-	err := run(*src, *out)
+	reportTo = nil
+	if *report {
+		reportTo = &strings.Builder{}
+	}
+	err := run(*src, *out, *aliases)
+	if reportTo != nil {
+		fmt.Print(reportTo.String())
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err == nil {
 		err = writeFingerprints(*fingerprints, *out)
 	}
@@ -60,6 +78,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// reportTo collects the -alias-report output; nil when not asked for.
+var reportTo *strings.Builder
 
 var abis = []string{"x86_64", "i386", "aarch64", "arm", "powerpc64le", "s390x", "riscv64"}
 
@@ -76,7 +97,7 @@ type libData struct {
 	compat map[string]uint64 // symbol name -> releases where it is compat-only
 }
 
-func run(src, out string) error {
+func run(src, out, aliasDir string) error {
 	var releases []string
 	for m := firstMinor; m <= lastMinor; m++ {
 		releases = append(releases, fmt.Sprintf("2.%d", m))
@@ -118,7 +139,19 @@ func run(src, out string) error {
 				return err
 			}
 		}
-		if err := writeABI(filepath.Join(out, abi+".abidb.gz"), abi, releases, libs, markers); err != nil {
+		table, err := readAliasTable(aliasTablePath(aliasDir, abi))
+		if err != nil {
+			return err
+		}
+		objects, err := aliasRecords(abi, releases, libs, table)
+		if err != nil {
+			return err
+		}
+		if reportTo != nil {
+			aliasReport(reportTo, abi, libs, table)
+			continue
+		}
+		if err := writeABI(filepath.Join(out, abi+".abidb.gz"), abi, releases, libs, markers, objects); err != nil {
 			return err
 		}
 	}
@@ -213,9 +246,9 @@ func readMarkers(path string) (map[string][]marker, error) {
 	return out, nil
 }
 
-func writeABI(path, abi string, releases []string, libs map[string]*libData, markers map[string][]marker) error {
+func writeABI(path, abi string, releases []string, libs map[string]*libData, markers map[string][]marker, objects map[string][]aliasRecord) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "compatbuild-abidb 2\nabi %s\nreleases %s\n", abi, strings.Join(releases, " "))
+	fmt.Fprintf(&b, "compatbuild-abidb 4\nabi %s\nreleases %s\n", abi, strings.Join(releases, " "))
 	for _, lib := range sortedKeys(libs) {
 		ld := libs[lib]
 		fmt.Fprintf(&b, "lib %s\n", lib)
@@ -249,6 +282,13 @@ func writeABI(path, abi string, releases []string, libs map[string]*libData, mar
 			fmt.Fprintf(&b, "c %s %x\n", name, ld.compat[name])
 		}
 		b.WriteString(defaultRecords(abi, lib, releases, ld))
+		for _, o := range objects[lib] {
+			fmt.Fprintf(&b, "o %x", o.mask)
+			for _, m := range o.members {
+				fmt.Fprintf(&b, " %s", m)
+			}
+			b.WriteByte('\n')
+		}
 	}
 	for _, m := range markers[abi] {
 		fmt.Fprintf(&b, "m %s %s %s\n", m.node, m.lib, m.release)

@@ -1,6 +1,6 @@
 /*
  * Says how it was started and which C library runs it. It uses data that a
- * PIE reaches through copy relocations (stdout, __environ, optarg): the
+ * PIE reaches through copy relocations (stdout, environ, optarg): the
  * kind of program an explicitly started old loader gets wrong.
  *
  * Output: libc VERSION opt OPTARG env N at_base 0|1 exe PATH
@@ -13,7 +13,7 @@
 #include <sys/auxv.h>
 #include <unistd.h>
 
-extern char **__environ;
+extern char **environ;
 
 int main(int argc, char **argv)
 {
@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "o:")) != -1)
 		if (c == 'o')
 			opt = optarg;
-	for (e = __environ; *e; e++)
+	for (e = environ; *e; e++)
 		envs++;
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	exe[n > 0 ? n : 0] = 0;

@@ -29,11 +29,13 @@ int mseal(void *, size_t, unsigned long);
 int openat2(int, const char *, void *, size_t);
 
 static pid_t tid_in_thread;
+static int done;
 static void *thread(void *a)
 {
 	(void)a;
-	tid_in_thread = (pid_t)syscall(SYS_gettid);
-	usleep(50000);
+	__atomic_store_n(&tid_in_thread, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE))
+		usleep(1000);
 	return NULL;
 }
 
@@ -59,8 +61,10 @@ int main(void)
 
 	pthread_t th;
 	pthread_create(&th, NULL, thread, NULL);
-	usleep(20000);
+	while (__atomic_load_n(&tid_in_thread, __ATOMIC_ACQUIRE) == 0)
+		usleep(1000);
 	pid_t got = pthread_gettid_np(th);
+	__atomic_store_n(&done, 1, __ATOMIC_RELEASE);
 	printf("pthread_gettid_np running thread: %s\n", got == tid_in_thread && got > 0 ? "its tid" : "wrong");
 	printf("pthread_gettid_np self: %s\n", pthread_gettid_np(pthread_self()) == (pid_t)syscall(SYS_gettid) ? "own tid" : "wrong");
 	pthread_join(th, NULL);

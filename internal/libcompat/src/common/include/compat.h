@@ -18,17 +18,15 @@
 
 /* Everything we define stays inside the module it is linked into: a shared
  * library linking these archives gets its own copy (and its own __dso_handle),
- * and nothing interposes on the real libc of a newer system. */
-#define COMPAT_HIDDEN __attribute__((visibility("hidden")))
-
-/* COMPAT_QUICK_BUILD, first in a source whose many functions make -O2 the
- * bulk of the polyfill archive's build time (the first link that needs a
- * polyfill waits for it): those functions are small or not hot, and -O1
- * halves their compile time. GCC only; clang builds them fast anyway. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define COMPAT_QUICK_BUILD _Pragma("GCC optimize(\"O1\")")
+ * and nothing interposes on the real libc of a newer system. The polyfill
+ * archives' definitions are also weak (COMPAT_WEAK): a member holds several
+ * functions, and a program that defines one of them itself (an old
+ * project's own strlcpy or gettid) keeps its own instead of failing to
+ * link with a duplicate definition. */
+#ifdef COMPAT_WEAK
+#define COMPAT_HIDDEN __attribute__((visibility("hidden"), weak))
 #else
-#define COMPAT_QUICK_BUILD
+#define COMPAT_HIDDEN __attribute__((visibility("hidden")))
 #endif
 
 /* long syscall(long number, ...) exists in every glibc. */

@@ -49,8 +49,6 @@
 #include <errno.h>
 #include "compat.h"
 
-COMPAT_QUICK_BUILD
-
 #if defined(COMPAT_OBJ_isoc23_sscanf) || defined(COMPAT_OBJ_isoc23_vsscanf) || \
 	defined(COMPAT_OBJ_isoc23_fscanf) || defined(COMPAT_OBJ_isoc23_scanf) || \
 	defined(COMPAT_OBJ_isoc23_vfscanf) || defined(COMPAT_OBJ_isoc23_vscanf)

@@ -17,8 +17,6 @@
 #include <errno.h>
 #include "compat.h"
 
-COMPAT_QUICK_BUILD
-
 struct __locale_struct;
 typedef struct __locale_struct *compat_locale_t;
 

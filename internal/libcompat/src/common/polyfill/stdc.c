@@ -7,8 +7,6 @@
  * target lacks it (COMPAT_OBJ_<name>). */
 #include "compat.h"
 
-COMPAT_QUICK_BUILD
-
 /* Leading zeros of x taken as a w-bit number (w in 8..64); w for 0. */
 static __attribute__((unused)) unsigned int compat_clz64(unsigned long long x, unsigned int w)
 {

@@ -3,9 +3,11 @@
  * where glibc has a fallback for that case (mlock2, renameat2 with flags 0,
  * preadv2/pwritev2, pkey_mprotect with key -1), the same fallback.
  *
+ *   getrandom getentropy   2.25
  *   preadv2 preadv64v2 pwritev2 pwritev64v2   2.26
- *   mlock2 pkey_alloc pkey_free pkey_mprotect pkey_get pkey_set   2.27
- *   renameat2   2.28      getcpu   2.29      getdents64 tgkill   2.30
+ *   copy_file_range memfd_create mlock2 pkey_alloc pkey_free pkey_mprotect
+ *   pkey_get pkey_set   2.27     statx   2.28
+ *   renameat2   2.28      getcpu   2.29      getdents64 gettid tgkill   2.30
  *   execveat   2.34       epoll_pwait2   2.35
  *   fsconfig fsmount fsopen fspick mount_setattr move_mount open_tree
  *   pidfd_getfd pidfd_open pidfd_send_signal process_madvise
@@ -41,6 +43,70 @@ extern int close(int fd);
 /* syscall returns long; the int-returning wrappers narrow it as glibc's
  * INLINE_SYSCALL does. */
 #define SYS_INT(...) ((int)syscall(__VA_ARGS__))
+
+#ifdef COMPAT_OBJ_getrandom
+COMPAT_HIDDEN compat_ssize_t getrandom(void *buf, size_t len, unsigned int flags)
+{
+	return syscall(COMPAT_SYS_getrandom, buf, len, flags);
+}
+#endif
+
+#ifdef COMPAT_OBJ_getentropy
+/* Up to 256 bytes from the kernel's random pool, retrying on
+ * interruption and short reads. */
+COMPAT_HIDDEN int getentropy(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	size_t done = 0;
+
+	if (len > 256) {
+		errno = EIO;
+		return -1;
+	}
+	while (done < len) {
+		long n = syscall(COMPAT_SYS_getrandom, p + done, len - done, 0u);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+#endif
+
+#ifdef COMPAT_OBJ_gettid
+COMPAT_HIDDEN int gettid(void)
+{
+	return SYS_INT(COMPAT_SYS_gettid);
+}
+#endif
+
+#ifdef COMPAT_OBJ_memfd_create
+COMPAT_HIDDEN int memfd_create(const char *name, unsigned int flags)
+{
+	return SYS_INT(COMPAT_SYS_memfd_create, name, flags);
+}
+#endif
+
+#ifdef COMPAT_OBJ_copy_file_range
+/* Kernel >= 4.5, else ENOSYS, which is also what glibc >= 2.30 reports. */
+COMPAT_HIDDEN compat_ssize_t copy_file_range(int in_fd, long long *in_off, int out_fd, long long *out_off, size_t len,
+					     unsigned int flags)
+{
+	return syscall(COMPAT_SYS_copy_file_range, in_fd, in_off, out_fd, out_off, len, flags);
+}
+#endif
+
+#ifdef COMPAT_OBJ_statx
+struct statx;
+
+COMPAT_HIDDEN int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf)
+{
+	return SYS_INT(COMPAT_SYS_statx, dirfd, path, flags, mask, buf);
+}
+#endif
 
 #if defined(COMPAT_OBJ_preadv2) || defined(COMPAT_OBJ_preadv64v2)
 /* 64-bit: the offset goes in one register, the high half is 0. Without

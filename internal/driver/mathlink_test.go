@@ -1,0 +1,145 @@
+package driver
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/libcompat"
+)
+
+// TestMathSymbolsLink references every libm and libmvec symbol of the
+// catalogue that is not refused, from a program and a shared library
+// linked with -lm: for 2.17 each is defined by the output itself, hidden
+// (none exported, no libmvec or libquadmath dependency, nothing newer
+// than 2.17 imported); for the releases where glibc added some of them
+// (2.22, 2.25, 2.26, 2.27, 2.28, 2.35, 2.41) each symbol the target has
+// is imported from its library at the version the ABI data gives, and
+// each other one is defined by the output. The refused symbols must fail
+// to link with the catalogue's reason.
+func TestMathSymbolsLink(t *testing.T) {
+	entries, err := libcompat.Catalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var syms, refused []string
+	for _, e := range entries {
+		if e.Table != "libm" && e.Table != "libmvec" {
+			continue
+		}
+		if e.Status == libcompat.StatusRefused {
+			refused = append(refused, e.Symbol)
+			continue
+		}
+		syms = append(syms, e.Symbol)
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "all.c")
+	if err := os.WriteFile(src, []byte(refsSource(syms)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := abidb.MustLoad("x86_64")
+	for _, ts := range []string{"2.17", "2.22", "2.25", "2.26", "2.27", "2.28", "2.35", "2.41"} {
+		t.Run(ts, func(t *testing.T) {
+			t.Parallel()
+			target := abidb.MustParseVersion(ts)
+			files := []string{filepath.Join(t.TempDir(), "all")}
+			if ts == "2.17" || ts == "2.28" {
+				files = append(files, filepath.Join(t.TempDir(), "liball.so"))
+			}
+			for _, out := range files {
+				args := []string{"-O2", "-fno-builtin", src, "-o", out, "-lm"}
+				if strings.HasSuffix(out, ".so") {
+					args = append([]string{"-shared", "-fPIC"}, args...)
+				}
+				mustLink(t, false, ts, args...)
+				checkFloor(t, out, target)
+				u := readSymbolUse(t, out)
+				needed := readNeeded(t, out)
+				if slices.Contains(needed, "libquadmath.so.0") {
+					t.Errorf("%s needs libquadmath.so.0", filepath.Base(out))
+				}
+				if target.Less(abidb.MustParseVersion("2.22")) && slices.Contains(needed, "libmvec.so.1") {
+					t.Errorf("%s needs libmvec.so.1 for %s", filepath.Base(out), ts)
+				}
+				var wrong []string
+				for _, sym := range syms {
+					lib, sv, has := db.LibraryOf(sym, target)
+					if v, ok := libcompat.ABIChangedAt(sym); ok && target.Less(abidb.Version{Major: v.Major, Minor: v.Minor}) {
+						has = false // older arguments: polyfilled
+					}
+					switch {
+					case has:
+						want := db.Soname(lib) + " " + sv.Node
+						if u.imports[sym] != want || u.locals[sym] {
+							wrong = append(wrong, fmt.Sprintf("%s: imports %q, local %v; want an import of %s", sym, u.imports[sym], u.locals[sym], want))
+						}
+					case !u.locals[sym] || u.exports[sym] || u.imports[sym] != "":
+						wrong = append(wrong, fmt.Sprintf("%s: local %v, exported %v, imported %q; want a hidden definition", sym, u.locals[sym], u.exports[sym], u.imports[sym]))
+					}
+				}
+				for i, w := range wrong {
+					if i == 10 {
+						t.Errorf("%s for %s: ... %d in all", filepath.Base(out), ts, len(wrong))
+						break
+					}
+					t.Errorf("%s for %s: %s", filepath.Base(out), ts, w)
+				}
+			}
+		})
+	}
+	// totalorder with today's pointer arguments, for a target whose own
+	// totalorder takes values (2.25 to 2.30).
+	t.Run("totalorder", func(t *testing.T) {
+		src := filepath.Join(t.TempDir(), "to.c")
+		prog := `#include <stdio.h>
+extern int totalorder(const double *, const double *);
+extern int totalordermagf(const float *, const float *);
+int main(void)
+{
+	double a = -0.0, b = 0.0, n = __builtin_nan("");
+	float c = -2, d = 1;
+	printf("%d %d %d %d %d\n", totalorder(&a, &b), totalorder(&b, &a), totalorder(&b, &n), totalordermagf(&c, &d), totalordermagf(&d, &c));
+	return 0;
+}
+`
+		if err := os.WriteFile(src, []byte(prog), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, ts := range []string{"2.17", "2.28", "2.31"} {
+			exe := filepath.Join(t.TempDir(), "to")
+			mustLink(t, false, ts, src, "-o", exe, "-lm")
+			runUnder(t, debian11(t), "glibc 2.31 ("+ts+")", "1 0 1 0 1\n", exe)
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		for _, sym := range refused {
+			e, _ := libcompat.Lookup(sym)
+			src := filepath.Join(t.TempDir(), "r.c")
+			if err := os.WriteFile(src, []byte(refsSource([]string{sym})), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, code := link(t, false, "2.17", src, "-o", filepath.Join(t.TempDir(), "r"), "-lm")
+			t.Logf("%s: %s", sym, strings.TrimSpace(out))
+			if code == 0 || !strings.Contains(out, e.Note) {
+				t.Errorf("%s: exit %d, output %q; want a failure naming %q", sym, code, out, e.Note)
+			}
+		}
+	})
+}
+
+// refsSource references each of syms, all functions.
+func refsSource(syms []string) string {
+	var b strings.Builder
+	b.WriteString("/* Generated by mathlink_test.go: references only, never run. */\n")
+	for _, s := range syms {
+		fmt.Fprintf(&b, "extern void %s(void);\n", s)
+	}
+	fmt.Fprintf(&b, "void (*volatile const refs[])(void) = {%s};\n", strings.Join(syms, ", "))
+	b.WriteString("int main(void) { return refs[0] == 0; }\n")
+	return b.String()
+}

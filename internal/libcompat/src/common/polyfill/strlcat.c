@@ -1,7 +1,0 @@
-/* strlcat (glibc 2.38): see lcpy.h. */
-#include "lcpy.h"
-
-COMPAT_HIDDEN size_t strlcat(char *dst, const char *src, size_t size)
-{
-	return compat_strlcat(dst, src, size);
-}
