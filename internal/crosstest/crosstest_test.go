@@ -13,6 +13,7 @@ import (
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/driver"
 	"compatbuild/internal/elfinfo"
+	"compatbuild/internal/libcompat"
 	"compatbuild/internal/runtimes"
 	"compatbuild/internal/sysroot"
 	"compatbuild/internal/target"
@@ -137,7 +138,8 @@ func crossLink(t *testing.T, tg target.Target, cxx bool, v abidb.Version, args .
 // (the ABI's _STAT_VER and _MKNOD_VER), C++ exceptions with
 // -static-libstdc++ (the unwinder's _dl_find_object polyfill); and the
 // program again with 2.34's start-up convention on a glibc >= 2.34. The
-// polyfill archive of each ABI is built whole (every polyfill compiles).
+// polyfill archives of each ABI (libc and libm) are built whole (every
+// polyfill and alias compiles).
 func TestCrossEndToEnd(t *testing.T) {
 	for _, cr := range crossRuntimes {
 		tg, err := target.Parse(cr.triple)
@@ -171,8 +173,10 @@ func TestCrossEndToEnd(t *testing.T) {
 					t.Errorf("%s: ABI %v (%v), want %s", filepath.Base(f), info.ABI, err, tg.ABI)
 				}
 			}
-			// Every polyfill compiles for the ABI: the archive, built
-			// whole on a link's first need, is there and has members.
+			// Every polyfill and alias compiles for the ABI: the
+			// archives, built whole on a link's first need, are there
+			// (libcompat_m.a has no member on powerpc64le, which has no
+			// alias thunks and whose libm polyfills are x86_64's).
 			srcc, err := driver.SysrootCompilerFor(tg)
 			if err != nil {
 				t.Fatal(err)
@@ -183,6 +187,12 @@ func TestCrossEndToEnd(t *testing.T) {
 			}
 			if syms, _ := sr.Polyfills(); err != nil || !sr.PolyfillsBuilt() || len(syms) < 20 {
 				t.Errorf("%s polyfill archive at %s: %v, %d symbols", tg.ABI, tg.First, err, len(syms))
+			}
+			if err == nil {
+				err = sr.BuildArchive(context.Background(), libcompat.MathName)
+			}
+			if syms, _ := sr.ArchiveSymbols(libcompat.MathName); err != nil || !sr.ArchiveBuilt(libcompat.MathName) || (len(syms) == 0) != (tg.ABI == "powerpc64le") {
+				t.Errorf("%s %s at %s: %v, %d symbols", tg.ABI, libcompat.MathName, tg.First, err, len(syms))
 			}
 			for _, c := range []struct {
 				prog string
