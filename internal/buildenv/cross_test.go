@@ -73,3 +73,45 @@ func TestCrossCompilingOnlyForOtherArchitectures(t *testing.T) {
 		}
 	}
 }
+
+// Another target's environment carries what Vars gives every build (make's
+// MAKEFLAGS, Python's LDSHARED) for that target's wrappers, next to the
+// cross compiler, the cc crate's and cargo's variables and GOARCH; the
+// wrappers sit in the private bin directory as x86_64's do.
+func TestVarsForAnotherTarget(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("COMPATBUILD_TARGET", "")
+	t.Setenv("COMPATBUILD_CC", "")
+	t.Setenv("CC", "")
+	t.Setenv("CC_aarch64_unknown_linux_gnu", "")
+	t.Setenv("MAKEFLAGS", "")
+	arm64, _ := target.Parse("arm64")
+	vars, err := VarsFor(mustVersion(t, "2.17"), arm64)
+	if err != nil {
+		t.Fatalf("%v (CI installs gcc-aarch64-linux-gnu: .ci/run)", err)
+	}
+	got := map[string]string{}
+	for _, v := range vars {
+		got[v.Name] = v.Value
+	}
+	cc := got["CC"]
+	if !strings.HasSuffix(cc, "/compatbuild-aarch64-linux-gnu-cc-2.17") || !strings.HasPrefix(cc, cache+"/compatbuild/bin/") {
+		t.Errorf("CC=%q", cc)
+	}
+	for name, want := range map[string]string{
+		"COMPATBUILD_TARGET":                            "aarch64-linux-gnu",
+		"CC_aarch64_unknown_linux_gnu":                  cc,
+		"CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER": cc,
+		"GOARCH":    "arm64",
+		"LDSHARED":  cc + " -pthread -shared",
+		"MAKEFLAGS": "-- CC=" + cc + " CXX=" + got["CXX"],
+	} {
+		if got[name] != want {
+			t.Errorf("%s=%q, want %q", name, got[name], want)
+		}
+	}
+	if !strings.HasSuffix(strings.Fields(got["COMPATBUILD_CC"])[0], "aarch64-linux-gnu-gcc") {
+		t.Errorf("COMPATBUILD_CC=%q, want the cross gcc", got["COMPATBUILD_CC"])
+	}
+}
