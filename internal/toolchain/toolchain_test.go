@@ -58,6 +58,7 @@ func TestCompilerSearchOrder(t *testing.T) {
 		{"compatbuild env's compiler for this target", arm64, false, map[string]string{"COMPATBUILD_CC": "x-cc", "COMPATBUILD_TARGET": "aarch64-linux-gnu"}, nil, nil, []string{"x-cc"}},
 		{"compatbuild env's compiler for another target is skipped", arm64, false, map[string]string{"COMPATBUILD_CC": "gcc"}, []string{"aarch64-linux-gnu-gcc"}, nil, []string{"/usr/bin/aarch64-linux-gnu-gcc"}},
 		{"wrappers are skipped", arm64, false, map[string]string{"CC": "/x/compatbuild-aarch64-linux-gnu-cc-2.17"}, []string{"aarch64-linux-gnu-gcc"}, nil, []string{"/usr/bin/aarch64-linux-gnu-gcc"}},
+		{"COMPATBUILD_CC is taken as given: the driver refuses a loop", arm64, false, map[string]string{"COMPATBUILD_CC": "ccache /x/compatbuild-aarch64-linux-gnu-cc-2.17", "COMPATBUILD_TARGET": "arm64"}, []string{"aarch64-linux-gnu-gcc"}, nil, []string{"ccache", "/x/compatbuild-aarch64-linux-gnu-cc-2.17"}},
 		{"a launcher in front of a wrapper is skipped", arm64, false, map[string]string{"CC_aarch64_unknown_linux_gnu": "ccache /x/compatbuild-aarch64-linux-gnu-cc-2.17"}, []string{"aarch64-linux-gnu-gcc"}, nil, []string{"/usr/bin/aarch64-linux-gnu-gcc"}},
 		{"clang with the cross headers", arm64, false, nil, []string{"clang"}, clangFiles, []string{"/usr/bin/clang", "--target=aarch64-linux-gnu"}},
 	} {
