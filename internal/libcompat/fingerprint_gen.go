@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "1d926346f376ba107ab0aa21f89f83da746e4442851205f571a8d4082a78d566"
+const sourcesFingerprint = "69dc57597827ff0a77d2d73b2c3ddb44afce2733265c87edd8b4704befcc8f0a"
