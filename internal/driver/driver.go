@@ -311,7 +311,7 @@ func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocat
 	if !ok {
 		return 0, nil
 	}
-	code, err = verify(ctx, opt, sr, compiler, full, out)
+	code, err = verify(ctx, opt, sr, compiler, full, out, !inv.noStartFiles)
 	if code == 0 && err == nil {
 		outputs.RecordLink(out) // for the output check of exec, go and cargo
 	}
@@ -499,7 +499,7 @@ func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version, ab
 
 // verify reads the linked output and fails the link (removing the output)
 // if it needs a newer glibc than the target.
-func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler string, linkArgs []string, out string) (int, error) {
+func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler string, linkArgs []string, out string, startFiles bool) (int, error) {
 	info, err := elfinfo.ReadFile(out)
 	if err != nil {
 		// An output that cannot be judged is not passed on: a later
@@ -510,6 +510,14 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 	if info.ABI != sr.Arch {
 		os.Remove(out)
 		return 2, errorf("%s is %s code, but the link was for %s; removed it. Use a compiler for the target (see 'compatbuild cc --help')", out, info.ABI, sr.Arch)
+	}
+	if startFiles && (info.Kind == elfinfo.Executable || info.Kind == elfinfo.PIEExecutable) && !info.HasNote(libcompat.StartNoteOwner, libcompat.StartNoteType) {
+		// The compiler found another crt1.o/Scrt1.o before the
+		// sysroot's: its start code may call __libc_start_main in a way
+		// the target's glibc does not (2.34's start files pass no
+		// constructors to it, so on an older glibc they never run).
+		os.Remove(out)
+		return 2, errorf("%s was linked without compatbuild's start files for glibc %s: the compiler took crt1.o or Scrt1.o from somewhere other than the sysroot %s (missing there during the link, or replaced by a compiler spec or wrapper); removed it. Link again: compatbuild checks and repairs the sysroot before each link. Pass -nostartfiles only if you link start code of your own", out, opt.Glibc, sr.Dir)
 	}
 	if len(info.Unbound) > 0 {
 		// A shared library may link with undefined symbols. One that the
@@ -522,7 +530,7 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 			if err != nil || code != 0 {
 				return codeOf(code, err), err
 			}
-			return verify(ctx, opt, sr, compiler, linkArgs, out)
+			return verify(ctx, opt, sr, compiler, linkArgs, out, startFiles)
 		}
 		// One that a newer glibc defines would fail to load on the target.
 		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Arch); len(bad) > 0 {

@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "69dc57597827ff0a77d2d73b2c3ddb44afce2733265c87edd8b4704befcc8f0a"
+const sourcesFingerprint = "743c6ee63ad25d1554594f5b289cc94b74ee226c7ed83045247a084ff4c4f875"

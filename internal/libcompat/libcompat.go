@@ -106,6 +106,14 @@ const (
 	MathName      = "libcompat_m.a" // libm and libmvec polyfills, in libm.so's group
 )
 
+// The note every start file of Build carries (src/common/include/
+// startnote.h): an executable linked with them has it in its PT_NOTE
+// segment, one linked with other start files does not.
+const (
+	StartNoteOwner        = "compatbuild"
+	StartNoteType  uint32 = 1
+)
+
 // Files describes what Build wrote.
 type Files struct {
 	Dir              string

@@ -65,6 +65,8 @@ __data_start:
 	.weak data_start
 	.set data_start, __data_start
 
+#include "startnote.h"
+
 /* ELF note naming the minimum Linux kernel the target glibc supports. */
 	.section .note.ABI-tag, "a", @note
 	.p2align 2
