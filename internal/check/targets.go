@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/distros"
@@ -137,7 +138,7 @@ func isLoader(lib string) bool {
 	return strings.HasPrefix(lib, "ld-linux") || lib == "ld64.so.1" || lib == "ld64.so.2" || strings.HasPrefix(lib, "ld-2.")
 }
 
-var libpython = regexp.MustCompile(`^libpython\d+\.\d+m?\.so(\.\d)*$`)
+var libpython = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^libpython\d+\.\d+m?\.so(\.\d)*$`) })
 
 // gccRuntimeLibs are the shared libraries of GCC's runtime: the target's
 // GCC packages provide them.
@@ -154,7 +155,7 @@ func gccRuntimeLib(lib string) bool {
 // glibc's own, GCC's runtime, zlib, and what the manylinux policies assume
 // every system has (X11, GL, GLib: PEP 600's whitelist).
 func systemLib(lib string) bool {
-	if abidb.IsGlibcSoname(lib) || isLoader(lib) || gccRuntimeLib(lib) || libpython.MatchString(lib) {
+	if abidb.IsGlibcSoname(lib) || isLoader(lib) || gccRuntimeLib(lib) || libpython().MatchString(lib) {
 		return true
 	}
 	for _, p := range distros.Policies() {
@@ -196,7 +197,7 @@ func (s *needSet) policyFits(p *distros.Policy) (sym, libs, bl, applies bool) {
 		}
 	}
 	for _, u := range s.unbundled() {
-		if !isLoader(u[0]) && !libpython.MatchString(u[0]) && !slices.Contains(p.Whitelist, u[0]) {
+		if !isLoader(u[0]) && !libpython().MatchString(u[0]) && !slices.Contains(p.Whitelist, u[0]) {
 			libs = false
 			break
 		}
@@ -282,7 +283,7 @@ func (s *needSet) judgePolicy(p *distros.Policy) (symbols, libs, blacklist []Rea
 	}
 	for _, u := range s.unbundled() {
 		lib := u[0]
-		if isLoader(lib) || libpython.MatchString(lib) || slices.Contains(p.Whitelist, lib) {
+		if isLoader(lib) || libpython().MatchString(lib) || slices.Contains(p.Whitelist, lib) {
 			continue
 		}
 		libs = append(libs, Reason{Library: lib, Via: u[1],

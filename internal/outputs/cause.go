@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // likelyCause guesses, from the tree, why an output did not link through
@@ -37,15 +38,17 @@ func likelyCause(root string, f Finding) string {
 	return "it did not link through compatbuild: a build step ran a compiler or linker by name instead of $CC, or copied in a file built elsewhere"
 }
 
+// The patterns are compiled on first use: every compiler call through the
+// driver loads this package, and only a failed output check reads them.
 var (
 	// makeOverride is an assignment make's command line cannot beat.
-	makeOverride = regexp.MustCompile(`^\s*override\s+(CC|CXX|LD|LINK)\s*[:+?!]?=\s*(.*)$`)
+	makeOverride = lazyRegexp(`^\s*override\s+(CC|CXX|LD|LINK)\s*[:+?!]?=\s*(.*)$`)
 	// makeAssign is a plain assignment of the compiler variables, which
 	// compatbuild's command-line CC and CXX (through MAKEFLAGS) beat.
-	makeAssign = regexp.MustCompile(`^\s*(CC|CXX)\s*[:?]?=\s*(.*)$`)
+	makeAssign = lazyRegexp(`^\s*(CC|CXX)\s*[:?]?=\s*(.*)$`)
 	// recipeTool is a recipe line whose command is a compiler or linker
 	// named directly, or the linker variable.
-	recipeTool = regexp.MustCompile(`^\t[@+\-\s]*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*((?:[\w.+-]*-)?(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-[0-9.]+)?|ld(?:\.bfd|\.gold|\.lld)?|\$[({]LD[)}])(\s|$)`)
+	recipeTool = lazyRegexp(`^\t[@+\-\s]*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*((?:[\w.+-]*-)?(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-[0-9.]+)?|ld(?:\.bfd|\.gold|\.lld)?|\$[({]LD[)}])(\s|$)`)
 )
 
 // makefileCause looks at the makefiles in dir for what bypasses
@@ -68,22 +71,26 @@ func makefileCause(root, dir string) string {
 		sc.Buffer(nil, 1<<20)
 		for n := 1; sc.Scan(); n++ {
 			line := sc.Text()
-			if m := makeOverride.FindStringSubmatch(line); m != nil {
+			if m := makeOverride().FindStringSubmatch(line); m != nil {
 				f.Close()
 				return fmt.Sprintf("%s:%d sets `override %s = %s`, which beats the CC compatbuild passes to make", shown, n, m[1], strings.TrimSpace(m[2]))
 			}
-			if m := recipeTool.FindStringSubmatch(line); m != nil {
+			if m := recipeTool().FindStringSubmatch(line); m != nil {
 				f.Close()
 				if strings.Contains(m[1], "LD") || strings.HasPrefix(m[1], "ld") {
 					return fmt.Sprintf("%s:%d links with %s, the linker itself, which compatbuild cannot stand in for: link through $(CC)", shown, n, m[1])
 				}
 				return fmt.Sprintf("%s:%d runs %s by name instead of $(CC)/$(CXX)", shown, n, m[1])
 			}
-			if m := makeAssign.FindStringSubmatch(line); m != nil && plainCC == "" {
+			if m := makeAssign().FindStringSubmatch(line); m != nil && plainCC == "" {
 				plainCC = fmt.Sprintf("%s:%d sets `%s = %s`; compatbuild passes CC and CXX on make's command line (MAKEFLAGS), which beats that, unless a recipe passes its own (make %s=...) or a sub-build does not read MAKEFLAGS", shown, n, m[1], strings.TrimSpace(m[2]), m[1])
 			}
 		}
 		f.Close()
 	}
 	return plainCC
+}
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
