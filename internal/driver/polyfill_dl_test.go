@@ -1,0 +1,131 @@
+package driver
+
+// Polyfills that live with the loader and threads: _dl_find_object and
+// thread-local destructors, also across dlclose.
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"compatbuild/internal/abidb"
+)
+
+// TestPolyfillDlFindObject: C++ exceptions thrown across frames, out of a
+// dlopen'ed library into the program and through the library's frames,
+// with static libstdc++ and libgcc, whose unwinder calls _dl_find_object
+// (glibc 2.35). Below 2.35 both files carry the polyfill.
+func TestPolyfillDlFindObject(t *testing.T) {
+	old, cur := debian11(t), debian13(t)
+	for _, ts := range behaviourTargets {
+		t.Run(ts, func(t *testing.T) {
+			t.Parallel()
+			target := abidb.MustParseVersion(ts)
+			dir := t.TempDir()
+			prog, lib := filepath.Join(dir, "unwind_main"), filepath.Join(dir, "libunwind_test.so")
+			src := filepath.Join("testdata", "polyfills")
+			mustLink(t, true, ts, "-O2", "-Wall", "-shared", "-fPIC", "-static-libstdc++", "-static-libgcc",
+				filepath.Join(src, "unwind_lib.cc"), "-o", lib)
+			mustLink(t, true, ts, "-O2", "-Wall", "-static-libstdc++", "-static-libgcc",
+				filepath.Join(src, "unwind_main.cc"), "-o", prog)
+			for _, f := range []string{prog, lib} {
+				checkFloor(t, f, target)
+				checkSymbolUse(t, f, target, []string{"_dl_find_object"})
+			}
+			if !v231.Less(target) {
+				runUnder(t, old, "glibc 2.31", wantUnwind, prog, lib)
+			}
+			runUnder(t, cur, "glibc 2.41", wantUnwind, prog, lib)
+		})
+	}
+}
+
+const wantThreadDtors = `thread uses first and second
+  +first
+  +second
+  first second
+  ~second
+  ~first
+  +late
+  ~first met late
+  ~late
+joined
+main uses first and second
+  +first
+  +second
+  first second
+main returns
+  ~second
+  ~first
+  +late
+  ~first met late
+  ~late
+~static
+`
+
+// wantThreadDtorsSingle: the same program without threads prints the
+// main thread's part.
+var wantThreadDtorsSingle = wantThreadDtors[strings.Index(wantThreadDtors, "main uses"):]
+
+// TestPolyfillThreadDestructors: C++ thread_local destructors through
+// -static-libstdc++, whose __cxa_thread_atexit calls
+// __cxa_thread_atexit_impl (glibc 2.18). Below 2.18 the program carries the
+// polyfill and must print exactly what glibc's own prints: per-thread
+// destructors at thread end, newest first, re-registration during
+// destruction, the main thread's before static destructors. A program
+// without threads must not need libpthread for it.
+func TestPolyfillThreadDestructors(t *testing.T) {
+	old, cur := debian11(t), debian13(t)
+	for _, ts := range behaviourTargets {
+		t.Run(ts, func(t *testing.T) {
+			t.Parallel()
+			target := abidb.MustParseVersion(ts)
+			dir := t.TempDir()
+			src := filepath.Join("testdata", "polyfills", "thread_dtors.cc")
+			for _, variant := range []struct {
+				name, want string
+				flags      []string
+			}{{"threads", wantThreadDtors, nil}, {"single", wantThreadDtorsSingle, []string{"-DSINGLE"}}} {
+				prog := filepath.Join(dir, variant.name)
+				args := append([]string{"-O2", "-Wall", "-static-libstdc++", "-static-libgcc"}, variant.flags...)
+				mustLink(t, true, ts, append(args, src, "-o", prog)...)
+				checkFloor(t, prog, target)
+				checkSymbolUse(t, prog, target, []string{"__cxa_thread_atexit_impl"})
+				if variant.name == "single" && target.Less(v234) {
+					if needed := readNeeded(t, prog); slices.Contains(needed, "libpthread.so.0") {
+						t.Errorf("%s for %s needs libpthread.so.0: %v", variant.name, ts, needed)
+					}
+				}
+				if !v231.Less(target) {
+					runUnder(t, old, "glibc 2.31", variant.want, prog)
+				}
+				runUnder(t, cur, "glibc 2.41", variant.want, prog)
+			}
+		})
+	}
+}
+
+// TestPolyfillThreadDestructorsUnload: a dlopen'ed plugin's thread_local
+// destructors around dlclose, under glibc 2.31. glibc's own (plugin built
+// for 2.28) keeps the plugin until the outliving thread ends; the polyfill
+// (2.17) runs the closing thread's destructor at dlclose and drops the
+// other; neither crashes.
+func TestPolyfillThreadDestructorsUnload(t *testing.T) {
+	rt := debian11(t)
+	dir := t.TempDir()
+	src := filepath.Join("testdata", "polyfills")
+	host := filepath.Join(dir, "host")
+	mustLink(t, false, "2.17", "-O2", "-Wall", filepath.Join(src, "thread_dtors_host.c"), "-o", host, "-ldl", "-lpthread")
+	want := map[string]string{
+		"2.17": "early thread: plugin-tl\n  ~plugin-tl\nlate thread: plugin-tl\nmain: plugin-tl\n  ~plugin-tl\ndlclose: 0\nlate thread ends after dlclose\ndone\n",
+		"2.28": "early thread: plugin-tl\n  ~plugin-tl\nlate thread: plugin-tl\nmain: plugin-tl\ndlclose: 0\nlate thread ends after dlclose\n  ~plugin-tl\ndone\n  ~plugin-tl\n",
+	}
+	for _, ts := range []string{"2.17", "2.28"} {
+		plugin := filepath.Join(dir, "libplugin-"+ts+".so")
+		mustLink(t, true, ts, "-O2", "-Wall", "-shared", "-fPIC", "-static-libstdc++", "-static-libgcc",
+			filepath.Join(src, "thread_dtors_plugin.cc"), "-o", plugin)
+		checkSymbolUse(t, plugin, abidb.MustParseVersion(ts), []string{"__cxa_thread_atexit_impl"})
+		runUnder(t, rt, "glibc 2.31", want[ts], host, plugin)
+	}
+}
