@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "743c6ee63ad25d1554594f5b289cc94b74ee226c7ed83045247a084ff4c4f875"
+const sourcesFingerprint = "896afec3539174d530d282aaa4412622b7ec0518dd5571ccfb73dea5a8ceb4a9"

@@ -67,15 +67,7 @@ __data_start:
 	.weak data_start
 	.set data_start, __data_start
 
-#include "startnote.h"
-
-/* ELF note naming the minimum Linux kernel the target glibc supports. */
-	.section .note.ABI-tag, "a", @note
-	.p2align 2
-	.long 4, 16, 1              /* n_namesz, n_descsz, NT_GNU_ABI_TAG */
-	.asciz "GNU"
-	.long 0                     /* ELF_NOTE_OS_LINUX */
-	.long COMPAT_KERNEL_MAJOR, COMPAT_KERNEL_MINOR, COMPAT_KERNEL_PATCH
+#include "start_notes.h"
 
 	COMPAT_GNU_PROPERTY
 	COMPAT_NOEXECSTACK

@@ -106,17 +106,7 @@ __gmon_start__:
 	.comm compat_gmon_started, 1, 1
 #endif
 
-#include "startnote.h"
-
-/* ELF note naming the minimum Linux kernel the target glibc supports. */
-	.section .note.ABI-tag, "a", @note
-	.p2align 2
-	.long 4                     /* n_namesz */
-	.long 16                    /* n_descsz */
-	.long 1                     /* NT_GNU_ABI_TAG */
-	.asciz "GNU"
-	.long 0                     /* ELF_NOTE_OS_LINUX */
-	.long COMPAT_KERNEL_MAJOR, COMPAT_KERNEL_MINOR, COMPAT_KERNEL_PATCH
+#include "start_notes.h"
 
 	COMPAT_GNU_PROPERTY
 	COMPAT_NOEXECSTACK
