@@ -18,7 +18,7 @@ import (
 // target. The note in compatbuild's start files is what tells the two
 // apart.
 func TestHostStartFilesAreRefused(t *testing.T) {
-	t.Setenv("COMPATBUILD_CACHE", t.TempDir()) // this test damages its sysroot
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // this test damages its sysroot
 	// The compiler deletes the sysroot's start files just before it runs,
 	// as a cleaner racing the link would.
 	cc := fakeCompiler(t, `for a in "$@"; do case $a in -B*) rm -f "${a#-B}Scrt1.o" "${a#-B}crt1.o";; esac; done
