@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "1d926346f376ba107ab0aa21f89f83da746e4442851205f571a8d4082a78d566"
+const sourcesFingerprint = "22dcfa4b0ce05cee5e21958ec87f79e0f926aedb73159b6e8ee488b200c790dd"
