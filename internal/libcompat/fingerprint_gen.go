@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "22dcfa4b0ce05cee5e21958ec87f79e0f926aedb73159b6e8ee488b200c790dd"
+const sourcesFingerprint = "ea24d17398c2f5a79d2d74049b551873ed51dbde126ba2bc89a3a53eab64d57e"
