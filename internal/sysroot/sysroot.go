@@ -616,7 +616,9 @@ func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string
 	// reference known; with the loader outside, it is looked at once, after
 	// everything that can reference it. The archives define nothing that
 	// these libraries export as a default version
-	// (TestArchivesBindLikeGlibc), so no binding changes.
+	// (TestArchivesBindLikeGlibc), so no binding changes; the one that
+	// does on purpose, libcompat_override.a, comes after libc.so.6 (see
+	// below).
 	//
 	// The offered libraries come once, as-needed, after the polyfill
 	// archive's first scan and before the group: GNU ld decides whether an
