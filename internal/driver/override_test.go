@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"compatbuild/internal/abidb"
@@ -42,6 +43,14 @@ func replaced(t *testing.T, target string) []string {
 func checkOverrides(t *testing.T, path string, all, local []string) {
 	t.Helper()
 	u := readSymbolUse(t, path)
+	if len(local) == 0 {
+		// Nothing of the override archive came in.
+		for name := range u.locals {
+			if strings.HasPrefix(name, "__compat_") {
+				t.Errorf("%s defines %s", filepath.Base(path), name)
+			}
+		}
+	}
 	for _, f := range all {
 		switch {
 		case u.exports[f]:

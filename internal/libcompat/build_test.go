@@ -353,6 +353,12 @@ func TestSourcesWarningFree(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", cc, err)
 		}
+		// A member that holds only some of its functions (2.35 has the
+		// spawn member's file actions, not its cgroup and pidfd ones).
+		_, err = build(context.Background(), []string{cc}, Target{Arch: "x86_64", Glibc: Version{2, 35}}, t.TempDir(), buildOptions{parts: Polyfill, extraCFlags: []string{"-Wall", "-Wextra", "-Werror"}})
+		if err != nil {
+			t.Fatalf("%s at 2.35: %v", cc, err)
+		}
 	}
 }
 

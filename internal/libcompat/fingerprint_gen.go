@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "ea24d17398c2f5a79d2d74049b551873ed51dbde126ba2bc89a3a53eab64d57e"
+const sourcesFingerprint = "eb61e861a209b3cadc72129fd537e618cfc973c4df1407fe33e745be45df25d9"

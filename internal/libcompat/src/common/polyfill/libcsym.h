@@ -59,7 +59,7 @@ struct compat_ls_query {
 	void *found;
 };
 
-static uint32_t compat_ls_gnu_hash(const char *s)
+static inline uint32_t compat_ls_gnu_hash(const char *s)
 {
 	uint32_t h = 5381;
 	for (; *s; s++)
@@ -67,7 +67,7 @@ static uint32_t compat_ls_gnu_hash(const char *s)
 	return h;
 }
 
-static uint32_t compat_ls_sysv_hash(const char *s)
+static inline uint32_t compat_ls_sysv_hash(const char *s)
 {
 	uint32_t h = 0, g;
 	for (; *s; s++) {
@@ -82,7 +82,7 @@ static uint32_t compat_ls_sysv_hash(const char *s)
 
 /* The loader relocates the address-valued entries of a writable dynamic
  * section in place; the vDSO's (read-only) stay relative to its base. */
-static const void *compat_ls_ptr(compat_ls_Addr base, compat_ls_Addr p)
+static inline const void *compat_ls_ptr(compat_ls_Addr base, compat_ls_Addr p)
 {
 	return (const void *)(p < base ? p + base : p);
 }
@@ -97,7 +97,7 @@ struct compat_ls_object {
 
 /* compat_ls_match reports whether symbol i of o is a definition of the
  * query's function that a reference to name@version binds. */
-static int compat_ls_match(const struct compat_ls_object *o, uint32_t i, const struct compat_ls_query *q)
+static inline int compat_ls_match(const struct compat_ls_object *o, uint32_t i, const struct compat_ls_query *q)
 {
 	const compat_ls_Sym *s = &o->symtab[i];
 	if (s->st_shndx == SHN_UNDEF || COMPAT_LS_ST_TYPE(s->st_info) != STT_FUNC ||
@@ -119,7 +119,7 @@ static int compat_ls_match(const struct compat_ls_object *o, uint32_t i, const s
 	return 0;
 }
 
-static int compat_ls_visit(struct compat_ls_phdr_info *info, size_t size, void *data)
+static inline int compat_ls_visit(struct compat_ls_phdr_info *info, size_t size, void *data)
 {
 	struct compat_ls_query *q = data;
 	const compat_ls_Dyn *dyn = 0;
@@ -178,7 +178,7 @@ static int compat_ls_visit(struct compat_ls_phdr_info *info, size_t size, void *
 
 /* compat_libc_function returns the address glibc's loaded libraries give
  * name at version, or NULL. */
-static void *compat_libc_function(const char *name, const char *version)
+static inline void *compat_libc_function(const char *name, const char *version)
 {
 	struct compat_ls_query q = {name, version, 0};
 	dl_iterate_phdr(compat_ls_visit, &q);
@@ -188,7 +188,7 @@ static void *compat_libc_function(const char *name, const char *version)
 /* compat_libc_function_cached is compat_libc_function, remembered in
  * *cache. Concurrent first calls each look it up and store the same
  * address. */
-static void *compat_libc_function_cached(void **cache, const char *name, const char *version)
+static inline void *compat_libc_function_cached(void **cache, const char *name, const char *version)
 {
 	void *p = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
 	if (p == 0) {

@@ -31,8 +31,9 @@
  *
  * Not covered: an attribute copied by value (glibc 2.32's copy shares the
  * mask; this table knows the original's address only), and one
- * initialised by another output (a library's pthread_attr_init) at an
- * address whose earlier attribute had a mask and was never destroyed. */
+ * initialised otherwise than by this output's pthread_attr_init (another
+ * library's, or pthread_getattr_np) at an address whose earlier attribute
+ * had a mask and was never destroyed. */
 #include <stddef.h>
 #include <errno.h>
 #include "compat.h"
