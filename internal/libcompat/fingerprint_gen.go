@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "eb61e861a209b3cadc72129fd537e618cfc973c4df1407fe33e745be45df25d9"
+const sourcesFingerprint = "35696e1da3d207c94bfffeef7d76bb2d64935fb3fe12196a94e2544279989e19"

@@ -78,9 +78,10 @@ struct compat_mask_entry {
 };
 
 static struct compat_mask_entry *compat_masks;
-/* PTHREAD_MUTEX_INITIALIZER: all zero. */
+/* A pthread_mutex_t (40 bytes on x86_64, less on 32-bit ABIs), here with
+ * room to spare; PTHREAD_MUTEX_INITIALIZER is all zero. */
 static union {
-	char size[40];
+	char size[64];
 	long align;
 } compat_masks_lock;
 

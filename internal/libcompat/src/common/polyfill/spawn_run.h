@@ -6,9 +6,12 @@
 #ifndef COMPAT_SPAWN_RUN_H
 #define COMPAT_SPAWN_RUN_H
 
+/* For their constants, which differ between architectures (O_DIRECTORY,
+ * MAP_STACK, RLIMIT_NOFILE): the compiler's headers are the target's. */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 
-extern void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
-extern int munmap(void *addr, size_t len);
 extern int pthread_setcancelstate(int state, int *old);
 extern void _exit(int status) __attribute__((noreturn));
 extern int execve(const char *path, char *const argv[], char *const envp[]);
@@ -20,10 +23,9 @@ extern void *memcpy(void *d, const void *s, size_t n);
 extern int close(int fd);
 extern int open64(const char *path, int flags, ...);
 extern int dup2(int fd, int newfd);
-extern int fcntl(int fd, int cmd, ...);
 extern int chdir(const char *path);
 extern int fchdir(int fd);
-extern long lseek64(int fd, long off, int whence);
+extern long long lseek64(int fd, long long off, int whence);
 extern int tcsetpgrp(int fd, int pgrp);
 extern int getpgid(int pid);
 extern int setsid(void);
@@ -32,18 +34,6 @@ extern unsigned int getuid(void);
 extern unsigned int getgid(void);
 extern int getrlimit64(int resource, void *rlim);
 
-#define COMPAT_PROT_READ     1
-#define COMPAT_PROT_WRITE    2
-#define COMPAT_MAP_PRIVATE   0x02
-#define COMPAT_MAP_ANONYMOUS 0x20
-#define COMPAT_MAP_STACK     0x20000
-#define COMPAT_MAP_FAILED    ((void *)-1)
-#define COMPAT_O_RDONLY      0
-#define COMPAT_O_DIRECTORY   0200000
-#define COMPAT_F_GETFD       1
-#define COMPAT_F_SETFD       2
-#define COMPAT_FD_CLOEXEC    1
-#define COMPAT_RLIMIT_NOFILE 7
 #define COMPAT_P_PID         1
 #define COMPAT_P_PIDFD       3
 #define COMPAT_WNOHANG       1
@@ -108,7 +98,7 @@ static long compat_sigprocmask_raw(int how, const unsigned long *set, unsigned l
  * closes every descriptor from lowfd up that /proc/self/fd lists. */
 static int compat_closefrom_proc(int lowfd)
 {
-	int dirfd = open64("/proc/self/fd", COMPAT_O_RDONLY | COMPAT_O_DIRECTORY, 0);
+	int dirfd = open64("/proc/self/fd", O_RDONLY | O_DIRECTORY, 0);
 	if (dirfd == -1)
 		return 0;
 	char buf[1024];
@@ -257,7 +247,7 @@ static int compat_spawn_child(void *p)
 			case COMPAT_DO_CLOSE:
 				if (close(act->action.close_action.fd) != 0) {
 					if (!have_fdlimit) {
-						getrlimit64(COMPAT_RLIMIT_NOFILE, &fdlimit);
+						getrlimit64(RLIMIT_NOFILE, &fdlimit);
 						have_fdlimit = 1;
 					}
 					/* Only a descriptor out of range is an error. */
@@ -280,8 +270,8 @@ static int compat_spawn_child(void *p)
 				int fd = act->action.dup2_action.fd, newfd = act->action.dup2_action.newfd;
 				if (fd == newfd) {
 					/* POSIX: the same descriptor loses FD_CLOEXEC. */
-					int fl = fcntl(fd, COMPAT_F_GETFD, 0);
-					if (fl == -1 || fcntl(fd, COMPAT_F_SETFD, fl & ~COMPAT_FD_CLOEXEC) == -1)
+					int fl = fcntl(fd, F_GETFD, 0);
+					if (fl == -1 || fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) == -1)
 						goto fail;
 				} else if (dup2(fd, newfd) != newfd) {
 					goto fail;
@@ -369,9 +359,9 @@ COMPAT_HIDDEN int __compat_spawn(int *pid, const char *file, const struct compat
 
 	size_t page = (size_t)sysconf(COMPAT_SC_PAGESIZE);
 	size_t stack_size = ((size_t)argc * sizeof(void *) + 512 + 32 * 1024 + page - 1) & ~(page - 1);
-	void *stack = mmap(NULL, stack_size, COMPAT_PROT_READ | COMPAT_PROT_WRITE,
-			   COMPAT_MAP_PRIVATE | COMPAT_MAP_ANONYMOUS | COMPAT_MAP_STACK, -1, 0);
-	if (stack == COMPAT_MAP_FAILED)
+	void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
 		return errno;
 
 	int cancel_state = 0;
