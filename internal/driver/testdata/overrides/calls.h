@@ -47,7 +47,10 @@ static int calls(const char *exe)
 	fflush(stdout);
 	if (posix_spawn(&pid, exe, &fa, &at, argv, environ) != 0 || waitpid(pid, NULL, 0) != pid)
 		return 1;
-	if (posix_spawnp(&pid, exe, &fa, &at, argv, environ) != 0 || waitpid(pid, NULL, 0) != pid)
+	/* Through a pointer: the address taken is the replacement's too. */
+	int (*volatile spawnp)(pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *,
+			       char *const[], char *const[]) = posix_spawnp;
+	if (spawnp(&pid, exe, &fa, &at, argv, environ) != 0 || waitpid(pid, NULL, 0) != pid)
 		return 1;
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
