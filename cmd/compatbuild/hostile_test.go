@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"compatbuild/internal/libcompat"
 )
 
 // exec and go exit 128+N when the command dies of signal N, and say so.
@@ -238,7 +240,7 @@ func TestUntrustedCacheIsRefused(t *testing.T) {
 // its output: compatbuild is not killed by SIGPIPE half-way.
 func TestClosedStderrStillRemovesOutput(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "p.c"), []byte("#include <sys/pidfd.h>\nint f(void) { return pidfd_open(1, 0); }\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "p.c"), []byte(unprovidedCall(t)), 0o644)
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -255,4 +257,29 @@ func TestClosedStderrStillRemovesOutput(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "libp.so")); !os.IsNotExist(err) {
 		t.Error("the library that fails to load on 2.17 was left behind")
 	}
+}
+
+// unprovidedCall is C source for a function f calling unprovidedSymbol: a
+// library calling it links for 2.17 but would not load there.
+func unprovidedCall(t *testing.T) string {
+	sym := unprovidedSymbol(t)
+	return "extern int " + sym + "();\nint f(void) { return " + sym + "(); }\n"
+}
+
+// unprovidedSymbol names a libc function glibc added after 2.17 that
+// compatbuild refuses below its release, read from the catalogue so the
+// tests follow it as polyfills are added.
+func unprovidedSymbol(t *testing.T) string {
+	t.Helper()
+	entries, err := libcompat.Catalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Table == "libc" && e.Status == libcompat.StatusRefused && !strings.HasPrefix(e.Symbol, "_") {
+			return e.Symbol
+		}
+	}
+	t.Fatal("the catalogue refuses no libc function any more: give this test another symbol compatbuild cannot provide")
+	return ""
 }

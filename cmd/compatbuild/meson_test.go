@@ -23,7 +23,7 @@ import (
 func mesonBuild(t *testing.T, prelude string, exec bool, env []string) (dir, checks string) {
 	t.Helper()
 	dir = copyDir(t, "meson")
-	script := prelude + "\nmeson setup build && ninja -C build\n"
+	script := prelude + "\nmeson setup -Drefused=" + unprovidedSymbol(t) + " build && ninja -C build\n"
 	var out string
 	if exec {
 		var code int
@@ -56,12 +56,14 @@ func mustSh(t *testing.T, dir string, env []string, script string) string {
 }
 
 // targetChecks is what the plain configure reports, turned into what a
-// configure for glibc 2.17 must report: the same, except that pidfd_open
-// (glibc 2.36) is missing from the target.
-func targetChecks(plain string) string {
+// configure for glibc 2.17 must report: the same (the polyfilled getrandom
+// and pidfd_open are there), except that the refused function is missing
+// from the target.
+func targetChecks(t *testing.T, plain string) string {
+	sym := unprovidedSymbol(t)
 	return strings.NewReplacer(
-		`Checking for function "pidfd_open" with dependency threads: YES`, `Checking for function "pidfd_open" with dependency threads: NO`,
-		"has pidfd_open: true", "has pidfd_open: false",
+		`Checking for function "`+sym+`" with dependency threads: YES`, `Checking for function "`+sym+`" with dependency threads: NO`,
+		"has refused "+sym+": true", "has refused "+sym+": false",
 	).Replace(plain)
 }
 
@@ -80,6 +82,7 @@ func TestMesonProject(t *testing.T) {
 		`Checking if "pointer size" runs: YES`,
 		"Message: run check: compiled=true returncode=0 stdout=8",
 		"Message: has pidfd_open: true",
+		"Message: has refused " + unprovidedSymbol(t) + ": true",
 	} {
 		if !strings.Contains(plain, want) {
 			t.Fatalf("the plain configure is not what the test expects (%q missing):\n%s", want, plain)
@@ -117,8 +120,8 @@ func TestMesonProject(t *testing.T) {
 			dir, checks := mesonBuild(t, prelude, !tc.env, env)
 			// Test programs ran (no cross build), and function checks
 			// answered for the target glibc.
-			if want := targetChecks(plain); checks != want {
-				t.Errorf("configured through compatbuild %s:\n%s\nwant (the plain configure's, less pidfd_open):\n%s", tc.name, checks, want)
+			if want := targetChecks(t, plain); checks != want {
+				t.Errorf("configured through compatbuild %s:\n%s\nwant (the plain configure's, less the refused function):\n%s", tc.name, checks, want)
 			}
 			app, plugin := filepath.Join(dir, "build", "app"), filepath.Join(dir, "build", "libplugin.so")
 			if out, code := cb(t, dir, nil, "check", "--glibc", "2.17", app, plugin); code != 0 {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/libcompat"
 	"compatbuild/internal/procgroup"
 )
 
@@ -37,13 +38,37 @@ func oneLine(t *testing.T, what string, code int, err error, want string) {
 	}
 }
 
-// pidfdLib writes a library source that references pidfd_open (glibc
-// 2.36): linked for 2.17 it would fail to load, so the driver must find
-// and remove it.
-func pidfdLib(t *testing.T, dir string) string {
+// unprovidedLib writes a library source that calls a function glibc added
+// after 2.17 and the catalogue refuses below its release: linked for 2.17
+// it would fail to load, so the driver must find and remove it.
+func unprovidedLib(t *testing.T, dir string) string {
 	src := filepath.Join(dir, "p.c")
-	os.WriteFile(src, []byte("#include <sys/pidfd.h>\nint f(void) { return pidfd_open(1, 0); }\n"), 0o644)
+	os.WriteFile(src, []byte(unprovidedCall(t)), 0o644)
 	return src
+}
+
+// unprovidedCall is C source for a function f calling unprovidedSymbol.
+func unprovidedCall(t *testing.T) string {
+	sym := unprovidedSymbol(t)
+	return "extern int " + sym + "();\nint f(void) { return " + sym + "(); }\n"
+}
+
+// unprovidedSymbol names a libc function glibc added after 2.17 that the
+// catalogue refuses below its release (read from the catalogue, so the
+// tests follow it as polyfills are added).
+func unprovidedSymbol(t *testing.T) string {
+	t.Helper()
+	entries, err := libcompat.Catalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Table == "libc" && e.Status == libcompat.StatusRefused && !strings.HasPrefix(e.Symbol, "_") {
+			return e.Symbol
+		}
+	}
+	t.Fatal("the catalogue refuses no libc function any more: give this test another symbol compatbuild cannot provide")
+	return ""
 }
 
 // Response files that never end, loop, or never arrive give one line and
@@ -99,7 +124,7 @@ func TestResponseFilesAreBounded(t *testing.T) {
 // output it names is found and checked.
 func TestResponseFileFromAPipe(t *testing.T) {
 	dir := t.TempDir()
-	src := pidfdLib(t, dir)
+	src := unprovidedLib(t, dir)
 	so := filepath.Join(dir, "libp.so")
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -111,7 +136,7 @@ func TestResponseFileFromAPipe(t *testing.T) {
 		w.Close()
 	}()
 	out, code, err := drive(t, context.Background(), []string{"gcc"}, "@/proc/self/fd/"+strconv.Itoa(int(r.Fd())))
-	if err != nil || code != 1 || !strings.Contains(out, "pidfd_open is undefined") {
+	if err != nil || code != 1 || !strings.Contains(out, unprovidedSymbol(t)+" is undefined") {
 		t.Errorf("exit %d, err %v:\n%s", code, err, out)
 	}
 	if _, err := os.Stat(so); !os.IsNotExist(err) {
@@ -125,7 +150,7 @@ func TestResponseFileFromAPipe(t *testing.T) {
 func TestEveryOutputSpellingIsChecked(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	src := pidfdLib(t, dir)
+	src := unprovidedLib(t, dir)
 	stale := []byte("a stale a.out from another build\n")
 	os.WriteFile("a.out", stale, 0o644)
 	for _, spelling := range [][]string{

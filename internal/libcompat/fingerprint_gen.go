@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "35696e1da3d207c94bfffeef7d76bb2d64935fb3fe12196a94e2544279989e19"
+const sourcesFingerprint = "1e76dac95624ea0e4b4aa2fd3ae24028db71c0a53f7a9073f4a5f0203651f0ad"

@@ -32,8 +32,11 @@ import (
 // those whose time goes into the wider-type library calls they make
 // (mathCallBound) get -O0, which compiles them three times faster and
 // costs their callers next to nothing. Either way the rounding-mode
-// barriers in m.h keep the order of operations.
-var mathFlags = []string{"-ffunction-sections", "-fdata-sections", "-fno-builtin", "-frounding-math", "-fsignaling-nans", "-ffp-contract=off", "-DCOMPAT_WEAK"}
+// barriers in m.h keep the order of operations. clang has no
+// -fsignaling-nans (it never folds away a signaling NaN's exception) and
+// says so in a warning; -Wno-ignored-optimization-argument silences it
+// there, and GCC ignores an unknown -Wno- option.
+var mathFlags = []string{"-ffunction-sections", "-fdata-sections", "-fno-builtin", "-frounding-math", "-fsignaling-nans", "-Wno-ignored-optimization-argument", "-ffp-contract=off", "-DCOMPAT_WEAK"}
 
 var mathCallBound = map[string]bool{
 	"polyfill/math/expm1x.c":   true,
@@ -64,7 +67,8 @@ func mvecSourceName(isa byte) string { return "src/common/polyfill/math/mvec_" +
 // yield.
 type mathJob struct {
 	*job
-	keep []string // catalogue symbols the target lacks that it defines
+	keep  []string // catalogue symbols the target lacks that it defines
+	thunk bool     // an alias's thunk: one member as it is
 }
 
 // mathJobs returns the compile jobs of libcompat_m.a's objects, written
@@ -81,11 +85,11 @@ func mathJobs(work string, objs []object, arch archInfo) ([]*mathJob, error) {
 	for _, o := range objs {
 		switch {
 		case o.thunk != "":
-			data, err := thunkObject(arch.machine, o.symbols[0], o.thunk)
+			j, err := thunkJob("math", o, arch)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, &mathJob{job: &job{out: "math/" + o.member + ".o", pic: true, data: data}})
+			out = append(out, &mathJob{job: j, thunk: true})
 		case o.vector != "":
 			v, err := parseMvec(o.symbols[0], o.vector)
 			if err != nil {
@@ -155,7 +159,7 @@ func mathMembers(jobs []*mathJob, quadmath string) ([]arMember, error) {
 	var members []arMember
 	var undef []string
 	for _, mj := range jobs {
-		if len(mj.keep) == 0 && mj.src == "" {
+		if mj.thunk {
 			members = append(members, arMember{name: path.Base(mj.out), data: mj.data})
 			continue
 		}

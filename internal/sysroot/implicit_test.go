@@ -302,7 +302,8 @@ func TestLibmScriptHoldsMathPolyfills(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		libm, mvec, math := filepath.Join(sr.Dir, "libm.so.6"), filepath.Join(sr.Dir, "libmvec.so.1"), filepath.Join(sr.Dir, libcompat.MathName)
+		q := func(name string) string { return `"` + filepath.Join(sr.Dir, name) + `"` }
+		libm, mvec, math := q("libm.so.6"), q("libmvec.so.1"), q(libcompat.MathName)
 		want := "GROUP ( " + libm + " " + math + " )"
 		if target == "2.28" {
 			want = "GROUP ( " + libm + " AS_NEEDED ( " + mvec + " ) " + math

@@ -36,7 +36,7 @@ import (
 
 // formatVersion changes whenever the layout or content rules change, so
 // old cache entries are never reused by a newer compatbuild.
-const formatVersion = "sysroot-10"
+const formatVersion = "sysroot-11"
 
 // Spec says which sysroot to build.
 type Spec struct {

@@ -1,0 +1,58 @@
+/* Per-architecture facts for the C sources of libcompat (riscv64, lp64d).
+ *
+ * System call numbers are Linux's asm-generic/unistd.h (what riscv's
+ * <asm/unistd.h> includes), spelled out so the sources build with any
+ * headers; TestSyscallNumbersMatchHeaders checks them against the cross
+ * compiler's <asm/unistd.h>. From Linux 5.1 on (424 and up) every
+ * architecture numbers new system calls alike. */
+#ifndef COMPAT_ARCH_H
+#define COMPAT_ARCH_H
+
+/* Pre-2.33 stat/mknod versions: glibc's generic layout
+ * (_STAT_VER_KERNEL 0, _MKNOD_VER_LINUX 0). */
+#define COMPAT_STAT_VER  0
+#define COMPAT_MKNOD_VER 0
+
+#define COMPAT_SYS_getdents64        61
+#define COMPAT_SYS_set_robust_list   99
+#define COMPAT_SYS_get_robust_list   100
+#define COMPAT_SYS_tgkill            131
+#define COMPAT_SYS_getcpu            168
+#define COMPAT_SYS_gettid            178
+#define COMPAT_SYS_clone             220
+#define COMPAT_SYS_sched_setattr     274
+#define COMPAT_SYS_sched_getattr     275
+#define COMPAT_SYS_renameat2         276
+#define COMPAT_SYS_getrandom         278
+#define COMPAT_SYS_memfd_create      279
+#define COMPAT_SYS_execveat          281
+#define COMPAT_SYS_mlock2            284
+#define COMPAT_SYS_copy_file_range   285
+#define COMPAT_SYS_preadv2           286
+#define COMPAT_SYS_pwritev2          287
+#define COMPAT_SYS_pkey_mprotect     288
+#define COMPAT_SYS_pkey_alloc        289
+#define COMPAT_SYS_pkey_free         290
+#define COMPAT_SYS_statx             291
+#define COMPAT_SYS_pidfd_send_signal 424
+#define COMPAT_SYS_open_tree         428
+#define COMPAT_SYS_move_mount        429
+#define COMPAT_SYS_fsopen            430
+#define COMPAT_SYS_fsconfig          431
+#define COMPAT_SYS_fsmount           432
+#define COMPAT_SYS_fspick            433
+#define COMPAT_SYS_pidfd_open        434
+#define COMPAT_SYS_clone3            435
+#define COMPAT_SYS_close_range       436
+#define COMPAT_SYS_openat2           437
+#define COMPAT_SYS_pidfd_getfd       438
+#define COMPAT_SYS_process_madvise   440
+#define COMPAT_SYS_epoll_pwait2      441
+#define COMPAT_SYS_mount_setattr     442
+#define COMPAT_SYS_process_mrelease  448
+#define COMPAT_SYS_mseal             462
+
+#define COMPAT_DLFO_HAS_EH_DBASE 0
+#define COMPAT_DLFO_HAS_EH_COUNT 0
+
+#endif
