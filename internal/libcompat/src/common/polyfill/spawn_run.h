@@ -34,6 +34,16 @@ extern unsigned int getuid(void);
 extern unsigned int getgid(void);
 extern int getrlimit64(int resource, void *rlim);
 
+/* The system calls that take 32-bit ids: on i386 and arm the plain
+ * setresuid and setresgid take 16-bit ones (arch.h names the 32 ones). */
+#ifdef COMPAT_SYS_setresuid32
+#define COMPAT_SYS_setresuid_ids COMPAT_SYS_setresuid32
+#define COMPAT_SYS_setresgid_ids COMPAT_SYS_setresgid32
+#else
+#define COMPAT_SYS_setresuid_ids COMPAT_SYS_setresuid
+#define COMPAT_SYS_setresgid_ids COMPAT_SYS_setresgid
+#endif
+
 #define COMPAT_P_PID         1
 #define COMPAT_P_PIDFD       3
 #define COMPAT_WNOHANG       1
@@ -235,7 +245,7 @@ static int compat_spawn_child(void *p)
 	/* Only this process's ids: glibc's setuid would signal the parent's
 	 * threads to change theirs. */
 	if ((flags & COMPAT_SPAWN_RESETIDS) &&
-	    (syscall(COMPAT_SYS_setresuid, -1, getuid(), -1) != 0 || syscall(COMPAT_SYS_setresgid, -1, getgid(), -1) != 0))
+	    (syscall(COMPAT_SYS_setresuid_ids, -1, getuid(), -1) != 0 || syscall(COMPAT_SYS_setresgid_ids, -1, getgid(), -1) != 0))
 		goto fail;
 
 	if (fa != NULL) {
