@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "1e76dac95624ea0e4b4aa2fd3ae24028db71c0a53f7a9073f4a5f0203651f0ad"
+const sourcesFingerprint = "c4d65400d2de38f3745095ebac24bd1738105d931d7f5907f6b23973ebd96a73"
