@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: what the first link that needs a polyfill pays. The polyfill
 # archive (libcompat_polyfill.a: every polyfill and alias of the libc
-# catalogue the target lacks) is built on first need, by that link, while
-# the sysroot holds an empty placeholder. For each run: a fresh cache, a
+# catalogue the target lacks, and with it libcompat_override.a, the
+# functions those polyfills replace) is built on first need, by that link,
+# while the sysroot holds empty placeholders. For each run: a fresh cache, a
 # link that needs no polyfill (builds the sysroot; the archive stays a
 # placeholder), then timed: a warm link that needs none (the baseline) and
 # the first link that needs one (builds the whole archive, links twice).
@@ -77,6 +78,7 @@ for i in $(seq 1 "$runs"); do
   timed again env XDG_CACHE_HOME="$c" "$cb" cc --glibc "$glibc" "$work/needs.o" -o "$work/needs"
   timed gcc gcc -O2 -c "$work/needs.c" -o "$work/yardstick.o"
   members=$(ar t "$archive" | wc -l)
+  overrides=$(ar t "$(dirname "$archive")/libcompat_override.a" | wc -l)
   rm -rf "$c"
 done
 "$cb" check --glibc "$glibc" "$work/needs" > /dev/null || die "the output is above glibc $glibc"
@@ -84,7 +86,7 @@ done
 printf 'polyfill archive benchmark: target glibc %s; %s; %d runs, fresh cache each\n' "$glibc" "$(gcc --version | head -1)" "$runs"
 printf 'load average: %s at start, %s at end (%d CPUs); other work on the machine inflates and scatters the times\n' \
   "$load_start" "$(cut -d' ' -f1 /proc/loadavg 2> /dev/null || echo '?')" "$(nproc 2> /dev/null || echo 0)"
-printf 'the archive for %s: %d members\n' "$glibc" "$members"
+printf 'the archives for %s: %d members, and %d in libcompat_override.a\n' "$glibc" "$members" "$overrides"
 awk -v w="$(stats warm)" -v f="$(stats first)" -v a="$(stats again)" -v g="$(stats gcc)" 'BEGIN {
   split(w, W, " "); split(f, F, " "); split(a, A, " "); split(g, G, " ")
   printf "  %-52s %9s %9s\n", "", "median ms", "min ms"

@@ -277,15 +277,15 @@ func TestLinkAboveTargetFailsAndNamesSymbols(t *testing.T) {
 func TestUndefinedNewSymbolIsExplained(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "p.c")
-	// The catalogue refuses pthread_attr_setsigmask_np (glibc 2.32) below
+	// The catalogue refuses pthread_setattr_default_np (glibc 2.18) below
 	// its release: there is nothing faithful to link instead.
-	os.WriteFile(src, []byte("#define _GNU_SOURCE\n#include <pthread.h>\n#include <signal.h>\nint main(void) { pthread_attr_t a; sigset_t s; pthread_attr_init(&a); sigemptyset(&s); return pthread_attr_setsigmask_np(&a, &s); }\n"), 0o644)
+	os.WriteFile(src, []byte("#define _GNU_SOURCE\n#include <pthread.h>\nint main(void) { pthread_attr_t a; pthread_attr_init(&a); return pthread_setattr_default_np(&a); }\n"), 0o644)
 	out, code := cb(t, dir, nil, "cc", "--glibc", "2.17", "p.c", "-o", "p")
 	if code == 0 {
-		t.Fatalf("linking pthread_attr_setsigmask_np for 2.17 succeeded:\n%s", out)
+		t.Fatalf("linking pthread_setattr_default_np for 2.17 succeeded:\n%s", out)
 	}
-	for _, want := range []string{"undefined reference to `pthread_attr_setsigmask_np'", "pthread_attr_setsigmask_np is in glibc 2.32 and later",
-		"compatbuild cannot provide it", "raise --glibc to 2.32"} {
+	for _, want := range []string{"undefined reference to `pthread_setattr_default_np'", "pthread_setattr_default_np is in glibc 2.18 and later",
+		"compatbuild cannot provide it", "raise --glibc to 2.18"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

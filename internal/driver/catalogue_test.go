@@ -63,6 +63,21 @@ var nativeChecks = []nativeCheck{
 			return out
 		}},
 	{name: "cpu_features", native: "2.41", syms: []string{"__x86_get_cpuid_feature_leaf"}},
+	// posix_spawn with every file action (the newer ones mixed with
+	// glibc's own), attribute flag and exec failure, the cgroup attribute
+	// (into a new cgroup where the system allows one), pidfd_spawn with
+	// waitid(P_PIDFD), and the same on kernels without clone3 or
+	// waitid(P_PIDFD) (seccomp): the program spawns itself, which reports
+	// what it sees. Below 2.39 the program also carries compatbuild's
+	// posix_spawn (catalogue/overrides.tsv).
+	{name: "spawn", native: "2.41", dirArg: true, syms: prefixed("posix_spawn_file_actions_addchdir_np "+
+		"posix_spawn_file_actions_addfchdir_np posix_spawn_file_actions_addclosefrom_np "+
+		"posix_spawn_file_actions_addtcsetpgrp_np posix_spawnattr_setcgroup_np posix_spawnattr_getcgroup_np "+
+		"pidfd_spawn pidfd_spawnp", "")},
+	// The signal mask of threads created with an attribute that carries
+	// one, read in each thread; below 2.32 with compatbuild's
+	// pthread_create, pthread_attr_init and pthread_attr_destroy.
+	{name: "sigmask", native: "2.41", syms: prefixed("pthread_attr_setsigmask_np pthread_attr_getsigmask_np", "")},
 	{name: "f128", native: "2.41", syms: prefixed("strtof128 strtof128_l wcstof128 wcstof128_l __strtof128_internal "+
 		"__wcstof128_internal strfromf128", "")},
 	{name: "newest", syms: prefixed("uabs ulabs ullabs uimaxabs umaxabs cfgetibaud cfgetobaud cfsetibaud cfsetobaud cfsetbaud "+

@@ -33,7 +33,8 @@ func TestExplainUndefinedUnderstandsBothLinkers(t *testing.T) {
 // available"), a symbol with no catalogue line keeps the generic advice.
 func TestExplainUndefinedUsesTheCatalogue(t *testing.T) {
 	for _, c := range []struct{ sym, want string }{
-		{"pthread_attr_setsigmask_np", "pthread_attr_setsigmask_np is in glibc 2.32 and later (libc.so.6, pthread_attr_setsigmask_np@GLIBC_2.32), not in the target 2.17, and compatbuild cannot provide it: glibc before 2.32 starts every thread"},
+		{"pthread_setattr_default_np", "pthread_setattr_default_np is in glibc 2.18 and later (libc.so.6, pthread_setattr_default_np@GLIBC_2.34), not in the target 2.17, and compatbuild cannot provide it: glibc 2.17 keeps the default stack"},
+		{"pidfd_spawn", "compatbuild links its own pidfd_spawn (internal/libcompat/src/common/polyfill/spawn.c)"},
 		{"dn_expand", "dn_expand is in glibc 2.34 and later (libc.so.6, dn_expand@GLIBC_2.34), not in the target 2.17; compatbuild binds it to __dn_expand in libresolv.so.2, but this link did not reach compatbuild's libc.so"},
 		{"pidfd_open", "compatbuild links its own pidfd_open (internal/libcompat/src/common/polyfill/syscalls.c)"},
 	} {

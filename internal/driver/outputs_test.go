@@ -15,20 +15,20 @@ import (
 func TestOutputsTheDriverChecks(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "p.c")
-	// pthread_attr_setsigmask_np (2.32) is one the catalogue refuses.
-	os.WriteFile(src, []byte("#define _GNU_SOURCE\n#include <pthread.h>\n#include <signal.h>\nint f(pthread_attr_t *a, sigset_t *s) { return pthread_attr_setsigmask_np(a, s); }\n"), 0o644)
+	// pthread_setattr_default_np (2.18) is one the catalogue refuses.
+	os.WriteFile(src, []byte("#define _GNU_SOURCE\n#include <pthread.h>\nint f(pthread_attr_t *a) { return pthread_setattr_default_np(a); }\n"), 0o644)
 	hello := filepath.Join(dir, "hello.c")
 	os.WriteFile(hello, []byte("#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n"), 0o644)
 
 	t.Run("response file", func(t *testing.T) {
 		// The output named only inside @file is found and checked: a
-		// library that needs pthread_attr_setsigmask_np (2.32) fails for
+		// library that needs pthread_setattr_default_np (2.18) fails for
 		// 2.17 and goes.
 		so := filepath.Join(dir, "lib p.so")
 		rsp := filepath.Join(dir, "link.rsp")
 		os.WriteFile(rsp, []byte("-shared -fPIC\n"+src+"\n-o '"+so+"'\n"), 0o644)
 		out, code := link(t, false, "2.17", "@"+rsp)
-		if code != 1 || !strings.Contains(out, "pthread_attr_setsigmask_np is undefined") {
+		if code != 1 || !strings.Contains(out, "pthread_setattr_default_np is undefined") {
 			t.Errorf("exit %d:\n%s", code, out)
 		}
 		if _, err := os.Stat(so); !os.IsNotExist(err) {

@@ -182,7 +182,11 @@ func ValidateCatalogue() []string {
 			badf(e, "aliases are for functions; glibc's %s is an %v", e.Symbol, ns.Kind)
 		}
 	}
-	return bad
+	overrides, err := Overrides()
+	if err != nil {
+		return append(bad, err.Error())
+	}
+	return append(bad, validateOverrides(overrides)...)
 }
 
 // validateAlias checks that e's target can be bound at every release

@@ -205,7 +205,7 @@ func TestArchiveContents(t *testing.T) {
 	// Defined by some member of the archives: polyfills may call each
 	// other, and the math polyfills libquadmath's copied members.
 	inArchives := map[string]bool{}
-	for _, path := range []string{f.Nonshared, f.Polyfill, f.Math} {
+	for _, path := range []string{f.Nonshared, f.Polyfill, f.Math, f.Override} {
 		for _, m := range readArchive(t, path) {
 			for _, s := range elfSymbols(t, m.name, m.data) {
 				if s.Section != elf.SHN_UNDEF && elf.ST_BIND(s.Info) != elf.STB_LOCAL {
@@ -218,7 +218,7 @@ func TestArchiveContents(t *testing.T) {
 	for _, a := range []struct {
 		path string
 		want []string
-	}{{f.Nonshared, f.NonsharedSymbols}, {f.Polyfill, f.PolyfillSymbols}, {f.Math, f.MathSymbols}} {
+	}{{f.Nonshared, f.NonsharedSymbols}, {f.Polyfill, f.PolyfillSymbols}, {f.Math, f.MathSymbols}, {f.Override, f.OverrideSymbols}} {
 		var defined []string
 		for _, m := range readArchive(t, a.path) {
 			syms := elfSymbols(t, m.name, m.data)
@@ -261,6 +261,29 @@ func TestArchiveContents(t *testing.T) {
 			}
 		}
 		sort.Strings(defined)
+		// Members that replace functions (overrides.tsv) link to their
+		// override parts by __compat_ names: the implementations and
+		// the symbol that pulls each part in.
+		var internal []string
+		defined = slices.DeleteFunc(defined, func(s string) bool {
+			if (a.path == f.Polyfill || a.path == f.Override) && strings.HasPrefix(s, "__compat_") {
+				internal = append(internal, s)
+				return true
+			}
+			return false
+		})
+		switch a.path {
+		case f.Polyfill:
+			for _, s := range []string{"__compat_spawn", "__compat_sigmask_pthread_create"} {
+				if !slices.Contains(internal, s) {
+					t.Errorf("%s: no %s for its override part", filepath.Base(a.path), s)
+				}
+			}
+		case f.Override:
+			if !reflect.DeepEqual(internal, []string{"__compat_override_sigmask", "__compat_override_spawn"}) {
+				t.Errorf("%s: defines %v, want the symbols that pull in the spawn and sigmask parts", filepath.Base(a.path), internal)
+			}
+		}
 		if a.path == f.Math {
 			// Besides the catalogue's symbols, libcompat_m.a holds the
 			// math sources' private helpers and libquadmath's copies.
@@ -329,6 +352,12 @@ func TestSourcesWarningFree(t *testing.T) {
 		_, err = build(context.Background(), []string{cc}, Target{Arch: "x86_64", Glibc: Version{2, 34}, Has: func(string) bool { return true }}, t.TempDir(), buildOptions{extraCFlags: []string{"-Wall", "-Wextra", "-Werror"}})
 		if err != nil {
 			t.Fatalf("%s: %v", cc, err)
+		}
+		// A member that holds only some of its functions (2.35 has the
+		// spawn member's file actions, not its cgroup and pidfd ones).
+		_, err = build(context.Background(), []string{cc}, Target{Arch: "x86_64", Glibc: Version{2, 35}}, t.TempDir(), buildOptions{parts: Polyfill, extraCFlags: []string{"-Wall", "-Wextra", "-Werror"}})
+		if err != nil {
+			t.Fatalf("%s at 2.35: %v", cc, err)
 		}
 	}
 }

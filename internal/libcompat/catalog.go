@@ -21,17 +21,29 @@ type object struct {
 	parts   []string // COMPAT_OBJ_ parts it compiles, if not just member
 	thunk   string   // an alias: the symbol the thunk jumps to
 	vector  string   // a libmvec variant: the scalar function it calls per lane
+	// overrides are the target's functions the member replaces
+	// (catalogue/overrides.tsv); for a polyfill member, compiled with
+	// -DCOMPAT_OVERRIDE_<function>, for its libcompat_override.a part
+	// (late) the replacements themselves.
+	overrides []string
+	late      bool
 }
 
 // defines selects what the object's source compiles: by default the part
 // named after the member; an object holding several functions lists them.
 func (o object) defines() []string {
-	if len(o.parts) == 0 {
-		return []string{"-DCOMPAT_OBJ_" + o.member}
-	}
 	var out []string
+	switch {
+	case o.late:
+		out = append(out, "-DCOMPAT_LATE")
+	case len(o.parts) == 0:
+		out = append(out, "-DCOMPAT_OBJ_"+o.member)
+	}
 	for _, p := range o.parts {
 		out = append(out, "-DCOMPAT_OBJ_"+p)
+	}
+	for _, f := range o.overrides {
+		out = append(out, "-DCOMPAT_OVERRIDE_"+f)
 	}
 	return out
 }
@@ -75,10 +87,17 @@ func catalogueObjectsFor(arch, archive string, has func(string) bool, skip map[s
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].member < out[j].member })
+	overrides, err := Overrides()
+	if err != nil {
+		return nil, err
+	}
 	objs := make([]object, len(out))
 	for i, o := range out {
 		sort.Strings(o.symbols)
 		sort.Strings(o.parts)
+		if o.src != "" {
+			o.overrides = activeOverrides(overrides, o.member, o.symbols)
+		}
 		objs[i] = *o
 	}
 	return objs, nil
@@ -150,6 +169,17 @@ func ArchiveSymbols(t Target) (nonshared, polyfill, math []string, err error) {
 		pf, m = withoutThunks(pf, a), withoutThunks(m, a)
 	}
 	return objectSymbols(ns), objectSymbols(pf), objectSymbols(m), nil
+}
+
+// OverrideSymbols lists, sorted, the functions of the target's glibc that
+// libcompat_override.a replaces at t (catalogue/overrides.tsv): none means
+// the archive is empty and a link need not read it.
+func OverrideSymbols(t Target) ([]string, error) {
+	_, pf, _, err := selectObjects(t.Glibc, t.has())
+	if err != nil {
+		return nil, err
+	}
+	return objectSymbols(overrideObjects(pf)), nil
 }
 
 func objectSymbols(objs []object) []string {

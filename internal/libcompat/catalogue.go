@@ -118,8 +118,9 @@ var catalogue = sync.OnceValues(func() (*parsedCatalogue, error) {
 })
 
 type parsedCatalogue struct {
-	entries []Entry
-	bySym   map[string]int
+	entries   []Entry
+	bySym     map[string]int
+	overrides []Override
 }
 
 // Catalogue returns every entry of every table, in table order and then
@@ -251,6 +252,7 @@ func parseCatalogue(tables fs.FS, srcs fs.FS) (*parsedCatalogue, error) {
 			c.entries = append(c.entries, e)
 		}
 	}
+	errs = append(errs, parseOverrides(tables, c)...)
 	if len(errs) > 0 {
 		sort.Strings(errs)
 		return nil, fmt.Errorf("libcompat: catalogue:\n  %s", strings.Join(errs, "\n  "))

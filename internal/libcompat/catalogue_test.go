@@ -5,6 +5,8 @@ import (
 	"debug/elf"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -142,6 +144,82 @@ int main(void) { compat_puts("direct"); return p("indirect") < 0; }
 			t.Errorf("shared library with %s: %v\n%s", ld, err, msg)
 		} else if _, ok := importedSymbols(t, out+".so")["compat_puts"]; ok {
 			t.Errorf("%s: the shared library imports its own thunk", ld)
+		}
+	}
+}
+
+// overrides.tsv is checked line by line against the polyfill members; the
+// message names the file, the line and the fix.
+func TestOverridesParseErrors(t *testing.T) {
+	srcs := fstest.MapFS{"src/common/polyfill/a.c": {}}
+	libc := "new1\tpolyfill\ta.c:m\nnew2\tpolyfill\ta.c:m\nother\talias\tstrlen\n"
+	for _, c := range []struct{ overrides, want string }{
+		{"f\tm\t-\n", "want function<TAB>member<TAB>with<TAB>note"},
+		{"f\tm\t-\t \n", "want function<TAB>member<TAB>with<TAB>note"},
+		{"f\tnope\t-\tx\n", `f: "nope" is not a polyfill member of catalogue/libc.tsv`},
+		{"f\tm\tother\tx\n", "f: other is not a symbol of member m"},
+		{"new1\tm\t-\tx\n", "new1 is a catalogue symbol"},
+		{"g\tm\t-\tx\nf\tm\t-\tx\n", "f is out of order (after g)"},
+		{"f\tm\t-\tx\nf\tm\tnew1\tx\n", "f is listed twice"},
+		{"1f\tm\t-\tx\n", `"1f" is not a function name`},
+	} {
+		tables := fstest.MapFS{
+			"catalogue/libc.tsv":      {Data: []byte(libc)},
+			"catalogue/libm.tsv":      {Data: []byte("")},
+			"catalogue/libmvec.tsv":   {Data: []byte("")},
+			"catalogue/overrides.tsv": {Data: []byte("# header\n" + c.overrides)},
+		}
+		_, err := parseCatalogue(tables, srcs)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "catalogue/overrides.tsv:") {
+			t.Errorf("overrides %q: got %v, want an error with %q", c.overrides, err, c.want)
+		}
+	}
+	tables := fstest.MapFS{
+		"catalogue/libc.tsv":      {Data: []byte(libc)},
+		"catalogue/libm.tsv":      {Data: []byte("")},
+		"catalogue/libmvec.tsv":   {Data: []byte("")},
+		"catalogue/overrides.tsv": {Data: []byte("f\tm\t-\tnote\ng\tm\tnew2\tnote\n")},
+	}
+	c, err := parseCatalogue(tables, srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.overrides) != 2 || c.overrides[0].With != "" || c.overrides[1].With != "new2" {
+		t.Errorf("parsed %+v", c.overrides)
+	}
+	// A member replaces f wherever it is built, g only where it holds new2.
+	if got := activeOverrides(c.overrides, "m", []string{"new1"}); !reflect.DeepEqual(got, []string{"f"}) {
+		t.Errorf("with new1 only: %v", got)
+	}
+	if got := activeOverrides(c.overrides, "m", []string{"new1", "new2"}); !reflect.DeepEqual(got, []string{"f", "g"}) {
+		t.Errorf("with new1 and new2: %v", got)
+	}
+}
+
+// The replacements the sysroot reads at each target: posix_spawn's part
+// wherever the spawn member is built (below 2.39), with
+// posix_spawn_file_actions_destroy only where addchdir_np is compatbuild's
+// (below 2.29); pthread_create's below 2.32; nothing from 2.39 on.
+func TestOverrideSymbolsByTarget(t *testing.T) {
+	spawn := []string{"posix_spawn", "posix_spawnattr_setflags", "posix_spawnp"}
+	threads := []string{"pthread_attr_destroy", "pthread_attr_init", "pthread_create"}
+	for _, c := range []struct {
+		v    Version
+		want []string
+	}{
+		{Version{2, 17}, slices.Concat([]string{"posix_spawn", "posix_spawn_file_actions_destroy", "posix_spawnattr_setflags", "posix_spawnp"}, threads)},
+		{Version{2, 28}, slices.Concat([]string{"posix_spawn", "posix_spawn_file_actions_destroy", "posix_spawnattr_setflags", "posix_spawnp"}, threads)},
+		{Version{2, 29}, slices.Concat(spawn, threads)},
+		{Version{2, 32}, spawn},
+		{Version{2, 38}, spawn},
+		{Version{2, 39}, nil},
+	} {
+		got, err := OverrideSymbols(Target{Arch: "x86_64", Glibc: c.v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: replaces %v, want %v", c.v, got, c.want)
 		}
 	}
 }

@@ -180,7 +180,48 @@ nothing from the catalogue is linked.
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", ns.Symbol, ns.Release, status, what)
 		}
 	}
+	overrides, err := Overrides()
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString(`
+## Functions replaced where the newer ones are used
+
+Some polyfills change what an older function must do: the target's
+posix_spawn skips the file actions it does not know, its pthread_create
+ignores a signal mask in the attribute. An output that links such a
+polyfill also gets compatbuild's own (hidden) version of these functions,
+from libcompat_override.a, which the link reads after libc.so.6; an output
+that does not use the polyfill calls glibc's, as without compatbuild
+(catalogue/overrides.tsv).
+
+| function | replaced by member | where the target lacks | what changes |
+|---|---|---|---|
+`)
+	for _, o := range overrides {
+		with := "any of the member's symbols"
+		if o.With != "" {
+			with = "`" + o.With + "`"
+		}
+		var src string
+		for _, e := range entriesOf(o.Member) {
+			src = e.Source
+		}
+		fmt.Fprintf(&b, "| `%s` | [%s](../internal/libcompat/src/common/polyfill/%s) | %s | %s |\n", o.Function, o.Member, src, with, mdEscape(o.Note))
+	}
 	return b.Bytes(), nil
+}
+
+// entriesOf lists the libc.tsv polyfill entries of member.
+func entriesOf(member string) []Entry {
+	all, _ := Catalogue()
+	var out []Entry
+	for _, e := range all {
+		if e.Table == "libc" && e.Status == StatusPolyfill && e.Member == member {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // coverageTable renders the coverage rows as a Markdown table.

@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "896afec3539174d530d282aaa4412622b7ec0518dd5571ccfb73dea5a8ceb4a9"
+const sourcesFingerprint = "2a31790fa36778731917137c2be9bdd47718dfc328b8d2956fd830e0dc91b853"

@@ -16,7 +16,12 @@
 //     terms of what glibc 2.17 has, and tail-call thunks for aliases
 //     (res_search → __res_search), only for symbols the target lacks;
 //     libc.tsv's go to libcompat_polyfill.a, libm.tsv's and libmvec.tsv's
-//     to libcompat_m.a.
+//     to libcompat_m.a;
+//   - libcompat_override.a, built with libcompat_polyfill.a: the functions
+//     of the target's glibc that a polyfill member replaces in the outputs
+//     it is linked into (catalogue/overrides.tsv: posix_spawn where the
+//     newer file actions are used, pthread_create where an attribute
+//     carries a signal mask), pulled in only by that member.
 //
 // Every definition in the two archives has hidden visibility (a shared
 // library linking them keeps its own copy), nothing uses thread-local
@@ -36,6 +41,11 @@
 //
 // libcompat_m.a belongs in the libm.so script's group, after libm.so.6, so
 // its members can call libm.
+//
+// libcompat_override.a belongs after libc.so.6 (and after libpthread.so.0
+// below 2.34): a link that references posix_spawn must find glibc's first
+// and never pull the replacement for that reference alone, which every
+// linker (GNU ld, gold, lld, mold) would do if the archive came first.
 //
 // Not provided: rcrt1.o/grcrt1.o (static PIE).
 package libcompat
@@ -123,15 +133,19 @@ type Files struct {
 	Nonshared        string // libc_nonshared.a
 	Polyfill         string // libcompat_polyfill.a (may have no members)
 	Math             string // libcompat_m.a (may have no members)
+	Override         string // libcompat_override.a (may have no members)
 	CSUStart         bool   // start files call __libc_csu_init/fini (target < 2.34)
 	NonsharedSymbols []string
 	PolyfillSymbols  []string // symbols defined in libcompat_polyfill.a, sorted
 	MathSymbols      []string // symbols defined in libcompat_m.a, sorted
+	// OverrideSymbols are the target's functions libcompat_override.a
+	// replaces, sorted; the target's libc keeps exporting them.
+	OverrideSymbols []string
 }
 
 // Paths lists all written files.
 func (f *Files) Paths() []string {
-	return []string{f.Crt1, f.Scrt1, f.Gcrt1, f.Crti, f.Crtn, f.Nonshared, f.Polyfill, f.Math}
+	return []string{f.Crt1, f.Scrt1, f.Gcrt1, f.Crti, f.Crtn, f.Nonshared, f.Polyfill, f.Math, f.Override}
 }
 
 // buildOptions are knobs for tests.
@@ -146,7 +160,7 @@ type Parts uint8
 const (
 	StartFiles     Parts = 1 << iota // crt1.o, Scrt1.o, crti.o, crtn.o
 	Nonshared                        // libc_nonshared.a
-	Polyfill                         // libcompat_polyfill.a
+	Polyfill                         // libcompat_polyfill.a and libcompat_override.a
 	ProfilingStart                   // gcrt1.o
 	MathPolyfill                     // libcompat_m.a
 	AllParts       = StartFiles | Nonshared | Polyfill | ProfilingStart | MathPolyfill
@@ -236,6 +250,11 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if err != nil {
 		return nil, err
 	}
+	ovObjs := overrideObjects(pfObjs)
+	ovJobs, err := objectJobs("override", ovObjs, arch, "-Og", "-DCOMPAT_WEAK")
+	if err != nil {
+		return nil, err
+	}
 	mJobs, err := mathJobs(work, mObjs, arch)
 	if err != nil {
 		return nil, err
@@ -260,6 +279,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	}
 	if parts&Polyfill != 0 {
 		all = append(all, pfJobs...)
+		all = append(all, ovJobs...)
 	}
 	if parts&MathPolyfill != 0 {
 		for _, mj := range mJobs {
@@ -269,7 +289,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if parts&ProfilingStart != 0 {
 		all = append(all, gprof)
 	}
-	for _, d := range []string{"nonshared", "polyfill", "math"} {
+	for _, d := range []string{"nonshared", "polyfill", "math", "override"} {
 		if err := os.Mkdir(filepath.Join(work, d), 0o755); err != nil {
 			return nil, fmt.Errorf("libcompat: %v", err)
 		}
@@ -303,10 +323,12 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		Nonshared:        filepath.Join(dir, NonsharedName),
 		Polyfill:         filepath.Join(dir, PolyfillName),
 		Math:             filepath.Join(dir, MathName),
+		Override:         filepath.Join(dir, OverrideName),
 		CSUStart:         csu,
 		NonsharedSymbols: objectSymbols(nsObjs),
 		PolyfillSymbols:  objectSymbols(pfObjs),
 		MathSymbols:      objectSymbols(mObjs),
+		OverrideSymbols:  objectSymbols(ovObjs),
 	}
 	if parts&StartFiles != 0 {
 		for _, j := range jobs {
@@ -327,7 +349,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		part Parts
 		path string
 		jobs []*job
-	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Polyfill, pfJobs}, {MathPolyfill, files.Math, nil}} {
+	}{{Nonshared, files.Nonshared, nsJobs}, {Polyfill, files.Override, ovJobs}, {Polyfill, files.Polyfill, pfJobs}, {MathPolyfill, files.Math, nil}} {
 		if parts&a.part == 0 {
 			continue
 		}

@@ -113,11 +113,23 @@ func TestImplicitMergedLibraries(t *testing.T) {
 				}
 			}
 			script, _ := os.ReadFile(filepath.Join(sr.Dir, "libc.so"))
-			checkLibcScriptOrder(t, string(script), sr.Dir, true)
+			checkLibcScriptOrder(t, string(script), sr.Dir, true, true)
 			linkerDefined := map[string]bool{"_GLOBAL_OFFSET_TABLE_": true, "__dso_handle": true, "_init": true, "_fini": true,
 				"__init_array_start": true, "__init_array_end": true, "__preinit_array_start": true, "__preinit_array_end": true,
 				"__fini_array_start": true, "__fini_array_end": true, "_DYNAMIC": true}
-			for _, archive := range []string{"libc_nonshared.a", "libcompat_polyfill.a"} {
+			// The polyfills and their override parts (read later, in
+			// the same group) may reference each other.
+			polyfills := map[string][]byte{}
+			for _, archive := range []string{libcompat.PolyfillName, libcompat.OverrideName} {
+				data, err := os.ReadFile(filepath.Join(sr.Dir, archive))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for name, obj := range arMembers(t, data) {
+					polyfills[archive+":"+name] = obj
+				}
+			}
+			for _, archive := range []string{"libc_nonshared.a", libcompat.PolyfillName, libcompat.OverrideName} {
 				data, err := os.ReadFile(filepath.Join(sr.Dir, archive))
 				if err != nil {
 					t.Fatal(err)
@@ -126,6 +138,10 @@ func TestImplicitMergedLibraries(t *testing.T) {
 				if len(members) == 0 {
 					t.Fatalf("%s has no members", archive)
 				}
+				resolving := members
+				if archive != "libc_nonshared.a" {
+					resolving = polyfills
+				}
 				for name, obj := range members {
 					f, err := elf.NewFile(bytes.NewReader(obj))
 					if err != nil {
@@ -133,10 +149,12 @@ func TestImplicitMergedLibraries(t *testing.T) {
 					}
 					syms, _ := f.Symbols()
 					for _, s := range syms {
-						if s.Section != elf.SHN_UNDEF || s.Name == "" || elf.ST_BIND(s.Info) == elf.STB_WEAK || provided[s.Name] || linkerDefined[s.Name] || inArchive(members, s.Name) {
+						if s.Section != elf.SHN_UNDEF || s.Name == "" || elf.ST_BIND(s.Info) == elf.STB_WEAK || provided[s.Name] || linkerDefined[s.Name] || inArchive(resolving, s.Name) {
 							continue
 						}
-						if archive == "libc_nonshared.a" || !offered[s.Name] {
+						// The override parts come after the offered
+						// libraries: they must need none of them.
+						if archive != libcompat.PolyfillName || !offered[s.Name] {
 							t.Errorf("%s(%s) needs %s, which neither libc.so.6, the loader nor (for the polyfills) an offered library defines at %s", archive, name, s.Name, target)
 						}
 					}
@@ -172,13 +190,22 @@ func inArchive(members map[string][]byte, name string) bool {
 // judged with every reference known; then the loader, as-needed and
 // outside the group, so ld's second pass over the group does not copy the
 // symbol table for it again.
-func checkLibcScriptOrder(t *testing.T, script, dir string, implicit bool) {
+//
+// With override set, the override archive (libcompat_override.a) follows
+// libc.so.6 in the group: a reference to posix_spawn or pthread_create
+// finds glibc's first, so only a polyfill member's own reference takes the
+// replacement.
+func checkLibcScriptOrder(t *testing.T, script, dir string, implicit, override bool) {
 	t.Helper()
 	q := func(elem ...string) string { return `"` + filepath.Join(append([]string{dir}, elem...)...) + `"` }
 	firstScanAt := strings.Index(script, "\nINPUT ( "+q(libcompat.PolyfillName)+" )\n")
 	implicitAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+q(implicitDirName, "libpthread.so.0"))
 	resolvAt := strings.Index(script, q("libresolv.so.2")+" ) )\n")
-	groupAt := strings.Index(script, "\nGROUP ( "+q(libcompat.PolyfillName)+" "+q(libcompat.NonsharedName)+" "+q("libc.so.6")+" )")
+	group := "\nGROUP ( " + q(libcompat.PolyfillName) + " " + q(libcompat.NonsharedName) + " " + q("libc.so.6")
+	if override {
+		group += " " + q(libcompat.OverrideName)
+	}
+	groupAt := strings.Index(script, group+" )")
 	loaderAt := strings.Index(script, "\nINPUT ( AS_NEEDED ( "+q("ld-linux-x86-64.so.2")+" ) )")
 	switch {
 	case groupAt < 0 || loaderAt < groupAt:
@@ -194,18 +221,27 @@ func checkLibcScriptOrder(t *testing.T, script, dir string, implicit bool) {
 }
 
 // From 2.34 on there is nothing implicit to offer; the loader still
-// follows the group.
+// follows the group. From 2.39 on no function is overridden, and the
+// override archive is not read at all.
 func TestLibcScriptAt234(t *testing.T) {
-	spec := Spec{Arch: "x86_64", Glibc: abidb.MustParseVersion("2.34"), CC: []string{"gcc"}}
-	sr, err := EnsureIn(context.Background(), t.TempDir(), spec)
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range []struct {
+		target   string
+		override bool
+	}{{"2.34", true}, {"2.39", false}} {
+		spec := Spec{Arch: "x86_64", Glibc: abidb.MustParseVersion(c.target), CC: []string{"gcc"}}
+		sr, err := EnsureIn(context.Background(), t.TempDir(), spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		script, err := os.ReadFile(filepath.Join(sr.Dir, "libc.so"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkLibcScriptOrder(t, string(script), sr.Dir, false, c.override)
+		if !c.override && strings.Contains(string(script), libcompat.OverrideName) {
+			t.Errorf("%s: libc.so reads %s:\n%s", c.target, libcompat.OverrideName, script)
+		}
 	}
-	script, err := os.ReadFile(filepath.Join(sr.Dir, "libc.so"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkLibcScriptOrder(t, string(script), sr.Dir, false)
 }
 
 // libc.so lists libc_nonshared.a and the polyfills before the libraries,

@@ -74,7 +74,7 @@ var fullChecks atomic.Int64
 // (buildLater). A part buildLater installs under another name is known by
 // its record (sidecarPrefix+name) alone; these are the ones known even
 // before they are built.
-var lazyFiles = []string{libcompat.PolyfillName, libcompat.MathName, libcompat.Gcrt1Name}
+var lazyFiles = []string{libcompat.PolyfillName, libcompat.OverrideName, libcompat.MathName, libcompat.Gcrt1Name}
 
 // Damage says what is wrong with a cached sysroot.
 type Damage struct {

@@ -65,6 +65,11 @@ var LazyArchives = []string{libcompat.PolyfillName, libcompat.MathName}
 
 var lazyParts = map[string]libcompat.Parts{libcompat.PolyfillName: libcompat.Polyfill, libcompat.MathName: libcompat.MathPolyfill}
 
+// lazyCompanions are files built with a lazy archive and installed before
+// it: libcompat_override.a's members are pulled in by libcompat_polyfill.a's,
+// so a reader that sees the new polyfill archive sees them too.
+var lazyCompanions = map[string][]string{libcompat.PolyfillName: {libcompat.OverrideName}}
+
 // manifestName is written last; its presence marks a complete sysroot.
 const manifestName = "compatbuild-sysroot.json"
 
@@ -358,7 +363,7 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range LazyArchives {
+	for _, name := range append(slices.Clone(LazyArchives), libcompat.OverrideName) {
 		if err := cachefs.WriteFile(filepath.Join(tmp, name), []byte(emptyArchive), 0o644); err != nil {
 			return nil, err
 		}
@@ -536,7 +541,8 @@ func (s *Sysroot) BuildProfilingStart(ctx context.Context) error {
 }
 
 // buildLater compiles one part the sysroot leaves out until a link needs
-// it and moves its file, name, into place: temp directory, fsync, rename.
+// it and moves its file, name, into place after its companions: temp
+// directory, fsync, rename.
 func (s *Sysroot) buildLater(ctx context.Context, part libcompat.Parts, name string) error {
 	db, err := abidb.Load(s.Arch)
 	if err != nil {
@@ -550,18 +556,20 @@ func (s *Sysroot) buildLater(ctx context.Context, part libcompat.Parts, name str
 	if _, err := libcompat.BuildParts(ctx, s.CC, libcompatTarget(db, s.Glibc, s.Arch), tmp, part); err != nil {
 		return err
 	}
-	built := filepath.Join(tmp, name)
-	if err := cachefs.Sync(built); err != nil {
-		return err
-	}
-	// The record first: a reader then sees the old file (which its
-	// manifest accepts) or the new one with its record, never a file that
-	// matches nothing.
-	if err := writeSidecar(s.Dir, name, built); err != nil {
-		return fmt.Errorf("installing %s in %s: %v", name, s.Dir, err)
-	}
-	if err := os.Rename(built, filepath.Join(s.Dir, name)); err != nil {
-		return fmt.Errorf("installing %s in %s: %v", name, s.Dir, err)
+	for _, file := range append(slices.Clone(lazyCompanions[name]), name) {
+		built := filepath.Join(tmp, file)
+		if err := cachefs.Sync(built); err != nil {
+			return err
+		}
+		// The record first: a reader then sees the old file (which its
+		// manifest accepts) or the new one with its record, never a
+		// file that matches nothing.
+		if err := writeSidecar(s.Dir, file, built); err != nil {
+			return fmt.Errorf("installing %s in %s: %v", file, s.Dir, err)
+		}
+		if err := os.Rename(built, filepath.Join(s.Dir, file)); err != nil {
+			return fmt.Errorf("installing %s in %s: %v", file, s.Dir, err)
+		}
 	}
 	return cachefs.Sync(s.Dir)
 }
@@ -608,7 +616,9 @@ func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string
 	// reference known; with the loader outside, it is looked at once, after
 	// everything that can reference it. The archives define nothing that
 	// these libraries export as a default version
-	// (TestArchivesBindLikeGlibc), so no binding changes.
+	// (TestArchivesBindLikeGlibc), so no binding changes; the one that
+	// does on purpose, libcompat_override.a, comes after libc.so.6 (see
+	// below).
 	//
 	// The offered libraries come once, as-needed, after the polyfill
 	// archive's first scan and before the group: GNU ld decides whether an
@@ -617,12 +627,24 @@ func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string
 	// pthread_create, res_search's thunk __res_search); in front of the
 	// group and outside it, ld looks at them once, while its symbol table
 	// is small.
+	// The override archive after libc.so.6, inside the group: a link
+	// finds glibc's posix_spawn or pthread_create first, and takes the
+	// replacements only through the polyfill member that pulls them (a
+	// group, so the members may use other polyfills).
+	overrides, err := libcompat.OverrideSymbols(lt)
+	if err != nil {
+		return nil, err
+	}
+	libcGroup := path("libc.so.6")
+	if len(overrides) > 0 {
+		libcGroup += " " + path(libcompat.OverrideName)
+	}
 	var offer string
 	if len(offered) > 0 {
 		offer = fmt.Sprintf("INPUT ( %s )\nINPUT ( AS_NEEDED ( %s ) )\n", path(libcompat.PolyfillName), strings.Join(offered, " "))
 	}
 	out["libc.so"] = fmt.Sprintf("/* compatbuild: glibc %s libc for %s */\nOUTPUT_FORMAT(%s)\n%sGROUP ( %s %s %s )\nINPUT ( AS_NEEDED ( %s ) )\n",
-		target, db.ABI(), outputFormat[db.ABI()], offer, path(libcompat.PolyfillName), path(libcompat.NonsharedName), path("libc.so.6"), path(db.Soname("ld")))
+		target, db.ABI(), outputFormat[db.ABI()], offer, path(libcompat.PolyfillName), path(libcompat.NonsharedName), libcGroup, path(db.Soname("ld")))
 	for _, lib := range libs {
 		if lib == "libc" || lib == "ld" {
 			continue

@@ -63,4 +63,27 @@
 #define COMPAT_DLFO_HAS_EH_DBASE 0
 #define COMPAT_DLFO_HAS_EH_COUNT 1
 
+/* What the spawn and signal-mask polyfills (spawn_run.h, sigmask.c) call
+ * directly. The 32-bit id variants: the plain setresuid and setresgid of
+ * this ABI take 16-bit ids. */
+#define COMPAT_SYS_rt_sigaction      174
+#define COMPAT_SYS_rt_sigprocmask    175
+#define COMPAT_SYS_setresuid32       208
+#define COMPAT_SYS_setresgid32       210
+#define COMPAT_SYS_waitid            280
+
+/* Signals: the kernel's _NSIG and the size of its sigset_t (what
+ * rt_sigprocmask and rt_sigaction take). */
+#define COMPAT_NSIG         65
+#define COMPAT_KSIGSET_SIZE 8
+
+/* The version of the glibc functions that the overrides
+ * (catalogue/overrides.tsv) look up at run time: what a link for a target
+ * below the override's release binds, arm EABI's base version (GLIBC_2.4);
+ * TestOverrideVersions checks them against the ABI database. */
+#define COMPAT_VERSION_pthread_create                   "GLIBC_2.4"
+#define COMPAT_VERSION_pthread_attr_init                "GLIBC_2.4"
+#define COMPAT_VERSION_pthread_attr_destroy             "GLIBC_2.4"
+#define COMPAT_VERSION_posix_spawn_file_actions_destroy "GLIBC_2.4"
+
 #endif

@@ -55,4 +55,27 @@
 #define COMPAT_DLFO_HAS_EH_DBASE 0
 #define COMPAT_DLFO_HAS_EH_COUNT 0
 
+/* What the spawn and signal-mask polyfills (spawn_run.h, sigmask.c) call
+ * directly. */
+#define COMPAT_SYS_rt_sigaction      134
+#define COMPAT_SYS_rt_sigprocmask    135
+#define COMPAT_SYS_setresuid         147
+#define COMPAT_SYS_setresgid         149
+#define COMPAT_SYS_waitid            95
+
+/* Signals: the kernel's _NSIG and the size of its sigset_t (what
+ * rt_sigprocmask and rt_sigaction take). */
+#define COMPAT_NSIG         65
+#define COMPAT_KSIGSET_SIZE 8
+
+/* The version of the glibc functions that the overrides
+ * (catalogue/overrides.tsv) look up at run time: what a link for a target
+ * below the override's release binds, riscv64's base version (its first
+ * release, 2.27); TestOverrideVersions checks them against the ABI
+ * database. */
+#define COMPAT_VERSION_pthread_create                   "GLIBC_2.27"
+#define COMPAT_VERSION_pthread_attr_init                "GLIBC_2.27"
+#define COMPAT_VERSION_pthread_attr_destroy             "GLIBC_2.27"
+#define COMPAT_VERSION_posix_spawn_file_actions_destroy "GLIBC_2.27"
+
 #endif

@@ -54,4 +54,26 @@
 #define COMPAT_DLFO_HAS_EH_DBASE 0
 #define COMPAT_DLFO_HAS_EH_COUNT 0
 
+/* What the spawn and signal-mask polyfills (spawn_run.h, sigmask.c) call
+ * directly. */
+#define COMPAT_SYS_rt_sigaction      174
+#define COMPAT_SYS_rt_sigprocmask    175
+#define COMPAT_SYS_setresuid         208
+#define COMPAT_SYS_setresgid         210
+#define COMPAT_SYS_waitid            281
+
+/* Signals: the kernel's _NSIG and the size of its sigset_t (what
+ * rt_sigprocmask and rt_sigaction take). */
+#define COMPAT_NSIG         65
+#define COMPAT_KSIGSET_SIZE 8
+
+/* The version of the glibc functions that the overrides
+ * (catalogue/overrides.tsv) look up at run time: what a link for a target
+ * below the override's release binds, s390x's base version (GLIBC_2.2);
+ * TestOverrideVersions checks them against the ABI database. */
+#define COMPAT_VERSION_pthread_create                   "GLIBC_2.2"
+#define COMPAT_VERSION_pthread_attr_init                "GLIBC_2.2"
+#define COMPAT_VERSION_pthread_attr_destroy             "GLIBC_2.2"
+#define COMPAT_VERSION_posix_spawn_file_actions_destroy "GLIBC_2.2"
+
 #endif

@@ -11,10 +11,15 @@
 #define COMPAT_MKNOD_VER 0 /* _MKNOD_VER_LINUX */
 
 /* Linux x86_64 system call numbers. */
+#define COMPAT_SYS_rt_sigaction      13
+#define COMPAT_SYS_rt_sigprocmask    14
 #define COMPAT_SYS_clone             56
+#define COMPAT_SYS_setresuid         117
+#define COMPAT_SYS_setresgid         119
 #define COMPAT_SYS_gettid            186
 #define COMPAT_SYS_getdents64        217
 #define COMPAT_SYS_tgkill            234
+#define COMPAT_SYS_waitid            247
 #define COMPAT_SYS_set_robust_list   273
 #define COMPAT_SYS_get_robust_list   274
 #define COMPAT_SYS_getcpu            309
@@ -63,5 +68,19 @@
  * (glibc: DLFO_STRUCT_HAS_EH_DBASE, DLFO_STRUCT_HAS_EH_COUNT). */
 #define COMPAT_DLFO_HAS_EH_DBASE 0
 #define COMPAT_DLFO_HAS_EH_COUNT 0
+
+/* Signals: the kernel's _NSIG and the size of its sigset_t (what
+ * rt_sigprocmask and rt_sigaction take). */
+#define COMPAT_NSIG         65
+#define COMPAT_KSIGSET_SIZE 8
+
+/* The version of the glibc functions that the overrides
+ * (catalogue/overrides.tsv) look up at run time: what a link for a target
+ * below the override's release binds, x86_64's base version (glibc 2.34
+ * moved pthread_create to libc.so.6 at GLIBC_2.34 and keeps this one). */
+#define COMPAT_VERSION_pthread_create                   "GLIBC_2.2.5"
+#define COMPAT_VERSION_pthread_attr_init                "GLIBC_2.2.5"
+#define COMPAT_VERSION_pthread_attr_destroy             "GLIBC_2.2.5"
+#define COMPAT_VERSION_posix_spawn_file_actions_destroy "GLIBC_2.2.5"
 
 #endif

@@ -5,15 +5,12 @@
  * pthread_attr_init's, with the stack size pthread_attr_getstacksize
  * reports for it (the one derived from RLIMIT_STACK at start-up).
  *
- * pthread_attr_getsigmask_np (2.32): glibc before 2.32 cannot start a
- * thread with a signal mask of its own, so no attribute has one:
- * PTHREAD_ATTR_NO_SIGMASK_NP (-1) and an empty set, as glibc answers for
- * an attribute without a mask.
- *
  * pthread_gettid_np (2.42): the kernel thread ID of a thread, from its
  * descriptor (see arch.h), or -1 once the thread has ended.
  *
- * One archive member for the three; each is compiled in only where the
+ * (pthread_attr_getsigmask_np is sigmask.c's, with the mask it reads.)
+ *
+ * One archive member for the two; each is compiled in only where the
  * target lacks it (COMPAT_OBJ_<name>). */
 #include <stddef.h>
 #include "compat.h"
@@ -35,17 +32,6 @@ COMPAT_HIDDEN int pthread_getattr_default_np(compat_pthread_attr *out)
 	if (e == 0 && pthread_attr_getstacksize(out, &size) == 0 && size != 0)
 		e = pthread_attr_setstacksize(out, size);
 	return e;
-}
-#endif
-
-#ifdef COMPAT_OBJ_pthread_attr_getsigmask_np
-extern int sigemptyset(void *set);
-
-COMPAT_HIDDEN int pthread_attr_getsigmask_np(const void *attr, void *sigmask)
-{
-	(void)attr;
-	sigemptyset(sigmask);
-	return -1; /* PTHREAD_ATTR_NO_SIGMASK_NP */
 }
 #endif
 
