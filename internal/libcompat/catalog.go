@@ -2,6 +2,7 @@ package libcompat
 
 import (
 	"debug/elf"
+	"slices"
 	"sort"
 )
 
@@ -61,6 +62,8 @@ func catalogueObjects(archive string, has func(string) bool, skip map[string]boo
 	if err != nil {
 		return nil, err
 	}
+	// The new forms of older names whose ABI changed (abichange.go).
+	entries = append(slices.Clip(entries), abiChangePolyfills()...)
 	byMember := map[string]*object{}
 	var out []*object
 	for _, e := range entries {
@@ -125,7 +128,7 @@ func PolyfillSymbols(archive string) []string {
 		return nil
 	}
 	var out []string
-	for _, e := range entries {
+	for _, e := range append(slices.Clip(entries), abiChangePolyfills()...) {
 		if e.Archive() == archive {
 			out = append(out, e.Symbol)
 		}

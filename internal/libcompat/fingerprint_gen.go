@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "1d926346f376ba107ab0aa21f89f83da746e4442851205f571a8d4082a78d566"
+const sourcesFingerprint = "2711479ed93923acc014ce594a74fde6de66ce8734a5238aae8a8e8a8a651298"
