@@ -1,6 +1,7 @@
 package sysroot
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -46,13 +47,23 @@ func parseName(name string) (arch string, glibc abidb.Version, key string, ok bo
 // deleted, so a concurrent link sees it whole or not at all (and then
 // builds a new one); a link already reading one being pruned can fail.
 func PruneIn(root string, cc []string) (removed []Pruned, kept int, err error) {
-	if _, err := compilerIdentity(cc); err != nil {
+	resolved, err := resolveCompiler(cc)
+	if err != nil {
+		return nil, 0, err
+	}
+	ccID, err := resolvedIdentity(resolved)
+	if err != nil {
 		return nil, 0, err
 	}
 	entries, err := os.ReadDir(root)
 	if os.IsNotExist(err) {
 		return nil, 0, nil
 	}
+	if err != nil {
+		return nil, 0, err
+	}
+	// The sysroots this compiler would use are for its headers' release.
+	headers, err := headerRelease(context.Background(), root, resolved, ccID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -73,7 +84,7 @@ func PruneIn(root string, cc []string) (removed []Pruned, kept int, err error) {
 			}
 			// The compiler is known good, so Key fails only for an ABI
 			// this compatbuild does not know.
-			if key, err := Key(Spec{Arch: arch, Glibc: v, CC: cc}); err == nil && key == have {
+			if key, err := keyFor(Spec{Arch: arch, Glibc: v, CC: resolved, Headers: headers}, ccID); err == nil && key == have {
 				kept++
 				continue
 			}
