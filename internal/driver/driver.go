@@ -253,7 +253,7 @@ func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocat
 	}
 	opt.Stderr.Write(diag)
 	if code != 0 {
-		explainUndefined(opt.Stderr, string(diag), opt.Glibc)
+		explainUndefined(opt.Stderr, string(diag), opt.Glibc, sr.Headers)
 		return code, nil
 	}
 	out, ok := linkedOutput(inv, before, opt.Stderr)
@@ -358,14 +358,14 @@ var undefinedRef = sync.OnceValue(func() *regexp.Regexp {
 
 // newerGlibcSymbols explains each unbound symbol that glibc only has in
 // releases newer than target.
-func newerGlibcSymbols(unbound []string, target abidb.Version) []string {
+func newerGlibcSymbols(unbound []string, target, headers abidb.Version) []string {
 	db, err := abidb.Load("x86_64")
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, sym := range unbound {
-		if why, ok := explainNewer(db, sym, target); ok {
+		if why, ok := explainNewer(db, sym, target, headers); ok {
 			out = append(out, sym+" is undefined: it "+why)
 		}
 	}
@@ -377,8 +377,13 @@ func newerGlibcSymbols(unbound []string, target abidb.Version) []string {
 // (libcompat.Describe): never "not available" when a polyfill or an
 // older name exists, and a refusal's own reason. ok is false when the
 // target has the symbol or no glibc release does: then it is not a
-// newer-glibc problem.
-func explainNewer(db *abidb.DB, sym string, target abidb.Version) (string, bool) {
+// newer-glibc problem. A name the program's headers (glibc release
+// headers) declare in a form the target lacks is explained too
+// (abiChangeUndefined).
+func explainNewer(db *abidb.DB, sym string, target, headers abidb.Version) (string, bool) {
+	if why, ok := abiChangeUndefined(db, sym, target, headers); ok {
+		return why, true
+	}
 	if _, _, ok := db.LibraryOf(sym, target); ok {
 		return "", false
 	}
@@ -413,13 +418,13 @@ func firstRelease(db *abidb.DB, sym string) abidb.Version {
 // explainUndefined adds, for each undefined symbol that a newer glibc has,
 // which release introduced it and what compatbuild does about it. The
 // linker's own message above already says which object referenced it.
-func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version) {
+func explainUndefined(w io.Writer, linkerOutput string, target, headers abidb.Version) {
 	db, err := abidb.Load("x86_64")
 	if err != nil {
 		return
 	}
 	for _, sym := range undefinedSymbols(linkerOutput) {
-		if why, ok := explainNewer(db, sym, target); ok {
+		if why, ok := explainNewer(db, sym, target, headers); ok {
 			fmt.Fprintf(w, "compatbuild: %s %s\n", sym, why)
 		}
 	}
@@ -449,7 +454,7 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 			return verify(ctx, opt, sr, compiler, linkArgs, out)
 		}
 		// One that a newer glibc defines would fail to load on the target.
-		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc); len(bad) > 0 {
+		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Headers); len(bad) > 0 {
 			os.Remove(out) // before any message: stderr may be a closed pipe
 			for _, line := range bad {
 				fmt.Fprintf(opt.Stderr, "compatbuild: %s\n", line)
