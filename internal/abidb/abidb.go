@@ -79,6 +79,9 @@ type library struct {
 	symbols map[string][]SymbolVersion // sorted oldest node first
 	compat  map[string]uint64          // releases in which a name has no default version
 	objects []object                   // "o" records: names that are one object
+	// defaults are the names whose default version is not the newest in
+	// some releases ("d" records).
+	defaults map[string][]defaultNode
 }
 
 // object is one "o" record: the names (name@node) of one object of the
@@ -87,6 +90,12 @@ type object struct {
 	mask    uint64
 	members []string
 	weak    []bool
+}
+
+// defaultNode says node is a name's default version in the releases of mask.
+type defaultNode struct {
+	node string
+	mask uint64
 }
 
 type marker struct {
@@ -163,7 +172,7 @@ func decode(data []byte) (*DB, error) {
 		text := data[start:end]
 		lineStart := start
 		start = end + 1
-		if len(text) > 1 && (text[0] == 's' || text[0] == 'c' || text[0] == 'o') && text[1] == ' ' {
+		if len(text) > 1 && (text[0] == 's' || text[0] == 'c' || text[0] == 'd' || text[0] == 'o') && text[1] == ' ' {
 			// A library's symbol records are one contiguous block.
 			if cur == nil || (cur.raw != nil && rawStart < 0) {
 				return nil, fmt.Errorf("line %d: symbol record outside its library's block", line)
@@ -182,7 +191,7 @@ func decode(data []byte) (*DB, error) {
 		}
 		switch f[0] {
 		case "compatbuild-abidb":
-			if len(f) != 2 || (f[1] != "1" && f[1] != "2" && f[1] != "3") {
+			if len(f) != 2 || (f[1] != "1" && f[1] != "2" && f[1] != "3" && f[1] != "4") {
 				return nil, fmt.Errorf("line %d: unsupported format %q", line, text)
 			}
 		case "abi":
@@ -233,7 +242,7 @@ func decode(data []byte) (*DB, error) {
 	return db, nil
 }
 
-// parseSymbols turns a library's raw "s", "c" and "o" records into maps. The
+// parseSymbols turns a library's raw "s", "c", "d" and "o" records into maps. The
 // data is embedded and validated by the generator and by tests that parse
 // every library, so a malformed record here is a build defect: it panics.
 func (l *library) parseSymbols() {
@@ -253,6 +262,20 @@ func (l *library) parseSymbols() {
 				bad()
 			}
 			l.compat[f[1]] = mask
+			continue
+		}
+		if f[0] == "d" {
+			if len(f) != 4 {
+				bad()
+			}
+			mask, err := strconv.ParseUint(f[3], 16, 64)
+			if err != nil {
+				bad()
+			}
+			if l.defaults == nil {
+				l.defaults = map[string][]defaultNode{}
+			}
+			l.defaults[f[1]] = append(l.defaults[f[1]], defaultNode{f[2], mask})
 			continue
 		}
 		if f[0] == "o" {
@@ -302,6 +325,18 @@ func (l *library) parseSymbols() {
 func (l *library) syms() map[string][]SymbolVersion {
 	l.once.Do(l.parseSymbols)
 	return l.symbols
+}
+
+// defaultAt returns the node of name's default version at release bit
+// when it is not the newest listed ("d" records), else "".
+func (l *library) defaultAt(name string, bit int) string {
+	l.once.Do(l.parseSymbols)
+	for _, d := range l.defaults[name] {
+		if d.mask&(1<<bit) != 0 {
+			return d.node
+		}
+	}
+	return ""
 }
 
 // compatMasks returns the compat-only records, parsing them on first use.
@@ -447,7 +482,15 @@ func (db *DB) Exports(lib string, target Version) ([]SymbolVersion, error) {
 			}
 		}
 		if len(out) > first && l.compatMasks()[n]&(1<<bit) == 0 {
-			out[len(out)-1].Default = true
+			def := len(out) - 1
+			if node := l.defaultAt(n, bit); node != "" {
+				for i := first; i < len(out); i++ {
+					if out[i].Node == node {
+						def = i
+					}
+				}
+			}
+			out[def].Default = true
 		}
 	}
 	l.markIdentity(out, bit)
@@ -536,8 +579,9 @@ func (db *DB) Bind(lib, symbol string, target Version) (SymbolVersion, error) {
 	}
 	var best SymbolVersion
 	found := false
+	def := l.defaultAt(symbol, bit)
 	for _, sv := range l.syms()[symbol] {
-		if sv.releases&(1<<bit) != 0 && db.nodeAllowed(sv.Node, target) {
+		if sv.releases&(1<<bit) != 0 && db.nodeAllowed(sv.Node, target) && (def == "" || sv.Node == def) {
 			best, found = sv, true
 		}
 	}

@@ -4,11 +4,11 @@ package abidb
 
 // fingerprints holds the SHA-256 of each embedded data file.
 var fingerprints = map[string]string{
-	"x86_64":      "5399547641551f8b63ffd5d0c49cad374b8620703cab4399bc69baaa53874f23",
-	"i386":        "8318c93cedc8cd2a1593f3b2888ef173e81912c3f71866b3bd6379fac2c83fed",
-	"aarch64":     "a2ef10924e31688cc4b8b8c137248f06fb75b782622333593191b02c875fb2a2",
-	"arm":         "1cb09d8352bb1aced194dbd479e94c88403b105ca3b568e3b6595d3d2039bec6",
-	"powerpc64le": "808ab310d76bbbff99f0561ab22dd1c2f15c01fe89b3ab957976ddba14e26709",
-	"s390x":       "3627aa2fe6cf5fdd5fbff4d8ba49c5ee6a4168f9da5905ffe56f3fc286dc1e01",
-	"riscv64":     "9613f2f297dc20c5d5735dd52895103c6c374bd48f8ed40815bd6181986c6101",
+	"x86_64":      "5131c1f5cdb773f67a3e430a753f49898f686984a5f63548bb17f0efbf9b8724",
+	"i386":        "0f4c81f57345b4804420a4f5a9a94c928fea796cca644d213173a8c4fcd3a0b3",
+	"aarch64":     "adf6c85b398ee3aebb6235ab4a11ea45443fd627f4a83959d4ef9d33cb4e0bc6",
+	"arm":         "6f87db242e08e0742ded634fe7955d1ef62c3fab33acc086a0ab2eab7f64f84d",
+	"powerpc64le": "7f888e3a58db67a9a69d9dc326a81042cb932efe3a79a223b6be25fa840c1c06",
+	"s390x":       "76e61344cb693f942b07968a9b26b3d6c389e31454dc7592a1c7dbec1821ff72",
+	"riscv64":     "61fa9c657b4d7107f131a8c6b5c3843ba0bcf2068c6c3784bc8e3a8fae060c0c",
 }

@@ -20,6 +20,7 @@ var notes = sync.OnceValue(func() map[string]string {
 	notes["fcntl64"] = "glibc ≥ 2.28 headers redirect fcntl to fcntl64 under _FILE_OFFSET_BITS=64; on 64-bit ABIs fcntl64 is the same call as fcntl, which every release has."
 	notes["__libc_single_threaded"] = "read by GCC ≥ 11 libstdc++ headers to skip atomic reference counting; 0 (\"not known to be single-threaded\") is always a safe value."
 	notes["_dl_find_object"] = "called by GCC ≥ 12's unwinder (libgcc_eh.a, libgcc_s) to find unwind tables; older glibc needs an implementation over dl_iterate_phdr."
+	notes["__parse_hwcap_and_convert_at_platform"] = "a marker in ld64.so.2 (powerpc64le): GCC's __builtin_cpu_supports reads the hardware capabilities from the thread control block, where only glibc ≥ 2.23 keeps them, and code using it references this symbol so it cannot load on an older glibc. GCC 12's libstdc++.a uses it in std::random_device, which any -static-libstdc++ link of string or exception code pulls in: for powerpc64le below 2.23 link libstdc++ shared (drop -static-libstdc++)."
 	return notes
 })
 

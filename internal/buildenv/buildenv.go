@@ -6,8 +6,6 @@
 package buildenv
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +15,7 @@ import (
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/cachefs"
+	"compatbuild/internal/target"
 )
 
 // Var is one environment variable.
@@ -35,8 +34,17 @@ const (
 )
 
 // ParseWrapperName recognises compatbuild-cc, compatbuild-c++ and their
-// versioned forms; glibc is "" for the plain names.
+// versioned forms; glibc is "" for the plain names. Wrappers for another
+// target (compatbuild-aarch64-linux-gnu-cc-2.17) are recognised too; see
+// ParseWrapper for their target.
 func ParseWrapperName(name string) (cxx bool, glibc string, ok bool) {
+	if w, ok := ParseWrapper(name); ok {
+		return w.CXX, w.Glibc, true
+	}
+	return parseHostWrapperName(name)
+}
+
+func parseHostWrapperName(name string) (cxx bool, glibc string, ok bool) {
 	for _, w := range []struct {
 		prefix string
 		cxx    bool
@@ -51,7 +59,7 @@ func ParseWrapperName(name string) (cxx bool, glibc string, ok bool) {
 	return false, "", false
 }
 
-// RustTarget is the Rust target triple compat builds are for (x86_64 for now).
+// RustTarget is the Rust target triple of x86_64 compat builds.
 const RustTarget = "x86_64-unknown-linux-gnu"
 
 // Self returns the path of the running compatbuild executable.
@@ -69,42 +77,10 @@ func Self() (string, error) {
 // Wrappers returns a directory holding compatbuild-cc-<glibc> and
 // compatbuild-c++-<glibc> symlinks to exe, creating it in the user cache on
 // first use (atomically: built aside, then renamed). The directory name
-// depends on exe, so two compatbuild builds never share one.
+// depends on exe, so two compatbuild builds never share one. It is
+// WrappersFor the x86_64 target.
 func Wrappers(exe string, glibc abidb.Version) (cc, cxx string, err error) {
-	base, err := os.UserCacheDir()
-	if err != nil {
-		return "", "", fmt.Errorf("no cache directory (%v): set XDG_CACHE_HOME or HOME", err)
-	}
-	sum := sha256.Sum256([]byte(exe))
-	// The wrappers are what CC runs: a directory others can write to
-	// would let them swap in their own compiler.
-	binRoot := filepath.Join(base, "compatbuild", "bin")
-	if err := cachefs.PrivateDir(binRoot); err != nil {
-		return "", "", err
-	}
-	dir := filepath.Join(binRoot, hex.EncodeToString(sum[:])[:16]+"-glibc"+glibc.String())
-	names := []string{CCName + "-" + glibc.String(), CXXName + "-" + glibc.String()}
-	cc, cxx = filepath.Join(dir, names[0]), filepath.Join(dir, names[1])
-	if linksTo(dir, names, exe) {
-		return cc, cxx, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
-		return "", "", err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
-	if err != nil {
-		return "", "", err
-	}
-	defer os.RemoveAll(tmp)
-	for _, name := range names {
-		if err := os.Symlink(exe, filepath.Join(tmp, name)); err != nil {
-			return "", "", err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil && !linksTo(dir, names, exe) {
-		return "", "", fmt.Errorf("installing compiler wrappers in %s: %v", dir, err)
-	}
-	return cc, cxx, nil
+	return WrappersFor(exe, glibc, target.Host())
 }
 
 func linksTo(dir string, names []string, exe string) bool {
@@ -166,12 +142,19 @@ func Vars(glibc abidb.Version) ([]Var, error) {
 	if err != nil {
 		cxx = "g++" // a C-only build needs no C++ compiler
 	}
-	triple := strings.ReplaceAll(RustTarget, "-", "_")
 	vars := []Var{
 		{"COMPATBUILD_GLIBC", glibc.String()},
 		{"COMPATBUILD_CC", cc},
 		{"COMPATBUILD_CXX", cxx},
 	}
+	return wrapperVars(vars, ccw, cxxw, target.Host())
+}
+
+// wrapperVars appends to vars what points the build tools at the wrappers
+// ccw and cxxw for t: CC and CXX, the cc crate's CC_<rust triple> and
+// CXX_<rust triple>, cargo's target linker, cgo's CGO_ENABLED, make's
+// MAKEFLAGS and Python's LDSHARED and LDCXXSHARED (see overrides.go).
+func wrapperVars(vars []Var, ccw, cxxw string, t target.Target) ([]Var, error) {
 	if pathVar, bare, err := onPath(ccw); err != nil {
 		return nil, err
 	} else if bare {
@@ -181,6 +164,7 @@ func Vars(glibc abidb.Version) ([]Var, error) {
 		vars = append(vars, pathVar)
 		ccw, cxxw = filepath.Base(ccw), filepath.Base(cxxw)
 	}
+	triple := t.EnvTriple()
 	return append(vars, []Var{
 		{"CC", ccw},
 		{"CXX", cxxw},

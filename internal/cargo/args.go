@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"compatbuild/internal/buildenv"
+	"compatbuild/internal/target"
 )
 
 // invocation is a cargo command line taken apart: what compatbuild reads
@@ -107,7 +108,7 @@ func parseArgs(args []string) (*invocation, error) {
 			continue
 		case name == "--target" && inv.sub != "":
 			if seenTarget {
-				return nil, fmt.Errorf("--target given twice: compatbuild cargo builds for one target, %s", buildenv.RustTarget)
+				return nil, fmt.Errorf("--target given twice: compatbuild cargo builds for one target at a time")
 			}
 			seenTarget = true
 			t, g, err := splitTarget(value)
@@ -146,17 +147,44 @@ func parseArgs(args []string) (*invocation, error) {
 // appended, e.g. x86_64-unknown-linux-gnu.2.17.
 var glibcSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+-gnu[a-z0-9]*)\.([0-9]+\.[0-9]+(?:\.[0-9]+)?)$`) })
 
-// splitTarget accepts the triple compatbuild builds for, with or without a
-// glibc suffix.
+// splitTarget accepts a Rust target triple of an ABI compatbuild builds
+// for (x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu,
+// armv7-unknown-linux-gnueabihf, ...), with or without a glibc suffix.
 func splitTarget(v string) (triple, glibc string, err error) {
 	triple = v
 	if m := glibcSuffix().FindStringSubmatch(v); m != nil {
 		triple, glibc = m[1], m[2]
 	}
-	if triple != buildenv.RustTarget {
-		return "", "", fmt.Errorf("--target %s: compatbuild cargo builds for %s only, optionally with the glibc floor appended (%s.2.17)", v, buildenv.RustTarget, buildenv.RustTarget)
+	if _, err := target.Parse(triple); err != nil || strings.Count(triple, "-") < 3 {
+		return "", "", fmt.Errorf("--target %s: compatbuild cargo builds for the Linux glibc targets %s, optionally with the glibc floor appended (aarch64-unknown-linux-gnu.2.17)", v, rustTargets())
 	}
 	return triple, glibc, nil
+}
+
+// rustTargets lists the Rust triples of compatbuild's targets.
+func rustTargets() string {
+	var out []string
+	for _, t := range target.All() {
+		out = append(out, t.Rust)
+	}
+	return strings.Join(out, ", ")
+}
+
+// rustTarget is the Rust triple being built for: the --target one, else
+// x86_64's.
+func (inv *invocation) rustTarget() string {
+	if inv.target != "" {
+		return inv.target
+	}
+	return buildenv.RustTarget
+}
+
+// linkTarget is the ABI the Rust target links for.
+func (inv *invocation) linkTarget() target.Target {
+	if t, err := target.Parse(inv.target); inv.target != "" && err == nil {
+		return t
+	}
+	return target.Host()
 }
 
 // Subcommands that compile for the target and so link through compatbuild.
@@ -237,7 +265,7 @@ func (inv *invocation) command(k kind, extraPre []string) []string {
 		out = append(out, inv.sub)
 	}
 	if k != kindPlain || inv.target != "" {
-		out = append(out, "--target", buildenv.RustTarget)
+		out = append(out, "--target", inv.rustTarget())
 	}
 	if k == kindReport {
 		flag, _ := inv.messageFormat()

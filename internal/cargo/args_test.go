@@ -78,8 +78,9 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"build", "--glibc"}, "--glibc needs a value"},
 		{[]string{"build", "--glibc", "--"}, "--glibc needs a value"},
 		{[]string{"build", "--glibc", "2.17", "--glibc=2.28"}, "--glibc given twice"},
-		{[]string{"build", "--target", "aarch64-unknown-linux-gnu"}, "builds for x86_64-unknown-linux-gnu only"},
-		{[]string{"build", "--target", "x86_64-unknown-linux-musl"}, "builds for x86_64-unknown-linux-gnu only"},
+		{[]string{"build", "--target", "aarch64-unknown-linux-musl"}, "builds for the Linux glibc targets"},
+		{[]string{"build", "--target", "arm-unknown-linux-gnueabi"}, "builds for the Linux glibc targets"},
+		{[]string{"build", "--target", "x86_64-unknown-linux-musl"}, "builds for the Linux glibc targets"},
 		{[]string{"build", "--target", "x86_64-unknown-linux-gnu.2.17", "--target", "x86_64-unknown-linux-gnu"}, "--target given twice"},
 		{[]string{"build", "--target"}, "--target needs a value"},
 	} {
@@ -157,12 +158,12 @@ func TestReadMessages(t *testing.T) {
 
 func TestReportAboveFloor(t *testing.T) {
 	var out strings.Builder
-	code := report(&out, "/", []string{"/bin/ls"}, Floor{Glibc: minGlibc, From: "--glibc"})
+	code := report(&out, "/", []string{"/bin/ls"}, Floor{Glibc: minGlibc, From: "--glibc"}, "x86_64-unknown-linux-gnu")
 	if code != 1 || !strings.Contains(out.String(), "ABOVE  bin/ls: needs glibc 2.") || !strings.Contains(out.String(), "0 within glibc 2.17, 1 above") {
 		t.Errorf("exit %d:\n%s", code, out.String())
 	}
 	out.Reset()
-	if code := report(&out, "/", nil, Floor{Glibc: minGlibc}); code != 0 || !strings.Contains(out.String(), "nothing to check") {
+	if code := report(&out, "/", nil, Floor{Glibc: minGlibc}, "x86_64-unknown-linux-gnu"); code != 0 || !strings.Contains(out.String(), "nothing to check") {
 		t.Errorf("no artifacts: exit %d: %s", code, out.String())
 	}
 }

@@ -8,6 +8,10 @@
 // keeps cargo from applying the target's rustflags to those host
 // artifacts; artifacts land in target/x86_64-unknown-linux-gnu/<profile>.
 //
+// With --target (or build.target) another Rust triple of a compatbuild
+// target (aarch64-unknown-linux-gnu, ...) links through that target's
+// wrapper and cross compiler; its standard library must be installed.
+//
 // The floor comes from --glibc, a cargo-zigbuild style
 // --target x86_64-unknown-linux-gnu.2.17, COMPATBUILD_GLIBC, or Cargo.toml
 // ([package.metadata.compatbuild] glibc = "2.17", or the workspace's), in
@@ -34,6 +38,7 @@ import (
 
 	"compatbuild/internal/buildenv"
 	"compatbuild/internal/check"
+	"compatbuild/internal/target"
 )
 
 // Options configure one 'compatbuild cargo' run.
@@ -94,19 +99,35 @@ func Run(ctx context.Context, opt Options) (int, error) {
 	if err != nil {
 		return 2, usageError(err)
 	}
-	cfg, err := readConfig(dir, inv.configs, os.Getenv, os.LookupEnv)
+	if inv.target == "" {
+		// build.target of the config: the same as --target.
+		cfg, err := readConfig(dir, inv.configs, os.Getenv, os.LookupEnv)
+		if err != nil {
+			return 2, usageError(err)
+		}
+		if cfg.buildTarget != "" {
+			t, g, err := splitTarget(cfg.buildTarget)
+			if err != nil || g != "" {
+				return 2, usageError(fmt.Errorf("%s sets the build target to %s; compatbuild cargo builds for one of %s: pass --target or unset it", cfg.buildTargetFrom, cfg.buildTarget, rustTargets()))
+			}
+			inv.target = t
+		}
+	}
+	tg, triple := inv.linkTarget(), inv.rustTarget()
+	if err := tg.CheckRelease(floor.Glibc); err != nil {
+		return 2, usageError(err)
+	}
+	if err := checkRustStd(ctx, inv, triple); err != nil {
+		return 2, usageError(err)
+	}
+	cfg, err := readConfigFor(triple, dir, inv.configs, os.Getenv, os.LookupEnv)
 	if err != nil {
 		return 2, usageError(err)
 	}
 	if err := checkCrtStatic(cfg, os.LookupEnv, rustcArgs(inv), floor.Glibc.String()); err != nil {
 		return 2, usageError(err)
 	}
-	if inv.target == "" && cfg.buildTarget != "" {
-		if t, _, err := splitTarget(cfg.buildTarget); err != nil || t != buildenv.RustTarget {
-			return 2, usageError(fmt.Errorf("%s sets the build target to %s; compatbuild cargo builds for %s only: pass --target %s or unset it", cfg.buildTargetFrom, cfg.buildTarget, buildenv.RustTarget, buildenv.RustTarget))
-		}
-	}
-	vars, err := environment(floor, opt.Exe)
+	vars, err := environmentFor(floor, opt.Exe, tg, triple)
 	if err != nil {
 		return 2, usageError(err)
 	}
@@ -116,10 +137,10 @@ func Run(ctx context.Context, opt Options) (int, error) {
 	}
 	vars = append(vars, plan.env...)
 	if !inv.quiet {
-		fmt.Fprintf(opt.Stderr, "compatbuild: building for glibc %s (from %s): %s links through %s\n", floor.Glibc, floor.From, buildenv.RustTarget, filepath.Base(varValue(vars, "CC")))
+		fmt.Fprintf(opt.Stderr, "compatbuild: building for glibc %s (from %s): %s links through %s\n", floor.Glibc, floor.From, triple, filepath.Base(varValue(vars, "CC")))
 	}
 	if cfg.linker != "" && !isWrapper(cfg.linker) {
-		fmt.Fprintf(opt.Stderr, "compatbuild: note: the linker %s (%s) is not used for %s; compatbuild links with %s: set COMPATBUILD_CC=%s if it is a C compiler driver\n", cfg.linker, cfg.linkerFrom, buildenv.RustTarget, varValue(vars, "COMPATBUILD_CC"), cfg.linker)
+		fmt.Fprintf(opt.Stderr, "compatbuild: note: the linker %s (%s) is not used for %s; compatbuild links with %s: set COMPATBUILD_CC=%s if it is a C compiler driver\n", cfg.linker, cfg.linkerFrom, triple, varValue(vars, "COMPATBUILD_CC"), cfg.linker)
 	}
 	watch, err := watchOutputs(inv, dir)
 	if err != nil {
@@ -142,10 +163,10 @@ func Run(ctx context.Context, opt Options) (int, error) {
 		return code, err
 	}
 	if k == kindReport {
-		code = report(opt.Stderr, dir, artifacts, floor)
+		code = report(opt.Stderr, dir, artifacts, floor, triple)
 	}
 	if watch != nil {
-		if c, err := checkOutputs(watch, inv.scanSkip, floor, opt.Stderr); err != nil || c != 0 {
+		if c, err := checkOutputs(watch, inv.scanSkip, floor, tg, triple, opt.Stderr); err != nil || c != 0 {
 			return c, err
 		}
 	}
@@ -180,18 +201,30 @@ func cargoCommand(name string) (string, error) {
 // and no target linker variable (the linker comes in through rustflags, so
 // it does not reach build scripts).
 func environment(floor Floor, exe string) ([]buildenv.Var, error) {
-	vars, err := buildenv.Vars(floor.Glibc)
+	return environmentFor(floor, exe, target.Host(), buildenv.RustTarget)
+}
+
+// environmentFor is environment for the ABI tg and the Rust triple rust
+// (which names tg: armv7-unknown-linux-gnueabihf or
+// arm-unknown-linux-gnueabihf are both arm).
+func environmentFor(floor Floor, exe string, tg target.Target, rust string) ([]buildenv.Var, error) {
+	vars, err := buildenv.VarsFor(floor.Glibc, tg)
 	if err != nil {
 		return nil, err
 	}
-	triple := strings.ReplaceAll(buildenv.RustTarget, "-", "_")
+	triple := strings.ReplaceAll(rust, "-", "_")
 	cc, cxx := varValue(vars, "CC"), varValue(vars, "CXX")
 	if exe != "" {
-		if cc, cxx, err = buildenv.Wrappers(exe, floor.Glibc); err != nil {
+		if cc, cxx, err = buildenv.WrappersFor(exe, floor.Glibc, tg); err != nil {
 			return nil, err
 		}
 	}
-	linkerVar := "CARGO_TARGET_" + envTriple + "_LINKER"
+	if triple != tg.EnvTriple() {
+		// The cc crate reads the variables of the triple cargo builds for.
+		vars = append(vars, buildenv.Var{Name: "CC_" + triple}, buildenv.Var{Name: "CXX_" + triple})
+	}
+	linkerVar := "CARGO_TARGET_" + envTripleOf(rust) + "_LINKER"
+	genericLinker := "CARGO_TARGET_" + strings.ToUpper(tg.EnvTriple()) + "_LINKER"
 	// The make and Python variables name the wrappers too.
 	defCC, defCXX := varValue(vars, "CC"), varValue(vars, "CXX")
 	out := vars[:0]
@@ -211,7 +244,7 @@ func environment(floor Floor, exe string) ([]buildenv.Var, error) {
 			if own := os.Getenv("CXX_" + triple); os.Getenv("COMPATBUILD_CXX") == "" && own != "" && !isWrapper(own) {
 				v.Value = own
 			}
-		case linkerVar:
+		case linkerVar, genericLinker:
 			continue
 		}
 		out = append(out, v)
@@ -344,9 +377,9 @@ func linkedKind(kinds []string) bool {
 }
 
 // report checks each artifact against the floor and returns the exit code.
-func report(w io.Writer, dir string, artifacts []string, floor Floor) int {
+func report(w io.Writer, dir string, artifacts []string, floor Floor, triple string) int {
 	if len(artifacts) == 0 {
-		fmt.Fprintf(w, "compatbuild: cargo built no executable or shared library for %s; nothing to check\n", buildenv.RustTarget)
+		fmt.Fprintf(w, "compatbuild: cargo built no executable or shared library for %s; nothing to check\n", triple)
 		return 0
 	}
 	// cargo reports artifacts in the order its parallel jobs finish.

@@ -25,12 +25,17 @@ type cargoConfig struct {
 	// target.<triple>.linker and build.target, with where they are set.
 	linker, linkerFrom           string
 	buildTarget, buildTargetFrom string
+	// triple is the Rust target whose tables are read.
+	triple string
 	// rustflags are every definition of target and build rustflags, in
 	// precedence order (cargo joins config arrays across files).
 	rustflags []rustflagsDef
 }
 
-var envTriple = strings.ToUpper(strings.ReplaceAll(buildenv.RustTarget, "-", "_"))
+// envTripleOf is a Rust triple as cargo spells it in variable names.
+func envTripleOf(triple string) string {
+	return strings.ToUpper(strings.ReplaceAll(triple, "-", "_"))
+}
 
 // configFiles lists cargo's config files for dir, highest precedence
 // first: .cargo/config.toml (or the older .cargo/config) in dir and each
@@ -77,7 +82,13 @@ func configFiles(dir string, getenv func(string) string) []string {
 // readConfig gathers cargoConfig from --config options (highest
 // precedence, the last one first), CARGO_* variables, then config files.
 func readConfig(dir string, cliConfigs []string, getenv func(string) string, lookup func(string) (string, bool)) (*cargoConfig, error) {
-	c := &cargoConfig{}
+	return readConfigFor(buildenv.RustTarget, dir, cliConfigs, getenv, lookup)
+}
+
+// readConfigFor is readConfig for the Rust target triple.
+func readConfigFor(triple, dir string, cliConfigs []string, getenv func(string) string, lookup func(string) (string, bool)) (*cargoConfig, error) {
+	c := &cargoConfig{triple: triple}
+	envTriple := envTripleOf(triple)
 	for i := len(cliConfigs) - 1; i >= 0; i-- {
 		v := cliConfigs[i]
 		entries, err := scanTOML(v)
@@ -162,7 +173,7 @@ func (c *cargoConfig) add(entries []tomlEntry, from string) {
 			}
 		case len(p) == 3 && p[0] == "target" && p[2] == "rustflags":
 			switch {
-			case p[1] == buildenv.RustTarget:
+			case p[1] == c.triple:
 				c.setTargetFlags(from, str)
 				c.rustflags = append(c.rustflags, rustflagsDef{"target", from + ": target." + p[1] + ".rustflags", rustflagsOf(e)})
 			case strings.HasPrefix(p[1], "cfg("):
@@ -171,7 +182,7 @@ func (c *cargoConfig) add(entries []tomlEntry, from string) {
 					c.rustflags = append(c.rustflags, rustflagsDef{"target", from + ": target.'" + p[1] + "'.rustflags", rustflagsOf(e)})
 				}
 			}
-		case len(p) == 3 && p[0] == "target" && p[1] == buildenv.RustTarget && p[2] == "linker" && c.linker == "":
+		case len(p) == 3 && p[0] == "target" && p[1] == c.triple && p[2] == "linker" && c.linker == "":
 			c.linker, c.linkerFrom = e.Str, from
 		}
 	}
@@ -220,10 +231,10 @@ func planLinker(c *cargoConfig, lookup func(string) (string, bool), wrapper stri
 		flags := append(strings.Fields(v), flag)
 		return linkerPlan{env: []buildenv.Var{{Name: "CARGO_ENCODED_RUSTFLAGS", Value: strings.Join(flags, "\x1f")}}}, nil
 	}
-	key, str := "target."+buildenv.RustTarget+".rustflags", c.targetFlagsStr
+	key, str := "target."+c.triple+".rustflags", c.targetFlagsStr
 	if c.targetRustflags == "" && c.buildRustflags != "" {
 		if len(c.cfgRustflags) > 0 {
-			return linkerPlan{}, fmt.Errorf("cargo config sets both build.rustflags (%s) and %s, and compatbuild cannot tell which of them cargo uses; set the flags in RUSTFLAGS or in [target.%s] rustflags instead", c.buildRustflags, c.cfgRustflags[0], buildenv.RustTarget)
+			return linkerPlan{}, fmt.Errorf("cargo config sets both build.rustflags (%s) and %s, and compatbuild cannot tell which of them cargo uses; set the flags in RUSTFLAGS or in [target.%s] rustflags instead", c.buildRustflags, c.cfgRustflags[0], c.triple)
 		}
 		key, str = "build.rustflags", c.buildRustflagsStr
 	}

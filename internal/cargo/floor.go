@@ -148,7 +148,7 @@ func matchesAny(name string, specs []string) bool {
 }
 
 // ErrNoFloor says no floor was declared anywhere.
-var ErrNoFloor = errors.New("no glibc floor given: pass --glibc X.Y (e.g. 2.17 for CentOS 7), use --target " + buildenv.RustTarget + ".2.17, set COMPATBUILD_GLIBC, or declare it in Cargo.toml as [package.metadata.compatbuild] glibc = \"2.17\"; compatbuild will not guess and build for the host")
+var ErrNoFloor = errors.New("no glibc floor given: pass --glibc X.Y (e.g. 2.17 for CentOS 7), use --target " + buildenv.RustTarget + ".2.17 (or another target's triple), set COMPATBUILD_GLIBC, or declare it in Cargo.toml as [package.metadata.compatbuild] glibc = \"2.17\"; compatbuild will not guess and build for the host")
 
 // resolveFloor applies the precedence: --glibc or the --target suffix,
 // then COMPATBUILD_GLIBC, then Cargo.toml metadata (read with readMeta
@@ -160,19 +160,19 @@ func resolveFloor(inv *invocation, env string, readMeta func() (*metadata, error
 		if err != nil {
 			return Floor{}, err
 		}
-		b, err := parseFloor(inv.targetGlibc, "--target "+buildenv.RustTarget+"."+inv.targetGlibc)
+		b, err := parseFloor(inv.targetGlibc, "--target "+inv.rustTarget()+"."+inv.targetGlibc)
 		if err != nil {
 			return Floor{}, err
 		}
 		if a != b {
-			return Floor{}, fmt.Errorf("--glibc %s and --target %s.%s disagree: give the floor once", a, buildenv.RustTarget, b)
+			return Floor{}, fmt.Errorf("--glibc %s and --target %s.%s disagree: give the floor once", a, inv.rustTarget(), b)
 		}
 		return Floor{Glibc: a, From: "--glibc"}, nil
 	case inv.glibc != "":
 		g, err := parseFloor(inv.glibc, "--glibc")
 		return Floor{Glibc: g, From: "--glibc"}, err
 	case inv.targetGlibc != "":
-		from := "--target " + buildenv.RustTarget + "." + inv.targetGlibc
+		from := "--target " + inv.rustTarget() + "." + inv.targetGlibc
 		g, err := parseFloor(inv.targetGlibc, from)
 		return Floor{Glibc: g, From: from}, err
 	case env != "":

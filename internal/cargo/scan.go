@@ -5,8 +5,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"compatbuild/internal/buildenv"
 	"compatbuild/internal/outputs"
+	"compatbuild/internal/target"
 )
 
 // watchOutputs starts the check of what cargo writes under dir (see
@@ -22,9 +22,11 @@ func watchOutputs(inv *invocation, dir string) (*outputs.Watch, error) {
 	return w, nil
 }
 
-// checkOutputs judges what cargo wrote: 1 if anything is above the floor.
-func checkOutputs(w *outputs.Watch, skip []string, floor Floor, stderr io.Writer) (int, error) {
-	res, err := w.Check(outputs.Options{Target: floor.Glibc, ABI: buildenv.TargetArch, Skip: skip, Prune: pruneTargetDir})
+// checkOutputs judges what cargo wrote for tg (the Rust target rust): 1
+// if anything is above the floor.
+func checkOutputs(w *outputs.Watch, skip []string, floor Floor, tg target.Target, rust string, stderr io.Writer) (int, error) {
+	prune := func(dir string) (bool, []string) { return pruneTargetDir(dir, rust) }
+	res, err := w.Check(outputs.Options{Target: floor.Glibc, ABI: tg.ABI, Skip: skip, Prune: prune})
 	if err != nil {
 		return 2, &Error{Msg: err.Error() + "; --no-scan skips this check", Code: 2}
 	}
@@ -36,16 +38,16 @@ func checkOutputs(w *outputs.Watch, skip []string, floor Floor, stderr io.Writer
 }
 
 // pruneTargetDir replaces cargo's target directory (marked by the
-// CACHEDIR.TAG cargo writes into it) by the OUT_DIRs of the target's
-// build scripts, <target-dir>/<triple>/<profile>/build/<pkg>/out: what
+// CACHEDIR.TAG cargo writes into it) by the OUT_DIRs of the build scripts
+// of the Rust target rust, <target-dir>/<rust>/<profile>/build/<pkg>/out: what
 // cargo links for the target goes through compatbuild and is reported
 // from cargo's messages, and the host's build scripts and proc-macros
 // (<target-dir>/<profile>) rightly need this machine's glibc; a build
 // script's own compiler runs can write elsewhere only into its OUT_DIR.
-func pruneTargetDir(dir string) (bool, []string) {
+func pruneTargetDir(dir, rust string) (bool, []string) {
 	if _, err := os.Stat(filepath.Join(dir, "CACHEDIR.TAG")); err != nil {
 		return false, nil
 	}
-	outs, _ := filepath.Glob(filepath.Join(dir, buildenv.RustTarget, "*", "build", "*", "out"))
+	outs, _ := filepath.Glob(filepath.Join(dir, rust, "*", "build", "*", "out"))
 	return true, outs
 }

@@ -15,6 +15,7 @@ import (
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/buildenv"
 	"compatbuild/internal/procgroup"
+	"compatbuild/internal/target"
 )
 
 // floorFlag reads --glibc or COMPATBUILD_GLIBC for commands with flags.
@@ -29,6 +30,20 @@ func floorFlag(value string) (abidb.Version, error) {
 	return v, err
 }
 
+// floorAndTargetFlags reads --glibc and --target (or their variables) and
+// checks the floor against the target's first release.
+func floorAndTargetFlags(glibc, tv string) (abidb.Version, target.Target, error) {
+	v, err := floorFlag(glibc)
+	if err != nil {
+		return abidb.Version{}, target.Target{}, err
+	}
+	t, err := targetFrom(tv)
+	if err != nil {
+		return abidb.Version{}, target.Target{}, err
+	}
+	return v, t, t.CheckRelease(v)
+}
+
 const envHelp = `
 Prints the environment that makes a build compile and link through
 compatbuild for the given glibc: CC and CXX point at compatbuild-cc-X.Y and
@@ -40,13 +55,21 @@ LDCXXSHARED are the link commands of Python's distutils and setuptools.
 Every link checks its own output; 'compatbuild exec' also checks what the
 build wrote without linking through compatbuild.
 
+With --target TRIPLE the wrappers are compatbuild-<triple>-cc-X.Y,
+COMPATBUILD_CC/CXX are the cross compilers and COMPATBUILD_TARGET the
+target; cargo gets CC_<rust triple> and CARGO_TARGET_<TRIPLE>_LINKER, cgo
+GOARCH (and GOARM for arm), and AR, RANLIB and STRIP point at the target's
+binutils when installed.
+
 Examples:
   eval "$(compatbuild env --glibc 2.17)" && make
+  eval "$(compatbuild env --glibc 2.17 --target aarch64-linux-gnu)" && make
   compatbuild env --glibc 2.28 --json`
 
 func runEnv(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("env", "[--glibc X.Y] [--json]", envHelp, stderr)
+	fs := newFlags("env", "[--glibc X.Y] [--target TRIPLE] [--json]", envHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	tv := targetFlag(fs)
 	asJSON := fs.Bool("json", false, "print a JSON object instead of shell exports")
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
@@ -54,11 +77,11 @@ func runEnv(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() != 0 {
 		return fail(stderr, "env takes no arguments; see 'compatbuild env --help'")
 	}
-	v, err := floorFlag(*glibc)
+	v, t, err := floorAndTargetFlags(*glibc, *tv)
 	if err != nil {
 		return fail(stderr, "env: %v", err)
 	}
-	vars, err := buildenv.Vars(v)
+	vars, err := buildenv.VarsFor(v, t)
 	if err != nil {
 		return fail(stderr, "env: %v", err)
 	}
@@ -97,11 +120,13 @@ command.
 
 Examples:
   compatbuild exec --glibc 2.17 -- make -j8
+  compatbuild exec --glibc 2.17 --target aarch64-linux-gnu -- make -j8
   compatbuild exec --glibc 2.17 -- sh -c './configure && make'`
 
 func runExec(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("exec", "[--glibc X.Y] [--no-scan] [--scan-skip PATTERN] -- COMMAND [ARGS...]", execHelp, stderr)
+	fs := newFlags("exec", "[--glibc X.Y] [--target TRIPLE] [--no-scan] [--scan-skip PATTERN] -- COMMAND [ARGS...]", execHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	tv := targetFlag(fs)
 	var scan scanOptions
 	scan.register(fs)
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
@@ -110,16 +135,16 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return fail(stderr, "exec needs a command: compatbuild exec --glibc 2.17 -- make")
 	}
-	v, err := floorFlag(*glibc)
+	v, t, err := floorAndTargetFlags(*glibc, *tv)
 	if err != nil {
 		return fail(stderr, "exec: %v", err)
 	}
-	return runWatched(v, fs.Args(), nil, scan, stdout, stderr)
+	return runWatched(v, t, fs.Args(), nil, scan, stdout, stderr)
 }
 
 // runWithEnv runs argv with the compat environment plus extra variables.
-func runWithEnv(v abidb.Version, argv []string, extra []buildenv.Var, stdout, stderr io.Writer) int {
-	vars, err := buildenv.Vars(v)
+func runWithEnv(v abidb.Version, t target.Target, argv []string, extra []buildenv.Var, stdout, stderr io.Writer) int {
+	vars, err := buildenv.VarsFor(v, t)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -206,13 +231,23 @@ the given glibc. The compiler wrappers carry the floor in their names
 files link for the right glibc without any environment. The real compilers
 are gcc/g++ unless COMPATBUILD_CC/COMPATBUILD_CXX are set when building.
 
+For this machine's own architecture the file declares no cross build: the
+outputs run here, so try_run and check_c_source_runs work as usual. With
+--target TRIPLE of another architecture it is a cross build: the file sets
+CMAKE_SYSTEM_NAME and CMAKE_SYSTEM_PROCESSOR, the target's wrappers
+(compatbuild-<triple>-cc-X.Y), Debian's /usr/<triple> as the find root for
+libraries, headers and packages, and qemu-user as the emulator for try_run
+(i386 has none: its test programs need i386 libraries to run here).
+
 Examples:
   compatbuild cmake-toolchain --glibc 2.17 -o compat.cmake
+  compatbuild cmake-toolchain --glibc 2.17 --target aarch64-linux-gnu -o arm64.cmake
   cmake -S . -B build -DCMAKE_TOOLCHAIN_FILE=$PWD/compat.cmake && cmake --build build`
 
 func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("cmake-toolchain", "[--glibc X.Y] [-o FILE]", cmakeHelp, stderr)
+	fs := newFlags("cmake-toolchain", "[--glibc X.Y] [--target TRIPLE] [-o FILE]", cmakeHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc (default: $COMPATBUILD_GLIBC)")
+	tv := targetFlag(fs)
 	out := fs.String("o", "", "write the toolchain file here instead of standard output")
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
@@ -220,7 +255,7 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() != 0 {
 		return fail(stderr, "cmake-toolchain takes no arguments; see 'compatbuild cmake-toolchain --help'")
 	}
-	v, err := floorFlag(*glibc)
+	v, t, err := floorAndTargetFlags(*glibc, *tv)
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
@@ -228,7 +263,7 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
-	cc, cxx, err := buildenv.Wrappers(exe, v)
+	cc, cxx, err := buildenv.WrappersFor(exe, v, t)
 	if err != nil {
 		return fail(stderr, "cmake-toolchain: %v", err)
 	}
@@ -238,19 +273,37 @@ func runCMakeToolchain(args []string, stdout, stderr io.Writer) int {
 		// escapes: the build would look for another file.
 		return fail(stderr, "cmake-toolchain: the compiler wrapper's path %s holds a '$', '\\', '\"' or ';', which CMake expands when it reads the path back, so it would look for another file: set XDG_CACHE_HOME to a directory without them", cc)
 	}
-	// CMAKE_SYSTEM_NAME makes CMAKE_CROSSCOMPILING true; on this
-	// machine's own architecture the outputs run here (see
-	// buildenv.CrossCompiling).
+	// CMAKE_SYSTEM_NAME makes CMAKE_CROSSCOMPILING true: only for another
+	// architecture than this machine's. For its own, the outputs run here
+	// (see buildenv.CrossCompiling).
 	system := "# Not a cross build: the outputs run on this machine, so try_run and\n# check_c_source_runs work as usual.\n"
-	if buildenv.CrossCompiling(buildenv.TargetArch) {
-		system = "set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR " + buildenv.TargetArch + ")\n"
+	cross := buildenv.CrossCompiling(t)
+	if cross {
+		system = "set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR " + t.CMake + ")\n"
 	}
 	text := fmt.Sprintf(`# CMake toolchain file written by compatbuild: output loads on glibc %[1]s and later.
 %[4]sset(CMAKE_C_COMPILER %[2]s)
 set(CMAKE_CXX_COMPILER %[3]s)
-# Headers and host libraries stay the host's; glibc itself comes from the
+`, v, cmakeLiteral(cc), cmakeLiteral(cxx), system)
+	if !cross {
+		text += `# Headers and host libraries stay the host's; glibc itself comes from the
 # compatbuild sysroot the wrappers add to every link.
-`, v, cmakeLiteral(cc), cmakeLiteral(cxx), system) + cmakeStaticCheck
+`
+	} else {
+		text += fmt.Sprintf(`# Libraries, headers and packages of the target come from Debian's
+# multiarch cross root; programs run at build time are this machine's.
+# glibc itself comes from the compatbuild sysroot the wrappers add.
+set(CMAKE_FIND_ROOT_PATH %[1]s)
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+`, cmakeLiteral("/usr/"+t.Triple))
+		if t.Qemu != "" && !t.Native() {
+			text += fmt.Sprintf("set(CMAKE_CROSSCOMPILING_EMULATOR %s -L %s)\n", t.Qemu, cmakeLiteral("/usr/"+t.Triple))
+		}
+	}
+	text += cmakeStaticCheck
 	if *out == "" {
 		fmt.Fprint(stdout, text)
 		return ExitOK
@@ -327,22 +380,29 @@ func cmakeLiteral(s string) string {
 const goHelp = `
 Runs the go command with cgo compiling and linking through compatbuild for
 the given glibc (CC, CXX, CGO_ENABLED=1), and with external linking, so the
-final link goes through compatbuild too and is checked. --glibc, --no-scan
-and --scan-skip may come first or anywhere before the package arguments.
+final link goes through compatbuild too and is checked. --glibc, --target,
+--no-scan and --scan-skip may come first or anywhere before the package
+arguments.
 ` + scanHelp + `
+
+GOARCH (from the environment, or --target TRIPLE) picks the target: with
+GOARCH=arm64 cgo compiles and links with the aarch64 cross compiler
+through compatbuild-aarch64-linux-gnu-cc-X.Y (GOARCH 386, arm with GOARM=7,
+ppc64le, s390x and riscv64 likewise).
 
 Examples:
   compatbuild go build --glibc 2.17 -o app ./cmd/app
+  GOARCH=arm64 compatbuild go build --glibc 2.17 -o app-arm64 ./cmd/app
   COMPATBUILD_GLIBC=2.28 compatbuild go test ./...`
 
 func runGo(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-		fmt.Fprintf(stdout, "Usage: compatbuild go [--glibc X.Y] [--no-scan] [--scan-skip PATTERN] GO-ARGS...\n\n%s\n", strings.TrimSpace(goHelp))
+		fmt.Fprintf(stdout, "Usage: compatbuild go [--glibc X.Y] [--target TRIPLE] [--no-scan] [--scan-skip PATTERN] GO-ARGS...\n\n%s\n", strings.TrimSpace(goHelp))
 		return ExitOK
 	}
-	// --glibc may come first or right after the go subcommand
-	// ("compatbuild go build --glibc 2.17 ./...").
-	var value string
+	// --glibc, --target and the scan options may come first or right
+	// after the go subcommand ("compatbuild go build --glibc 2.17 ./...").
+	var value, tv string
 	var scan scanOptions
 	rest := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
@@ -360,13 +420,30 @@ func runGo(args []string, stdout, stderr io.Writer) int {
 			i++
 		case strings.HasPrefix(args[i], "--glibc=") && value == "":
 			value = strings.TrimPrefix(args[i], "--glibc=")
+		case args[i] == "--target" && i+1 < len(args) && tv == "":
+			tv = args[i+1]
+			i++
+		case strings.HasPrefix(args[i], "--target=") && tv == "":
+			tv = strings.TrimPrefix(args[i], "--target=")
 		default:
 			rest = append(rest, args[i])
 		}
 	}
-	v, err := floorFlag(value)
+	if goarch := os.Getenv("GOARCH"); tv == "" && goarch != "" {
+		t, err := target.ByGOARCH(goarch)
+		if err != nil {
+			return fail(stderr, "go: %v", err)
+		}
+		tv = t.Triple
+	} else if tv == "" {
+		tv = target.Host().Triple // not COMPATBUILD_TARGET: go builds for GOARCH
+	}
+	v, t, err := floorAndTargetFlags(value, tv)
 	if err != nil {
 		return fail(stderr, "go: %v", err)
+	}
+	if goarch := os.Getenv("GOARCH"); goarch != "" && goarch != t.GOARCH {
+		return fail(stderr, "go: GOARCH=%s but --target %s is GOARCH=%s: give one", goarch, t.Triple, t.GOARCH)
 	}
 	if len(rest) == 0 {
 		return fail(stderr, "go: give a go command, e.g. compatbuild go build --glibc 2.17 ./...")
@@ -375,5 +452,5 @@ func runGo(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "go: %s asks for %s: %v", where, flag, buildenv.ErrStatic)
 	}
 	extra := []buildenv.Var{{Name: "GOFLAGS", Value: strings.TrimSpace(os.Getenv("GOFLAGS") + " -ldflags=-linkmode=external")}}
-	return runWatched(v, append([]string{"go"}, rest...), extra, scan, stdout, stderr)
+	return runWatched(v, t, append([]string{"go"}, rest...), extra, scan, stdout, stderr)
 }

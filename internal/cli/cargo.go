@@ -35,6 +35,14 @@ The floor, first found wins:
 Without one, compatbuild refuses to build rather than build for this host.
 Commands that build nothing (clean, update, tree, ...) run as plain cargo.
 
+Other targets: --target aarch64-unknown-linux-gnu (or i686-, armv7-...-
+gnueabihf, powerpc64le-, s390x-, riscv64gc-unknown-linux-gnu), with the
+floor appended or from any of the places above, links through
+compatbuild-<triple>-cc-X.Y with your cross compiler (see 'compatbuild cc
+--help'). The toolchain must have that target's standard library ('rustup
+target add aarch64-unknown-linux-gnu'); without it compatbuild says so
+before cargo starts.
+
 After a command that builds, every ELF executable and shared library written
 under the working directory is checked too (in cargo's target directory,
 the target's build scripts' OUT_DIRs): one that did not link through
@@ -45,6 +53,7 @@ files out, --no-scan turns the check off; both anywhere before --.
 Examples:
   compatbuild cargo build --release --glibc 2.17
   compatbuild cargo build --release --target x86_64-unknown-linux-gnu.2.17
+  compatbuild cargo build --release --target aarch64-unknown-linux-gnu.2.17
   COMPATBUILD_GLIBC=2.28 compatbuild cargo test
   compatbuild cargo build --release    # floor from [package.metadata.compatbuild]`
 

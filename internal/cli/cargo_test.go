@@ -40,7 +40,8 @@ func TestCargoUsageErrors(t *testing.T) {
 	}{
 		{[]string{"cargo", "build"}, "no glibc floor given"},
 		{[]string{"cargo", "build", "--glibc", "2.99"}, "2.17 to 2.44"},
-		{[]string{"cargo", "build", "--target", "aarch64-unknown-linux-gnu", "--glibc", "2.17"}, "x86_64-unknown-linux-gnu only"},
+		{[]string{"cargo", "build", "--target", "aarch64-unknown-linux-musl", "--glibc", "2.17"}, "Linux glibc targets"},
+		{[]string{"cargo", "build", "--target", "riscv64gc-unknown-linux-gnu", "--glibc", "2.17"}, "first glibc release for riscv64-linux-gnu is 2.27"},
 		{[]string{"cargo", "nextest", "run"}, "compatbuild exec -- cargo nextest"},
 	} {
 		code, _, stderr := run(c.args...)

@@ -11,6 +11,7 @@ import (
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/driver"
 	"compatbuild/internal/sysroot"
+	"compatbuild/internal/target"
 )
 
 const ccHelp = `
@@ -25,6 +26,18 @@ The floor comes from --glibc (first argument), else COMPATBUILD_GLIBC. The
 same commands run when compatbuild is invoked as compatbuild-cc or
 compatbuild-c++ (a symlink), which is how build systems use it as CC/CXX.
 
+Other targets: --target TRIPLE (or --arch, or COMPATBUILD_TARGET) builds for
+i686-linux-gnu, aarch64-linux-gnu, arm-linux-gnueabihf, powerpc64le-linux-gnu,
+s390x-linux-gnu or riscv64-linux-gnu (Rust and Debian spellings work too:
+aarch64-unknown-linux-gnu, arm64, armhf, ppc64el) with your cross compiler:
+$CC_<rust triple> (CC_aarch64_unknown_linux_gnu), $CC if it is one
+(aarch64-linux-gnu-gcc, or clang, which gets --target), else Debian's
+<triple>-gcc (apt-get install gcc-aarch64-linux-gnu), else clang with the
+target's libc6-dev-<arch>-cross and libgcc-12-dev-<arch>-cross. Each target
+starts at its first glibc: powerpc64le 2.19, riscv64 2.27, the others 2.17.
+Wrappers for build systems carry the target in their name:
+compatbuild-aarch64-linux-gnu-cc-2.17.
+
 An interrupted link (SIGINT, SIGTERM, SIGHUP) stops the compiler and
 everything it started, removes what the link wrote and exits 128+N.
 
@@ -37,6 +50,7 @@ compatbuild itself. Dropped with a note where the target's loader lacks what the
 Examples:
   compatbuild cc --glibc 2.17 -O2 -shared -fPIC plugin.c -o libplugin.so
   COMPATBUILD_GLIBC=2.28 compatbuild c++ -static-libstdc++ -static-libgcc app.cc -o app
+  compatbuild cc --glibc 2.17 --target aarch64-linux-gnu -O2 app.c -o app
   ln -s $(command -v compatbuild) ~/bin/compatbuild-cc; CC=compatbuild-cc make`
 
 // floorFrom takes a leading --glibc X.Y / --glibc=X.Y from args, else
@@ -79,15 +93,19 @@ func runCompiler(cxx bool, args []string, stdout, stderr io.Writer) int {
 		name = "c++"
 	}
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-		fmt.Fprintf(stdout, "Usage: compatbuild %s [--glibc X.Y] COMPILER-ARGS...\n\n%s\n", name, strings.TrimSpace(ccHelp))
+		fmt.Fprintf(stdout, "Usage: compatbuild %s [--glibc X.Y] [--target TRIPLE] COMPILER-ARGS...\n\n%s\n", name, strings.TrimSpace(ccHelp))
 		return ExitOK
 	}
-	glibc, rest, err := floorFrom(args)
+	tf, rest, err := floorAndTarget(args)
+	if err != nil {
+		return fail(stderr, "%s: %v", name, err)
+	}
+	compiler, err := driver.CompilerFor(tf.Target, cxx)
 	if err != nil {
 		return fail(stderr, "%s: %v", name, err)
 	}
 	code, err := driver.Run(context.Background(), driver.Options{
-		Glibc: glibc, Compiler: driver.DefaultCompiler(cxx), Stdout: stdout, Stderr: stderr,
+		Glibc: tf.Glibc, Target: tf.Target, Compiler: compiler, Stdout: stdout, Stderr: stderr,
 		OwnProcess: true,
 	}, rest)
 	if err != nil {
@@ -113,15 +131,20 @@ versions or of a compiler that has changed, and leftovers of interrupted
 builds. They are rebuilt on demand (about 0.15 s each). Run it when no build
 is using the cache.
 
+--target TRIPLE (or --arch) builds the sysroot of another target with its
+cross compiler (see 'compatbuild cc --help'); --prune keeps each target's
+sysroots built by its current compiler.
+
 Examples:
   compatbuild sysroot --glibc 2.17
+  compatbuild sysroot --glibc 2.17 --target aarch64-linux-gnu
   ls "$(compatbuild sysroot --glibc 2.28)"
   compatbuild sysroot --prune`
 
 func runSysroot(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("sysroot", "--glibc X.Y [--arch x86_64] | --prune", sysrootHelp, stderr)
+	fs := newFlags("sysroot", "--glibc X.Y [--target TRIPLE] | --prune", sysrootHelp, stderr)
 	glibc := fs.String("glibc", "", "target glibc release, 2.17 to 2.44")
-	arch := fs.String("arch", "x86_64", "target ABI (x86_64 for now)")
+	arch := targetFlag(fs)
 	prune := fs.Bool("prune", false, "remove cached sysroots no longer in use, instead of building one")
 	if stop, code := parseFlags(fs, args, stdout, stderr); stop {
 		return code
@@ -141,14 +164,18 @@ func runSysroot(args []string, stdout, stderr io.Writer) int {
 	if *glibc == "" {
 		return fail(stderr, "sysroot: --glibc X.Y is required (e.g. 2.17)")
 	}
-	v, rest, err := floorFrom([]string{"--glibc", *glibc})
+	tf, rest, err := floorAndTarget([]string{"--glibc", *glibc, "--target", *arch})
+	if *arch == "" {
+		tf, rest, err = floorAndTarget([]string{"--glibc", *glibc})
+	}
 	if err != nil || len(rest) != 0 {
 		return fail(stderr, "sysroot: %v", err)
 	}
-	if *arch != "x86_64" {
-		return fail(stderr, "sysroot: --arch %s: only x86_64 sysroots can be built so far", *arch)
+	cc, err := driver.SysrootCompilerFor(tf.Target)
+	if err != nil {
+		return fail(stderr, "sysroot: %v", err)
 	}
-	sr, err := sysroot.Ensure(context.Background(), sysroot.Spec{Arch: *arch, Glibc: v, CC: driver.SysrootCompiler()})
+	sr, err := sysroot.Ensure(context.Background(), sysroot.Spec{Arch: tf.Target.ABI, Glibc: tf.Glibc, CC: cc})
 	if err != nil {
 		return fail(stderr, "sysroot: %v", err)
 	}
@@ -160,7 +187,13 @@ func runSysroot(args []string, stdout, stderr io.Writer) int {
 }
 
 func pruneSysroots(stdout, stderr io.Writer) int {
-	removed, kept, err := sysroot.Prune(driver.SysrootCompiler())
+	removed, kept, err := sysroot.PruneFor(func(abi string) ([]string, error) {
+		t, ok := target.ByABI(abi)
+		if !ok {
+			return nil, fmt.Errorf("unknown ABI %s", abi)
+		}
+		return driver.SysrootCompilerFor(t)
+	})
 	for _, r := range removed {
 		fmt.Fprintf(stdout, "removed %s (%d KB): %s\n", r.Dir, (r.Bytes+1023)/1024, r.Why)
 	}

@@ -65,12 +65,16 @@ func usage(w io.Writer) {
 // MainAs runs compatbuild as invoked through argv0: a link named
 // compatbuild-cc or compatbuild-c++ behaves as 'compatbuild cc'/'c++'.
 func MainAs(argv0 string, args []string, stdout, stderr io.Writer) int {
-	if cxx, glibc, ok := buildenv.ParseWrapperName(filepath.Base(argv0)); ok {
-		if glibc != "" && !hasLeadingFloor(args) {
+	if w, ok := buildenv.ParseWrapper(filepath.Base(argv0)); ok {
+		if w.Glibc != "" && !hasLeadingFloor(args) {
 			// compatbuild-cc-2.17: the floor is part of the name.
-			args = append([]string{"--glibc", glibc}, args...)
+			args = append([]string{"--glibc", w.Glibc}, args...)
 		}
-		return runCompiler(cxx, args, stdout, stderr)
+		if !w.Target.IsHost() {
+			// compatbuild-aarch64-linux-gnu-cc-2.17: so is the target.
+			args = append([]string{"--target", w.Target.Triple}, args...)
+		}
+		return runCompiler(w.CXX, args, stdout, stderr)
 	}
 	return Main(args, stdout, stderr)
 }

@@ -12,6 +12,7 @@ import (
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/buildenv"
 	"compatbuild/internal/outputs"
+	"compatbuild/internal/target"
 )
 
 // scanOptions are the output check's options, shared by exec, go and
@@ -69,11 +70,11 @@ func (s *scanOptions) take(args []string, i int) (n int, err error) {
 }
 
 // runWatched runs argv like runWithEnv and then checks what it wrote under
-// the working directory (unless scan.off): exit 1 when an output that did
-// not link through compatbuild is above the target.
-func runWatched(v abidb.Version, argv []string, extra []buildenv.Var, scan scanOptions, stdout, stderr io.Writer) int {
+// the working directory (unless scan.off): exit 1 when an output of t's
+// ABI that did not link through compatbuild is above the target glibc.
+func runWatched(v abidb.Version, t target.Target, argv []string, extra []buildenv.Var, scan scanOptions, stdout, stderr io.Writer) int {
 	if scan.off {
-		return runWithEnv(v, argv, extra, stdout, stderr)
+		return runWithEnv(v, t, argv, extra, stdout, stderr)
 	}
 	dir, err := os.Getwd()
 	if err != nil {
@@ -85,12 +86,12 @@ func runWatched(v abidb.Version, argv []string, extra []buildenv.Var, scan scanO
 	}
 	defer w.Close()
 	name, value := w.Env()
-	code := runWithEnv(v, argv, append(extra, buildenv.Var{Name: name, Value: value}), stdout, stderr)
+	code := runWithEnv(v, t, argv, append(extra, buildenv.Var{Name: name, Value: value}), stdout, stderr)
 	if code != ExitOK {
 		return code
 	}
 	began := time.Now()
-	res, err := w.Check(outputs.Options{Target: v, ABI: buildenv.TargetArch, Skip: scan.skip})
+	res, err := w.Check(outputs.Options{Target: v, ABI: t.ABI, Skip: scan.skip})
 	if err != nil {
 		return fail(stderr, "%v; --no-scan skips this check", err)
 	}

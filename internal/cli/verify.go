@@ -63,6 +63,14 @@ Named runtimes are downloaded once through this machine's apt sources
 (Debian packages libc6, libgcc-s1, libstdc++6, plus --package ones) and
 cached under $XDG_CACHE_HOME/compatbuild/runtimes (default ~/.cache).
 
+Architectures: the runtimes are of the artifacts' architecture (--arch
+picks another spelling or armel). Programs of another architecture run
+under Debian's qemu-user (qemu-aarch64, qemu-arm, qemu-ppc64le, qemu-s390x,
+qemu-riscv64; apt-get install qemu-user) with the runtime's own loader;
+i386 runs natively on x86_64. The dlopen host for a foreign shared library
+is built with that target's cross compiler (see 'compatbuild cc --help').
+riscv64 has a Debian runtime from debian:13 on.
+
 A run also FAILS when the artifact needs a library the runtime lacks and the
 loader took the host's copy from /lib or /usr/lib: that proves nothing about
 the target. Add the library's Debian package with --package, or the directory
@@ -80,6 +88,7 @@ Examples:
   compatbuild verify target/release/libplugin.so
   compatbuild verify --on all --call plugin_init build/libplugin.so
   compatbuild verify --on debian:11,debian:13 ./app -- --version
+  compatbuild verify --on debian:11 --arch arm64 --call plugin_init libplugin-arm64.so
   compatbuild verify --on ./centos7-root --lib-path build/lib build/app
   compatbuild verify --on all --package zlib1g --json dist/*.so > verify.json
   compatbuild verify --on debian:11,debian:13 --host python3 --call hello build/lib*/mod.abi3.so
@@ -137,6 +146,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&expectReturn, "expect-return", "with --call: call it as int NAME(void) and require this `value`")
 	fs.IntVar(&opts.ExpectExit, "expect-exit", 0, "exit `status` executables must end with")
 	fs.Var(listFlag{&opts.LibPath, ":"}, "lib-path", "`DIR` with the artifacts' own libraries, searched before the runtime's (repeatable)")
+	fs.StringVar(&opts.Arch, "arch", "", "`ARCH` of the runtimes (Debian name: amd64, i386, arm64, armhf, ppc64el, s390x, riscv64); default: the artifacts' own. Foreign ones run under qemu-user")
 	fs.Var(listFlag{&opts.Packages, ","}, "package", "extra Debian `PKG` for named runtimes, e.g. zlib1g (repeatable)")
 	fs.DurationVar(&opts.Timeout, "timeout", verify.DefaultTimeout, "time limit of each run")
 	fs.StringVar(&opts.Host, "host", "", "what loads shared libraries: dlopen (default), python3, node, or 'PROG ARGS {}' from the runtime's packages")

@@ -508,7 +508,7 @@ func TestTermiosSpeedsFollowTheHeaders(t *testing.T) {
 		t.Fatalf("gcc's headers are glibc %v, which declare the number form", hostHeaders(t))
 	}
 	codes := map[string]string{}
-	for _, target := range []string{"2.17", "2.41", "2.44"} {
+	for _, target := range []string{"2.17", "2.41", "2.42", "2.44"} {
 		codes[target] = buildForm(t, src, target, "-DNUMERIC=0")
 		imports(t, codes[target], with("GLIBC_2.2.5"))
 	}

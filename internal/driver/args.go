@@ -30,7 +30,11 @@ type invocation struct {
 	shared      bool
 	profile     bool // -pg, -p: the executable starts with gcrt1.o
 	m32         bool
-	noOutput    bool // the linker is asked for --version or --help, and may write nothing
+	// noStartFiles: -nostartfiles or -nostdlib, the user links start
+	// code of their own (the output check then does not ask for
+	// compatbuild's; see checkStartFiles).
+	noStartFiles bool
+	noOutput     bool // the linker is asked for --version or --help, and may write nothing
 }
 
 // parseArgs reads an expanded command line (expandArgs). Its error is a
@@ -55,6 +59,8 @@ func parseArgs(args []string) (invocation, error) {
 			inv.profile = true
 		case a == "-m32" || a == "-mx32":
 			inv.m32 = true
+		case a == "-nostartfiles" || a == "-nostdlib":
+			inv.noStartFiles = true
 		case (a == "-o" || a == "--output") && i+1 < len(args):
 			driverOut = args[i+1]
 			i++

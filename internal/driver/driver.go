@@ -27,11 +27,16 @@ import (
 	"compatbuild/internal/outputs"
 	"compatbuild/internal/procgroup"
 	"compatbuild/internal/sysroot"
+	"compatbuild/internal/target"
+	"compatbuild/internal/toolchain"
 )
 
 // Options configure one compiler invocation.
 type Options struct {
-	Glibc    abidb.Version
+	Glibc abidb.Version
+	// Target is the ABI to link for; the zero value is x86_64. For another
+	// target Compiler must build for it (see CompilerFor).
+	Target   target.Target
 	Compiler []string // the real compiler command, e.g. ["gcc"]
 	Stdout   io.Writer
 	Stderr   io.Writer
@@ -67,8 +72,8 @@ func DefaultCompiler(cxx bool) []string {
 	if cxx {
 		own, user, def = "COMPATBUILD_CXX", "CXX", "g++"
 	}
-	if v := strings.Fields(os.Getenv(own)); len(v) > 0 {
-		return v
+	if v := strings.Fields(os.Getenv(own)); len(v) > 0 && !crossEnv() {
+		return v // (for another target, the real compiler of its wrappers)
 	}
 	if v := strings.Fields(os.Getenv(user)); len(v) > 0 && !namesCompatbuild(v) {
 		return v
@@ -105,6 +110,35 @@ func lookPath(name string) (string, error) {
 		lookPaths.found[name] = p
 	}
 	return p, err
+}
+
+// crossEnv reports whether COMPATBUILD_TARGET (set by 'compatbuild env
+// --target') names a target other than x86_64.
+func crossEnv() bool {
+	v := os.Getenv("COMPATBUILD_TARGET")
+	if v == "" {
+		return false
+	}
+	t, err := target.Parse(v)
+	return err != nil || !t.IsHost()
+}
+
+// CompilerFor is the compiler command for C or C++ for t: DefaultCompiler
+// for x86_64, else the user's cross compiler (internal/toolchain).
+func CompilerFor(t target.Target, cxx bool) ([]string, error) {
+	if t.IsHost() {
+		return DefaultCompiler(cxx), nil
+	}
+	return toolchain.Compiler(t, cxx, toolchain.Env{})
+}
+
+// SysrootCompilerFor is SysrootCompiler for t: the cross C compiler for
+// another target.
+func SysrootCompilerFor(t target.Target) ([]string, error) {
+	if t.IsHost() {
+		return SysrootCompiler(), nil
+	}
+	return toolchain.Compiler(t, false, toolchain.Env{})
 }
 
 var lookPaths = struct {
@@ -181,20 +215,32 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if inv.static != "" {
 		return 2, errorf("%s is not supported: a static program carries this machine's glibc code inside (and its dlopen/NSS still need that exact glibc at run time), so it is no old-glibc build. Drop %s%s: compatbuild's dynamic link loads on glibc %s; add -static-libgcc -static-libstdc++ to embed the compiler runtimes, or use musl for a fully static binary", inv.static, inv.static, fromCompiler(opt.Compiler, inv.static), opt.Glibc)
 	}
+	tg := opt.Target
+	if tg.ABI == "" {
+		tg = target.Host()
+	}
 	if inv.m32 {
-		return 2, errorf("-m32/-mx32: compatbuild cc links x86_64 only for now; build 32-bit code on a 32-bit toolchain")
+		return 2, errorf("-m32/-mx32 would link %s code against the x86_64 sysroot: use --target i686-linux-gnu for i386 (with Debian's gcc-i686-linux-gnu)", tg.ABI)
+	}
+	if err := tg.CheckRelease(opt.Glibc); err != nil {
+		return 2, errorf("%v", err)
+	}
+	if inv.profile && !inv.shared && !tg.IsHost() {
+		return 2, errorf("-pg: profiling start files (gcrt1.o) are built for x86_64 only; drop -pg for %s", tg.Triple)
 	}
 	tmp, err := claimTempDir()
 	if err != nil {
 		return 2, errorf("%v", err)
 	}
 	defer tmp.release()
+	opt.Target = tg
 	out := snapshotOutput(inv.output)
 	code, err := linkAndCheck(withTempDir(ctx, tmp.path), opt, compiler, inv, exp, args, &rsp, out)
 	return finish(ctx, opt.Stderr, out, code, err)
 }
 
-// linkAndCheck runs a link through the sysroot and checks its output.
+// linkAndCheck runs a link through the sysroot of opt.Target and checks
+// its output.
 func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocation, exp *expansion, args []string, rsp *rspFiles, before outputFile) (int, error) {
 	flat := exp.args
 	var dropped bool
@@ -219,9 +265,14 @@ func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocat
 			}
 		}
 	}
-	sr, err := sysroot.Ensure(ctx, sysroot.Spec{Arch: "x86_64", Glibc: opt.Glibc, CC: SysrootCompiler()})
+	tg := opt.Target
+	srcc, err := SysrootCompilerFor(tg)
 	if err != nil {
-		return 2, errorf("preparing the glibc %s sysroot: %v", opt.Glibc, err)
+		return 2, errorf("%v", err)
+	}
+	sr, err := sysroot.Ensure(ctx, sysroot.Spec{Arch: tg.ABI, Glibc: opt.Glibc, CC: srcc})
+	if err != nil {
+		return 2, errorf("preparing the glibc %s sysroot%s: %v", opt.Glibc, forTarget(tg), err)
 	}
 	if sr.Note != "" {
 		fmt.Fprintf(opt.Stderr, "compatbuild: note: %s\n", sr.Note)
@@ -253,14 +304,14 @@ func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocat
 	}
 	opt.Stderr.Write(diag)
 	if code != 0 {
-		explainUndefined(opt.Stderr, string(diag), opt.Glibc, sr.Headers)
+		explainUndefined(opt.Stderr, string(diag), opt.Glibc, tg.ABI, sr.Headers)
 		return code, nil
 	}
 	out, ok := linkedOutput(inv, before, opt.Stderr)
 	if !ok {
 		return 0, nil
 	}
-	code, err = verify(ctx, opt, sr, compiler, full, out)
+	code, err = verify(ctx, opt, sr, compiler, full, out, !inv.noStartFiles)
 	if code == 0 && err == nil {
 		outputs.RecordLink(out) // for the output check of exec, go and cargo
 	}
@@ -341,6 +392,14 @@ func linkFlags(dir string) []string {
 	return []string{"-B" + dir + string(filepath.Separator), "-L" + dir, "-Xlinker", "-rpath-link", "-Xlinker", dir, "-Wl,--allow-shlib-undefined"}
 }
 
+// forTarget is " for <triple>" for a target other than x86_64.
+func forTarget(t target.Target) string {
+	if t.IsHost() {
+		return ""
+	}
+	return " for " + t.Triple
+}
+
 func execCompiler(ctx context.Context, path string, args []string) error {
 	argv := append([]string{path}, args...)
 	err := syscall.Exec(path, argv, childEnv(ctx))
@@ -358,8 +417,8 @@ var undefinedRef = sync.OnceValue(func() *regexp.Regexp {
 
 // newerGlibcSymbols explains each unbound symbol that glibc only has in
 // releases newer than target.
-func newerGlibcSymbols(unbound []string, target, headers abidb.Version) []string {
-	db, err := abidb.Load("x86_64")
+func newerGlibcSymbols(unbound []string, target abidb.Version, abi string, headers abidb.Version) []string {
+	db, err := abidb.Load(abi)
 	if err != nil {
 		return nil
 	}
@@ -393,7 +452,7 @@ func explainNewer(db *abidb.DB, sym string, target, headers abidb.Version) (stri
 	}
 	rel := firstRelease(db, sym)
 	where := fmt.Sprintf("is in glibc %s and later (%s, %s@%s), not in the target %s", rel, db.Soname(lib), sym, sv.Node, target)
-	e, phrase, known := libcompat.Describe(sym)
+	e, phrase, known := libcompat.DescribeFor(sym, db.ABI(), libcompat.Version{Major: target.Major, Minor: target.Minor})
 	switch {
 	case !known:
 		return where + ", and compatbuild has no polyfill for it: raise --glibc to " + rel.String() + " or avoid the call", true
@@ -418,27 +477,42 @@ func firstRelease(db *abidb.DB, sym string) abidb.Version {
 // explainUndefined adds, for each undefined symbol that a newer glibc has,
 // which release introduced it and what compatbuild does about it. The
 // linker's own message above already says which object referenced it.
-func explainUndefined(w io.Writer, linkerOutput string, target, headers abidb.Version) {
-	db, err := abidb.Load("x86_64")
+func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version, abi string, headers abidb.Version) {
+	db, err := abidb.Load(abi)
 	if err != nil {
 		return
 	}
 	for _, sym := range undefinedSymbols(linkerOutput) {
 		if why, ok := explainNewer(db, sym, target, headers); ok {
 			fmt.Fprintf(w, "compatbuild: %s %s\n", sym, why)
+			if note := abidb.Note(sym); note != "" {
+				fmt.Fprintf(w, "compatbuild: %s: %s\n", sym, note)
+			}
 		}
 	}
 }
 
 // verify reads the linked output and fails the link (removing the output)
 // if it needs a newer glibc than the target.
-func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler string, linkArgs []string, out string) (int, error) {
+func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler string, linkArgs []string, out string, startFiles bool) (int, error) {
 	info, err := elfinfo.ReadFile(out)
 	if err != nil {
 		// An output that cannot be judged is not passed on: a later
 		// incremental build would take it as done.
 		os.Remove(out)
 		return 2, errorf("verifying %s after the link: %v; removed it", out, err)
+	}
+	if info.ABI != sr.Arch {
+		os.Remove(out)
+		return 2, errorf("%s is %s code, but the link was for %s; removed it. Use a compiler for the target (see 'compatbuild cc --help')", out, info.ABI, sr.Arch)
+	}
+	if startFiles && (info.Kind == elfinfo.Executable || info.Kind == elfinfo.PIEExecutable) && !info.HasNote(libcompat.StartNoteOwner, libcompat.StartNoteType) {
+		// The compiler found another crt1.o/Scrt1.o before the
+		// sysroot's: its start code may call __libc_start_main in a way
+		// the target's glibc does not (2.34's start files pass no
+		// constructors to it, so on an older glibc they never run).
+		os.Remove(out)
+		return 2, errorf("%s was linked without compatbuild's start files for glibc %s: the compiler took crt1.o or Scrt1.o from somewhere other than the sysroot %s (missing there during the link, or replaced by a compiler spec or wrapper); removed it. Link again: compatbuild checks and repairs the sysroot before each link. Pass -nostartfiles only if you link start code of your own", out, opt.Glibc, sr.Dir)
 	}
 	if len(info.Unbound) > 0 {
 		// A shared library may link with undefined symbols. One that the
@@ -451,10 +525,10 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 			if err != nil || code != 0 {
 				return codeOf(code, err), err
 			}
-			return verify(ctx, opt, sr, compiler, linkArgs, out)
+			return verify(ctx, opt, sr, compiler, linkArgs, out, startFiles)
 		}
 		// One that a newer glibc defines would fail to load on the target.
-		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Headers); len(bad) > 0 {
+		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Arch, sr.Headers); len(bad) > 0 {
 			os.Remove(out) // before any message: stderr may be a closed pipe
 			for _, line := range bad {
 				fmt.Fprintf(opt.Stderr, "compatbuild: %s\n", line)

@@ -39,14 +39,20 @@ var testRuntimes sync.Map // name → func() (*runtimes.Runtime, error)
 
 func testRuntime(t *testing.T, name string) *runtimes.Runtime {
 	t.Helper()
-	get, _ := testRuntimes.LoadOrStore(name, sync.OnceValues(func() (*runtimes.Runtime, error) {
-		return runtimes.GetWithOptions(context.Background(), name, runtimes.Options{CacheDir: os.Getenv("COMPATBUILD_TEST_RUNTIMES")})
-	}))
+	get, _ := testRuntimes.LoadOrStore(name, onceRuntime(name, ""))
 	rt, err := get.(func() (*runtimes.Runtime, error))()
 	if err != nil {
 		t.Fatalf("getting the %s runtime: %v", name, err)
 	}
 	return rt
+}
+
+// onceRuntime fetches a named runtime of a Debian architecture ("" is
+// the host's) at its first use.
+func onceRuntime(name, arch string) func() (*runtimes.Runtime, error) {
+	return sync.OnceValues(func() (*runtimes.Runtime, error) {
+		return runtimes.GetWithOptions(context.Background(), name, runtimes.Options{CacheDir: os.Getenv("COMPATBUILD_TEST_RUNTIMES"), Arch: arch})
+	})
 }
 
 // debian11 is Debian bullseye's glibc 2.31, the real old glibc every

@@ -80,6 +80,9 @@ type File struct {
 	Unbound []string
 	// UnboundWeak lists the undefined weak dynamic symbols with no version.
 	UnboundWeak []string
+	// Notes lists the notes of the PT_NOTE segments, in file order (at
+	// most 64; see readNotes).
+	Notes []Note
 }
 
 // ReadFile opens and reads path. Only a regular file is read: a FIFO or a
@@ -165,6 +168,7 @@ func read(path string, w *window) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	info.Notes = readNotes(w, h)
 	dynProg := h.prog(elf.PT_DYNAMIC)
 	if dynProg == nil {
 		if err := crossCheck(secs, h, nil, nil, 0, 0); err != nil {

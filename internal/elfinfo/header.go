@@ -31,6 +31,7 @@ type prog struct {
 	vaddr  uint64
 	filesz uint64
 	memsz  uint64
+	align  uint64
 }
 
 func (h *header) is64() bool { return h.class == elf.ELFCLASS64 }
@@ -119,9 +120,11 @@ func parseHeader(w *window) (*header, error) {
 		if h.is64() {
 			p.off, p.vaddr = h.bo.Uint64(b[8:]), h.bo.Uint64(b[16:])
 			p.filesz, p.memsz = h.bo.Uint64(b[32:]), h.bo.Uint64(b[40:])
+			p.align = h.bo.Uint64(b[48:])
 		} else {
 			p.off, p.vaddr = uint64(h.bo.Uint32(b[4:])), uint64(h.bo.Uint32(b[8:]))
 			p.filesz, p.memsz = uint64(h.bo.Uint32(b[16:])), uint64(h.bo.Uint32(b[20:]))
+			p.align = uint64(h.bo.Uint32(b[28:]))
 		}
 		if p.typ == elf.PT_LOAD || p.typ == elf.PT_DYNAMIC || p.typ == elf.PT_INTERP {
 			if p.off > w.size || p.filesz > w.size-p.off {

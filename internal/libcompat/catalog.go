@@ -1,24 +1,9 @@
 package libcompat
 
 import (
-	"debug/elf"
 	"slices"
 	"sort"
 )
-
-// archInfo describes what differs per architecture. The C sources under
-// src/common are shared; src/<dir>/arch.h holds the per-arch numbers
-// (syscalls, _STAT_VER) and src/<dir> the start files.
-type archInfo struct {
-	dir     string      // directory under src/
-	machine elf.Machine // what the compiler must produce
-}
-
-var arches = map[string]archInfo{
-	"x86_64": {dir: "x86_64", machine: elf.EM_X86_64},
-}
-
-var archAliases = map[string]string{"amd64": "x86_64", "x86-64": "x86_64"}
 
 // Releases at which glibc's behaviour that we reproduce changes.
 var (
@@ -58,7 +43,13 @@ func (o object) defines() []string {
 // lacks, compiled with -DCOMPAT_OBJ_<symbol> for each) and one thunk per
 // alias. Members are sorted by name.
 func catalogueObjects(archive string, has func(string) bool, skip map[string]bool) ([]object, error) {
-	entries, err := Catalogue()
+	return catalogueObjectsFor("x86_64", archive, has, skip)
+}
+
+// catalogueObjectsFor is catalogueObjects with the catalogue of the ABI
+// arch (CatalogueFor).
+func catalogueObjectsFor(arch, archive string, has func(string) bool, skip map[string]bool) ([]object, error) {
+	entries, err := CatalogueFor(arch)
 	if err != nil {
 		return nil, err
 	}
@@ -153,9 +144,13 @@ func IntroducedIn(sym string) (Version, bool) {
 // libcompat_polyfill.a and libcompat_m.a define for t, without building
 // anything.
 func ArchiveSymbols(t Target) (nonshared, polyfill, math []string, err error) {
-	ns, pf, m, err := selectObjects(t.Glibc, t.has())
+	ns, pf, m, err := selectObjectsFor(t.Arch, t.Glibc, t.has())
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if a, ok := lookupArch(t.Arch); ok {
+		ns = append(ns, a.nonshared...)
+		pf, m = withoutThunks(pf, a), withoutThunks(m, a)
 	}
 	return objectSymbols(ns), objectSymbols(pf), objectSymbols(m), nil
 }
@@ -175,6 +170,11 @@ func objectSymbols(objs []object) []string {
 // libc_nonshared.a already defines it (as it does the stat family before
 // 2.33), so no symbol is defined in two archives.
 func selectObjects(v Version, has func(string) bool) (nonshared, polyfill, math []object, err error) {
+	return selectObjectsFor("x86_64", v, has)
+}
+
+// selectObjectsFor is selectObjects for the ABI arch.
+func selectObjectsFor(arch string, v Version, has func(string) bool) (nonshared, polyfill, math []object, err error) {
 	nonshared = nonsharedObjects(v)
 	defined := map[string]bool{}
 	for _, o := range nonshared {
@@ -182,11 +182,60 @@ func selectObjects(v Version, has func(string) bool) (nonshared, polyfill, math 
 			defined[s] = true
 		}
 	}
-	if polyfill, err = catalogueObjects(PolyfillName, has, defined); err != nil {
+	if polyfill, err = catalogueObjectsFor(arch, PolyfillName, has, defined); err != nil {
 		return nil, nil, nil, err
 	}
-	if math, err = catalogueObjects(MathName, has, defined); err != nil {
+	if math, err = catalogueObjectsFor(arch, MathName, has, defined); err != nil {
 		return nil, nil, nil, err
 	}
+	polyfill, math = resolvableThunks(arch, has, nonshared, polyfill, math)
 	return nonshared, polyfill, math, nil
+}
+
+// resolvableThunks drops the thunks whose target the link could not bind:
+// a catalogue symbol the target lacks and no archive provides (refused on
+// arch, or itself such a thunk). The link then reports the alias
+// undefined, and the driver explains it (DescribeFor). Targets outside
+// the catalogue are glibc 2.17's own. On x86_64 ValidateCatalogue
+// guarantees every target, so nothing is dropped there.
+func resolvableThunks(arch string, has func(string) bool, nonshared, polyfill, math []object) ([]object, []object) {
+	provided := map[string]bool{}
+	for _, objs := range [][]object{nonshared, polyfill, math} {
+		for _, o := range objs {
+			if o.thunk == "" {
+				for _, s := range o.symbols {
+					provided[s] = true
+				}
+			}
+		}
+	}
+	resolves := func(t string) bool {
+		if provided[t] || has(t) {
+			return true
+		}
+		_, inCatalogue := LookupFor(t, arch)
+		return !inCatalogue
+	}
+	// Thunks may target thunks (__acosf128_finite → acosf128 → acosl):
+	// settle until nothing changes.
+	for changed := true; changed; {
+		changed = false
+		for _, objs := range [][]object{polyfill, math} {
+			for _, o := range objs {
+				if o.thunk != "" && !provided[o.symbols[0]] && resolves(o.thunk) {
+					provided[o.symbols[0]], changed = true, true
+				}
+			}
+		}
+	}
+	keep := func(objs []object) []object {
+		out := objs[:0:0]
+		for _, o := range objs {
+			if o.thunk == "" || provided[o.symbols[0]] {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	return keep(polyfill), keep(math)
 }

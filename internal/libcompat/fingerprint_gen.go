@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "2711479ed93923acc014ce594a74fde6de66ce8734a5238aae8a8e8a8a651298"
+const sourcesFingerprint = "8e887c7e62e87d3f827046eb12e4d3c2317993c832770fca0a741095415e2a5d"

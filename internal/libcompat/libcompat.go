@@ -115,6 +115,14 @@ const (
 	MathName      = "libcompat_m.a" // libm and libmvec polyfills, in libm.so's group
 )
 
+// The note every start file of Build carries (src/common/include/
+// startnote.h): an executable linked with them has it in its PT_NOTE
+// segment, one linked with other start files does not.
+const (
+	StartNoteOwner        = "compatbuild"
+	StartNoteType  uint32 = 1
+)
+
 // Files describes what Build wrote.
 type Files struct {
 	Dir              string
@@ -182,11 +190,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if len(cc) == 0 || cc[0] == "" {
 		return nil, errors.New("libcompat: no C compiler given; set CC to a working gcc or clang")
 	}
-	archName := t.Arch
-	if a, ok := archAliases[archName]; ok {
-		archName = a
-	}
-	arch, ok := arches[archName]
+	arch, ok := lookupArch(t.Arch)
 	if !ok {
 		return nil, fmt.Errorf("libcompat: architecture %q not supported (supported: %s)", t.Arch, strings.Join(supportedArches(), ", "))
 	}
@@ -209,7 +213,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 
 	// Start files.
 	csu := t.Glibc.Less(startStyleSplit)
-	startDefs := []string{kernelDefines(t.Glibc)}
+	startDefs := []string{kernelDefines(t.Glibc, arch)}
 	if csu {
 		startDefs = append(startDefs, "-DCOMPAT_CSU_START")
 	}
@@ -225,10 +229,12 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 
 	gprof := &job{out: Gcrt1Name, src: archSrc + "/start.S", defines: append([]string{"-DCOMPAT_GPROF"}, startDefs...), pic: true}
 
-	nsObjs, pfObjs, mObjs, err := selectObjects(t.Glibc, has)
+	nsObjs, pfObjs, mObjs, err := selectObjectsFor(t.Arch, t.Glibc, has)
 	if err != nil {
 		return nil, err
 	}
+	nsObjs = append(nsObjs, arch.nonshared...)
+	pfObjs, mObjs = withoutThunks(pfObjs, arch), withoutThunks(mObjs, arch)
 	nsJobs, err := objectJobs("nonshared", nsObjs, arch)
 	if err != nil {
 		return nil, err
@@ -248,6 +254,12 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	parts := opt.parts
 	if parts == 0 {
 		parts = AllParts
+	}
+	if parts&ProfilingStart != 0 && !arch.gprof {
+		if parts != AllParts {
+			return nil, fmt.Errorf("libcompat: gcrt1.o (profiling with -pg) is built for x86_64 only, not %s", t.Arch)
+		}
+		parts &^= ProfilingStart
 	}
 	var all []*job
 	if parts&StartFiles != 0 {
@@ -280,7 +292,13 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	}
 	var mathArchive []arMember
 	if parts&MathPolyfill != 0 && len(mJobs) > 0 {
-		if mathArchive, err = mathMembers(mJobs, findQuadmath(ctx, cc)); err != nil {
+		// The _Float128 polyfills, libquadmath's only callers, are
+		// x86_64's (catalogue/abi.tsv refuses them elsewhere).
+		quadmath := ""
+		if arch.machine == elf.EM_X86_64 {
+			quadmath = findQuadmath(ctx, cc)
+		}
+		if mathArchive, err = mathMembers(mJobs, quadmath); err != nil {
 			return nil, err
 		}
 	}
@@ -346,24 +364,39 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 }
 
 // objectJobs turns an archive's objects into compile jobs under dir, with
-// flags added to the compile; a thunk needs no compiler: its object is
-// written here.
+// flags added to the compile; thunks as thunkJob makes them.
 func objectJobs(dir string, objs []object, arch archInfo, flags ...string) ([]*job, error) {
 	var jobs []*job
 	for _, o := range objs {
-		j := &job{out: dir + "/" + o.member + ".o", pic: true}
 		if o.thunk != "" {
-			data, err := thunkObject(arch.machine, o.symbols[0], o.thunk)
+			j, err := thunkJob(dir, o, arch)
 			if err != nil {
 				return nil, err
 			}
-			j.data = data
-		} else {
-			j.src, j.defines = "src/common/"+o.src, append(o.defines(), flags...)
+			jobs = append(jobs, j)
+			continue
 		}
-		jobs = append(jobs, j)
+		jobs = append(jobs, &job{out: dir + "/" + o.member + ".o", pic: true, src: "src/common/" + o.src, defines: append(o.defines(), flags...)})
 	}
 	return jobs, nil
+}
+
+// thunkJob is the job of an alias's thunk under dir: written here without
+// the compiler where thunkObject knows the machine ("go"), else compiled
+// from the ABI's src/<dir>/thunk.S ("asm"; see archInfo.thunks).
+func thunkJob(dir string, o object, arch archInfo) (*job, error) {
+	j := &job{out: dir + "/" + o.member + ".o", pic: true}
+	if arch.thunks == "asm" {
+		j.src = "src/" + arch.dir + "/thunk.S"
+		j.defines = []string{"-DCOMPAT_THUNK_NAME=" + o.symbols[0], "-DCOMPAT_THUNK_TARGET=" + o.thunk}
+		return j, nil
+	}
+	data, err := thunkObject(arch.machine, o.symbols[0], o.thunk)
+	if err != nil {
+		return nil, err
+	}
+	j.data = data
+	return j, nil
 }
 
 func supportedArches() []string {
@@ -373,15 +406,6 @@ func supportedArches() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// kernelDefines gives the minimum kernel recorded in the start files'
-// .note.ABI-tag: the one the target glibc release was built for.
-func kernelDefines(v Version) string {
-	if v.Less(kernel32Split) {
-		return "-DCOMPAT_KERNEL_MAJOR=2 -DCOMPAT_KERNEL_MINOR=6 -DCOMPAT_KERNEL_PATCH=32"
-	}
-	return "-DCOMPAT_KERNEL_MAJOR=3 -DCOMPAT_KERNEL_MINOR=2 -DCOMPAT_KERNEL_PATCH=0"
 }
 
 func extractSources(work string) error {

@@ -67,7 +67,8 @@ func mvecSourceName(isa byte) string { return "src/common/polyfill/math/mvec_" +
 // yield.
 type mathJob struct {
 	*job
-	keep []string // catalogue symbols the target lacks that it defines
+	keep  []string // catalogue symbols the target lacks that it defines
+	thunk bool     // an alias's thunk: one member as it is
 }
 
 // mathJobs returns the compile jobs of libcompat_m.a's objects, written
@@ -84,11 +85,11 @@ func mathJobs(work string, objs []object, arch archInfo) ([]*mathJob, error) {
 	for _, o := range objs {
 		switch {
 		case o.thunk != "":
-			data, err := thunkObject(arch.machine, o.symbols[0], o.thunk)
+			j, err := thunkJob("math", o, arch)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, &mathJob{job: &job{out: "math/" + o.member + ".o", pic: true, data: data}})
+			out = append(out, &mathJob{job: j, thunk: true})
 		case o.vector != "":
 			v, err := parseMvec(o.symbols[0], o.vector)
 			if err != nil {
@@ -158,7 +159,7 @@ func mathMembers(jobs []*mathJob, quadmath string) ([]arMember, error) {
 	var members []arMember
 	var undef []string
 	for _, mj := range jobs {
-		if len(mj.keep) == 0 && mj.src == "" {
+		if mj.thunk {
 			members = append(members, arMember{name: path.Base(mj.out), data: mj.data})
 			continue
 		}

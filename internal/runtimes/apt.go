@@ -89,6 +89,9 @@ func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) 
 	if _, err := run(workDir, "update", "--error-on=any"); err != nil {
 		return err
 	}
+	if err := suiteHasArch(workDir, req); err != nil {
+		return err
+	}
 	var names []string
 	for _, p := range req.packages {
 		names = append(names, p+":"+req.arch)

@@ -118,6 +118,9 @@ func getDebian(ctx context.Context, rel debianRelease, opts Options) (*Runtime, 
 	if _, ok := arches[arch]; !ok {
 		return nil, fmt.Errorf("fetching %s runtime: unknown architecture %q; use a Debian architecture name such as amd64, arm64 or i386", rel.name, arch)
 	}
+	if err := checkPort(rel, arch); err != nil {
+		return nil, fmt.Errorf("fetching %s runtime: %v", rel.name, err)
+	}
 	pkgs := opts.Packages
 	if len(pkgs) == 0 {
 		pkgs = DefaultPackages()

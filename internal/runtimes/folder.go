@@ -81,7 +81,11 @@ func detect(name, root, arch string) (*Runtime, error) {
 		if !ok {
 			continue
 		}
-		r := &Runtime{Name: name, Arch: a, Root: root, Loader: loader}
+		emu, err := emulatorFor(a)
+		if err != nil {
+			return nil, fmt.Errorf("runtime %s: %v", name, err)
+		}
+		r := &Runtime{Name: name, Arch: a, Root: root, Loader: loader, Emulator: emu}
 		r.LibraryPath = libraryDirs(root, a)
 		if len(r.LibraryPath) == 0 {
 			return nil, fmt.Errorf("runtime %s: found the loader %s but no library directory; the folder must be a whole root filesystem", name, loader)

@@ -81,6 +81,11 @@ type Runtime struct {
 	// Start, when set, is the way [Runtime.Command] must start programs;
 	// empty means the most faithful way this machine allows (see [Start]).
 	Start Start
+	// Emulator is the command that runs the runtime's programs on this
+	// machine (Debian's qemu-user, e.g. [/usr/bin/qemu-aarch64]), empty
+	// when the machine runs them itself. Emulated programs always start
+	// through the runtime's loader (StartExplicit).
+	Emulator []string
 }
 
 // Options changes how [GetWithOptions] finds or fetches a runtime.
@@ -196,12 +201,22 @@ func (r *Runtime) CommandEnv(ctx context.Context, env []string, prog string, arg
 	}
 	argv := append(r.loaderArgs(), path)
 	argv = append(argv, args...)
-	cmd := exec.CommandContext(ctx, r.Loader, argv...)
+	cmd := r.loaderCommand(ctx, argv)
 	cmd.Env = env
 	if lookErr != nil {
 		cmd.Err = lookErr
 	}
 	return cmd
+}
+
+// loaderCommand runs the runtime's loader with args, under the emulator
+// for a foreign architecture.
+func (r *Runtime) loaderCommand(ctx context.Context, args []string) *exec.Cmd {
+	if len(r.Emulator) > 0 {
+		argv := append(append(r.Emulator[1:len(r.Emulator):len(r.Emulator)], r.Loader), args...)
+		return exec.CommandContext(ctx, r.Emulator[0], argv...)
+	}
+	return exec.CommandContext(ctx, r.Loader, args...)
 }
 
 func (r *Runtime) loaderArgs() []string {
@@ -267,7 +282,7 @@ func (r *Runtime) Libraries(ctx context.Context, prog string) ([]Library, error)
 		return nil, err
 	}
 	argv := append(r.loaderArgs(), "--list", path)
-	cmd := exec.CommandContext(ctx, r.Loader, argv...)
+	cmd := r.loaderCommand(ctx, argv)
 	cmd.Env = cleanEnv(os.Environ())
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

@@ -321,6 +321,10 @@ func (r *Runtime) How(prog string) Start {
 }
 
 func (r *Runtime) how(prog string) (Start, string) {
+	if len(r.Emulator) > 0 {
+		// qemu-user runs the loader; the kernel cannot exec the program.
+		return StartExplicit, ""
+	}
 	force := r.Start
 	interp, err := Interpreter(prog)
 	if force == StartExplicit || err != nil || interp == "" {

@@ -55,6 +55,24 @@ func headerRelease(ctx context.Context, root string, cc []string, ccID string) (
 	return v, nil
 }
 
+// currentKey is the key EnsureIn gives spec today: with the release of
+// its compiler's headers (recorded, or probed once).
+func currentKey(ctx context.Context, root string, spec Spec) (string, error) {
+	cc, err := resolveCompiler(spec.CC)
+	if err != nil {
+		return "", err
+	}
+	ccID, err := resolvedIdentity(cc)
+	if err != nil {
+		return "", err
+	}
+	spec.CC = cc
+	if spec.Headers, err = headerRelease(ctx, root, cc, ccID); err != nil {
+		return "", err
+	}
+	return keyFor(spec, ccID)
+}
+
 // readHeadersRecord returns the release a record holds, if the record is
 // for compiler ccID and its <features.h> is still the file it was.
 func readHeadersRecord(record, ccID string) (abidb.Version, bool) {

@@ -47,23 +47,20 @@ func parseName(name string) (arch string, glibc abidb.Version, key string, ok bo
 // deleted, so a concurrent link sees it whole or not at all (and then
 // builds a new one); a link already reading one being pruned can fail.
 func PruneIn(root string, cc []string) (removed []Pruned, kept int, err error) {
-	resolved, err := resolveCompiler(cc)
-	if err != nil {
+	if _, err := compilerIdentity(cc); err != nil {
 		return nil, 0, err
 	}
-	ccID, err := resolvedIdentity(resolved)
-	if err != nil {
-		return nil, 0, err
-	}
+	return PruneInFor(root, func(string) ([]string, error) { return cc, nil })
+}
+
+// PruneInFor is PruneIn with the C compiler of each ABI: ccFor("aarch64")
+// is the cross compiler aarch64 sysroots are built with. A sysroot whose
+// ABI has no compiler here goes too: nothing on this machine can use it.
+func PruneInFor(root string, ccFor func(abi string) ([]string, error)) (removed []Pruned, kept int, err error) {
 	entries, err := os.ReadDir(root)
 	if os.IsNotExist(err) {
 		return nil, 0, nil
 	}
-	if err != nil {
-		return nil, 0, err
-	}
-	// The sysroots this compiler would use are for its headers' release.
-	headers, err := headerRelease(context.Background(), root, resolved, ccID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -82,13 +79,15 @@ func PruneIn(root string, cc []string) (removed []Pruned, kept int, err error) {
 			if !ok || !e.IsDir() {
 				continue // not ours
 			}
-			// The compiler is known good, so Key fails only for an ABI
-			// this compatbuild does not know.
-			if key, err := keyFor(Spec{Arch: arch, Glibc: v, CC: resolved, Headers: headers}, ccID); err == nil && key == have {
+			cc, err := ccFor(arch)
+			if err != nil {
+				why = "no compiler for " + arch + " on this machine"
+			} else if key, err := currentKey(context.Background(), root, Spec{Arch: arch, Glibc: v, CC: cc}); err == nil && key == have {
 				kept++
 				continue
+			} else {
+				why = "built by another compatbuild or compiler"
 			}
-			why = "built by another compatbuild or compiler"
 		}
 		size := dirSize(dir)
 		if err := removeDir(dir); err != nil {
@@ -135,4 +134,13 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// PruneFor is PruneInFor on the user's cache.
+func PruneFor(ccFor func(abi string) ([]string, error)) ([]Pruned, int, error) {
+	root, err := CacheRoot()
+	if err != nil {
+		return nil, 0, err
+	}
+	return PruneInFor(root, ccFor)
 }

@@ -76,9 +76,6 @@ func readArtifact(p string) (Artifact, error) {
 	default:
 		return Artifact{}, fmt.Errorf("%s is an ELF file of another kind (core dump?); verify takes shared libraries and executables", p)
 	}
-	if a.Kind == string(elfinfo.SharedLibrary) && a.ABI != "x86_64" {
-		return Artifact{}, fmt.Errorf("%s is an %s shared library; verify loads x86_64 shared libraries only so far (its dlopen host is built by compatbuild cc)", p, a.ABI)
-	}
 	if fi.Mode()&0o111 == 0 && a.Kind != string(elfinfo.SharedLibrary) {
 		return Artifact{}, fmt.Errorf("%s is an executable without execute permission; chmod +x it", p)
 	}
@@ -111,7 +108,7 @@ func checkLibPath(dirs []string) ([]string, error) {
 		if err != nil || !fi.IsDir() {
 			return nil, fmt.Errorf("--lib-path %s is not a directory; give the directory that holds the artifact's own libraries", d)
 		}
-		for _, libc := range []string{"libc.so.6", "ld-linux-x86-64.so.2", "libpthread.so.0", "libdl.so.2"} {
+		for _, libc := range append([]string{"libc.so.6", "libpthread.so.0", "libdl.so.2"}, loaderNames...) {
 			if _, err := os.Stat(filepath.Join(abs, libc)); err == nil {
 				return nil, fmt.Errorf("--lib-path %s holds %s, which would replace the runtime's glibc; give a directory with only the artifact's own libraries", d, libc)
 			}

@@ -16,6 +16,7 @@ import (
 	"compatbuild/internal/cachefs"
 	"compatbuild/internal/driver"
 	"compatbuild/internal/sysroot"
+	"compatbuild/internal/target"
 )
 
 // hostSource is the dlopen host: see the comment at its top for the
@@ -79,6 +80,21 @@ func HostGlibc(runtimeGlibc string) (abidb.Version, error) {
 // entry whose host no longer has that hash is built again. The cache must
 // be private (owner and mode checked).
 func EnsureHost(ctx context.Context, cacheRoot string, glibc abidb.Version) (string, error) {
+	return EnsureHostFor(ctx, cacheRoot, glibc, "")
+}
+
+// EnsureHostFor is EnsureHost for the runtimes of a Debian architecture
+// ("" or amd64 for x86_64): the host is built with that target's cross
+// compiler (see internal/toolchain).
+func EnsureHostFor(ctx context.Context, cacheRoot string, glibc abidb.Version, debianArch string) (string, error) {
+	tg := target.Host()
+	if debianArch != "" {
+		t, ok := target.ByDebian(debianArch)
+		if !ok {
+			return "", fmt.Errorf("verify loads shared libraries on the runtimes of %s; %s is not one of them", target.Names(), debianArch)
+		}
+		tg = t
+	}
 	if cacheRoot == "" {
 		r, err := HostCacheRoot()
 		if err != nil {
@@ -86,8 +102,11 @@ func EnsureHost(ctx context.Context, cacheRoot string, glibc abidb.Version) (str
 		}
 		cacheRoot = r
 	}
-	cc := driver.SysrootCompiler()
-	srKey, err := sysroot.Key(sysroot.Spec{Arch: "x86_64", Glibc: glibc, CC: cc})
+	cc, err := driver.SysrootCompilerFor(tg)
+	if err != nil {
+		return "", fmt.Errorf("building the dlopen host for %s: %v", tg.Triple, err)
+	}
+	srKey, err := sysroot.Key(sysroot.Spec{Arch: tg.ABI, Glibc: glibc, CC: cc})
 	if err != nil {
 		return "", fmt.Errorf("building the dlopen host for glibc %s: %v", glibc, err)
 	}
@@ -96,7 +115,7 @@ func EnsureHost(ctx context.Context, cacheRoot string, glibc abidb.Version) (str
 		h.Write(part)
 		h.Write([]byte{0})
 	}
-	entry := filepath.Join(cacheRoot, fmt.Sprintf("dlopen-host-x86_64-glibc%s-%s", glibc, hex.EncodeToString(h.Sum(nil))[:20]))
+	entry := filepath.Join(cacheRoot, fmt.Sprintf("dlopen-host-%s-glibc%s-%s", tg.ABI, glibc, hex.EncodeToString(h.Sum(nil))[:20]))
 	final := filepath.Join(entry, "host")
 	if err := checkHostCache(cacheRoot); err != nil {
 		return "", err
@@ -129,7 +148,7 @@ func EnsureHost(ctx context.Context, cacheRoot string, glibc abidb.Version) (str
 	}
 	out := filepath.Join(tmp, "host")
 	var log bytes.Buffer
-	code, err := driver.Run(ctx, driver.Options{Glibc: glibc, Compiler: cc, Stdout: &log, Stderr: &log},
+	code, err := driver.Run(ctx, driver.Options{Glibc: glibc, Target: tg, Compiler: cc, Stdout: &log, Stderr: &log},
 		[]string{"-O2", "-o", out, src})
 	if err == nil && code != 0 {
 		err = fmt.Errorf("%s exited with status %d: %s", strings.Join(cc, " "), code, lastLine(log.String()))

@@ -71,6 +71,10 @@ type Options struct {
 	// LibPath are directories searched for the artifacts' libraries
 	// before the runtime's own (a plugin's sibling libraries).
 	LibPath []string
+	// Arch is the architecture of the runtimes (Debian's name, arm64, or
+	// any spelling internal/target knows). Empty means the artifacts'
+	// own. Runtimes of a foreign architecture run under qemu-user.
+	Arch string
 
 	// Call names a function `void f(void)` that each shared library must
 	// export; it is called after dlopen.
@@ -233,7 +237,14 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rts, err := getRuntimes(ctx, opts, arts, host)
+	namedArch, err := runtimeArch(arts, opts.Arch)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Arch != "" {
+		opts.Arch = namedArch // folders too: the Debian name of the one given
+	}
+	rts, err := getRuntimes(ctx, opts, arts, host, namedArch)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +260,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 			if err != nil {
 				return nil, fmt.Errorf("runtime %s: %v", rt.Name, err)
 			}
-			h, err := EnsureHost(ctx, opts.HostCacheDir, v)
+			h, err := EnsureHostFor(ctx, opts.HostCacheDir, v, rt.Arch)
 			if err != nil {
 				return nil, err
 			}
@@ -333,7 +344,9 @@ func runtimeNames(given []string) []string {
 
 // getRuntimes resolves the runtimes: folders and unknown names first (they
 // are cheap and fail fast), named ones after (they may be fetched).
-func getRuntimes(ctx context.Context, opts Options, arts []Artifact, host hostSpec) ([]Runtime, error) {
+// Named runtimes are fetched for namedArch; folders are of opts.Arch, or
+// detected.
+func getRuntimes(ctx context.Context, opts Options, arts []Artifact, host hostSpec, namedArch string) ([]Runtime, error) {
 	names := runtimeNames(opts.Runtimes)
 	got := make([]*runtimes.Runtime, len(names))
 	var errs []error
@@ -343,7 +356,10 @@ func getRuntimes(ctx context.Context, opts Options, arts []Artifact, host hostSp
 			if named != (pass == 1) || (pass == 1 && len(errs) > 0) {
 				continue
 			}
-			ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Progress: opts.Progress}
+			ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Progress: opts.Progress, Arch: opts.Arch}
+			if named {
+				ropts.Arch = namedArch
+			}
 			extra, err := hostPackages(n, arts, host)
 			if err != nil {
 				errs = append(errs, err)
@@ -393,10 +409,6 @@ func checkArches(arts []Artifact, rts []Runtime) error {
 	var errs []error
 	for _, rt := range rts {
 		want := abiOfArch[rt.Arch]
-		if rt.Arch != "amd64" && slices.ContainsFunc(arts, func(a Artifact) bool { return a.Kind == string(elfinfo.SharedLibrary) }) {
-			errs = append(errs, fmt.Errorf("runtime %s is %s; verify loads shared libraries on amd64 runtimes only so far", rt.Name, rt.Arch))
-			continue
-		}
 		for _, a := range arts {
 			if a.ABI != want && a.ABI != "any" {
 				errs = append(errs, fmt.Errorf("%s is %s but runtime %s is %s (%s); verify it on a runtime of its own architecture", a.Path, a.ABI, rt.Name, rt.Arch, want))

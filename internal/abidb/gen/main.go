@@ -19,7 +19,7 @@
 //
 // File format (one record per line, fields separated by one space):
 //
-//	compatbuild-abidb 3
+//	compatbuild-abidb 4
 //	abi <abi>
 //	releases <r0> <r1> ...          release i is bit i of every mask
 //	lib <name>                      following records belong to this library
@@ -27,6 +27,7 @@
 //	s <symbol> <node> F <mask>      function (or IFUNC) symbol@node
 //	s <symbol> <node> D <size> <mask>   data object of <size> bytes (hex)
 //	c <symbol> <mask>               symbol has no default version (compat-only) in these releases
+//	d <symbol> <node> <mask>        in these releases the default version is node, not the newest
 //	o <mask> <symbol>@<node>[:weak] ...  one object (one address) with these names in these
 //	                                releases; :weak names are STB_WEAK. Names in no record
 //	                                are STB_GLOBAL names of an object of their own.
@@ -247,7 +248,7 @@ func readMarkers(path string) (map[string][]marker, error) {
 
 func writeABI(path, abi string, releases []string, libs map[string]*libData, markers map[string][]marker, objects map[string][]aliasRecord) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "compatbuild-abidb 3\nabi %s\nreleases %s\n", abi, strings.Join(releases, " "))
+	fmt.Fprintf(&b, "compatbuild-abidb 4\nabi %s\nreleases %s\n", abi, strings.Join(releases, " "))
 	for _, lib := range sortedKeys(libs) {
 		ld := libs[lib]
 		fmt.Fprintf(&b, "lib %s\n", lib)
@@ -280,6 +281,7 @@ func writeABI(path, abi string, releases []string, libs map[string]*libData, mar
 		for _, name := range sortedKeys(ld.compat) {
 			fmt.Fprintf(&b, "c %s %x\n", name, ld.compat[name])
 		}
+		b.WriteString(defaultRecords(abi, lib, releases, ld))
 		for _, o := range objects[lib] {
 			fmt.Fprintf(&b, "o %x", o.mask)
 			for _, m := range o.members {
@@ -568,10 +570,13 @@ func markCompatOnly(abi string, releases []string, libs map[string]*libData) err
 		}
 		ld.compat = map[string]uint64{}
 		for name, m := range exported {
-			if since, ok := compatSince(lib, name); ok && m&from(since) != 0 {
+			if since, ok := abiCompatSince(abi, lib, name); ok && m&from(since) != 0 {
 				ld.compat[name] = m & from(since)
 			}
 		}
+	}
+	if err := checkABITables(abi, releases, libs); err != nil {
+		return err
 	}
 	if abi != "x86_64" {
 		return nil

@@ -106,6 +106,8 @@ __gmon_start__:
 	.comm compat_gmon_started, 1, 1
 #endif
 
+#include "startnote.h"
+
 /* ELF note naming the minimum Linux kernel the target glibc supports. */
 	.section .note.ABI-tag, "a", @note
 	.p2align 2

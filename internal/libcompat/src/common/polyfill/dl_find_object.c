@@ -11,13 +11,22 @@
  * and -1 if no loaded object contains the address. Same bounds as glibc's
  * l_map_start/l_map_end, so an address in a gap between segments counts as
  * inside the object. Objects in other dlmopen namespaces are not visited by
- * dl_iterate_phdr and are not found. */
+ * dl_iterate_phdr and are not found.
+ *
+ * Two ABIs have an extra member (glibc's bits/dl_find_object.h):
+ *   dlfo_eh_dbase   i386: the object's DT_PLTGOT, the base of DW_EH_PE_datarel
+ *                   pointers; read from the dynamic section, which the
+ *                   dynamic linker has relocated in place (as libgcc's own
+ *                   dl_iterate_phdr path reads it), NULL without one
+ *   dlfo_eh_count   arm: dlfo_eh_frame is the EHABI index (PT_ARM_EXIDX)
+ *                   instead of PT_GNU_EH_FRAME, and this is its number of
+ *                   8-byte entries */
 #include <stddef.h>
 #include <elf.h>
 #include "compat.h"
 
-#if COMPAT_DLFO_HAS_EH_DBASE || COMPAT_DLFO_HAS_EH_COUNT
-# error "dl_find_object polyfill: dlfo_eh_dbase/dlfo_eh_count not implemented for this architecture"
+#if COMPAT_DLFO_HAS_EH_COUNT
+# define COMPAT_PT_ARM_EXIDX 0x70000001 /* PT_LOPROC + 1 */
 #endif
 
 #if __SIZEOF_POINTER__ == 8
@@ -59,6 +68,16 @@ struct compat_dl_find_object {
 	void *dlfo_map_end;
 	struct compat_link_map *dlfo_link_map;
 	void *dlfo_eh_frame;
+#if COMPAT_DLFO_HAS_EH_DBASE
+	void *dlfo_eh_dbase;
+# if __SIZEOF_POINTER__ == 4
+	unsigned int dlfo_eh_dbase_pad;
+# endif
+#endif
+#if COMPAT_DLFO_HAS_EH_COUNT
+	int dlfo_eh_count;
+	unsigned int dlfo_eh_count_pad;
+#endif
 	unsigned long long reserved[7];
 };
 
@@ -106,6 +125,9 @@ static int compat_visit(struct compat_dl_phdr_info *info, size_t size, void *dat
 	compat_Dyn *dynamic = NULL;
 	void *eh_frame = NULL;
 	compat_Half i;
+#if COMPAT_DLFO_HAS_EH_COUNT
+	int eh_count = 0;
+#endif
 
 	(void)size;
 	for (i = 0; i < info->dlpi_phnum; i++) {
@@ -119,9 +141,17 @@ static int compat_visit(struct compat_dl_phdr_info *info, size_t size, void *dat
 				hi = end;
 		} else if (ph->p_type == PT_DYNAMIC) {
 			dynamic = (compat_Dyn *)(info->dlpi_addr + ph->p_vaddr);
-		} else if (ph->p_type == PT_GNU_EH_FRAME && eh_frame == NULL) {
+		}
+#if COMPAT_DLFO_HAS_EH_COUNT
+		else if (ph->p_type == COMPAT_PT_ARM_EXIDX && eh_frame == NULL) {
+			eh_frame = (void *)(info->dlpi_addr + ph->p_vaddr);
+			eh_count = (int)(ph->p_memsz / 8);
+		}
+#else
+		else if (ph->p_type == PT_GNU_EH_FRAME && eh_frame == NULL) {
 			eh_frame = (void *)(info->dlpi_addr + ph->p_vaddr);
 		}
+#endif
 	}
 	/* dl_iterate_phdr reports the main program first. */
 	if (!st->seen_main) {
@@ -136,6 +166,20 @@ static int compat_visit(struct compat_dl_phdr_info *info, size_t size, void *dat
 	st->out->dlfo_map_end = (void *)hi;
 	st->out->dlfo_link_map = compat_find_link_map(st->main_dynamic, dynamic);
 	st->out->dlfo_eh_frame = eh_frame;
+#if COMPAT_DLFO_HAS_EH_DBASE
+	st->out->dlfo_eh_dbase = NULL;
+	if (dynamic != NULL) {
+		compat_Dyn *d;
+		for (d = dynamic; d->d_tag != DT_NULL; d++)
+			if (d->d_tag == DT_PLTGOT) {
+				st->out->dlfo_eh_dbase = (void *)d->d_un.d_ptr;
+				break;
+			}
+	}
+#endif
+#if COMPAT_DLFO_HAS_EH_COUNT
+	st->out->dlfo_eh_count = eh_count;
+#endif
 	st->found = 1;
 	return 1;
 }

@@ -188,11 +188,29 @@ static void big_div(struct big *a, const struct big *b, struct big *q)
 
 /* ---- rounding and assembling binary128 ---- */
 
+/* The current rounding direction as glibc's own conversions read it:
+ * 0 nearest, 1 down, 2 up, 3 toward zero. On x86 the x87 control word
+ * (fesetround sets it and MXCSR alike); on powerpc64le the FPSCR's RN
+ * field (0 nearest, 1 toward zero, 2 up, 3 down). libm's fegetround is no
+ * choice: this is libc's archive. The ABIs whose _Float128 is long double
+ * (aarch64, s390x, riscv64) take glibc's long double functions instead
+ * (catalogue/abi.tsv), and arm has no _Float128. */
 static int compat_rounding(void)
 {
+#if defined(__x86_64__) || defined(__i386__)
 	unsigned short cw;
 	__asm__ __volatile__("fnstcw %0" : "=m"(cw));
-	return (cw >> 10) & 3; /* 0 nearest, 1 down, 2 up, 3 toward zero */
+	return (cw >> 10) & 3;
+#elif defined(__powerpc64__)
+	static const unsigned char from_rn[4] = {0, 3, 2, 1};
+	double fpscr;
+	uint64_t bits;
+	__asm__ __volatile__("mffs %0" : "=f"(fpscr));
+	__builtin_memcpy(&bits, &fpscr, sizeof bits);
+	return from_rn[bits & 3];
+#else
+#error "compat_rounding: no rounding-mode reader for this ABI (see catalogue/abi.tsv)"
+#endif
 }
 
 union compat_f128_bits {

@@ -1,0 +1,81 @@
+/* Per-architecture facts for the C sources of libcompat (arm, EABI
+ * hard-float).
+ *
+ * System call numbers are Linux's arch/arm EABI table (<asm/unistd.h>),
+ * spelled out so the sources build with any headers;
+ * TestSyscallNumbersMatchHeaders checks them against the cross compiler's
+ * <asm/unistd.h>. */
+#ifndef COMPAT_ARCH_H
+#define COMPAT_ARCH_H
+
+/* Pre-2.33 stat/mknod versions of glibc's arm port, which converts from the
+ * kernel's structure (_STAT_VER_LINUX 3, _MKNOD_VER_LINUX 1). */
+#define COMPAT_STAT_VER  3
+#define COMPAT_MKNOD_VER 1
+
+#define COMPAT_SYS_clone             120
+#define COMPAT_SYS_getdents64        217
+#define COMPAT_SYS_gettid            224
+#define COMPAT_SYS_tgkill            268
+#define COMPAT_SYS_set_robust_list   338
+#define COMPAT_SYS_get_robust_list   339
+#define COMPAT_SYS_getcpu            345
+#define COMPAT_SYS_sched_setattr     380
+#define COMPAT_SYS_sched_getattr     381
+#define COMPAT_SYS_renameat2         382
+#define COMPAT_SYS_getrandom         384
+#define COMPAT_SYS_memfd_create      385
+#define COMPAT_SYS_execveat          387
+#define COMPAT_SYS_mlock2            390
+#define COMPAT_SYS_copy_file_range   391
+#define COMPAT_SYS_preadv2           392
+#define COMPAT_SYS_pwritev2          393
+#define COMPAT_SYS_pkey_mprotect     394
+#define COMPAT_SYS_pkey_alloc        395
+#define COMPAT_SYS_pkey_free         396
+#define COMPAT_SYS_statx             397
+#define COMPAT_SYS_pidfd_send_signal 424
+#define COMPAT_SYS_open_tree         428
+#define COMPAT_SYS_move_mount        429
+#define COMPAT_SYS_fsopen            430
+#define COMPAT_SYS_fsconfig          431
+#define COMPAT_SYS_fsmount           432
+#define COMPAT_SYS_fspick            433
+#define COMPAT_SYS_pidfd_open        434
+#define COMPAT_SYS_clone3            435
+#define COMPAT_SYS_close_range       436
+#define COMPAT_SYS_openat2           437
+#define COMPAT_SYS_pidfd_getfd       438
+#define COMPAT_SYS_process_madvise   440
+#define COMPAT_SYS_epoll_pwait2      441
+#define COMPAT_SYS_mount_setattr     442
+#define COMPAT_SYS_process_mrelease  448
+#define COMPAT_SYS_mseal             462
+
+/* The time64 system calls of Linux 5.1 (32-bit ABIs only). */
+#define COMPAT_SYS_clock_gettime64        403
+#define COMPAT_SYS_clock_getres_time64    406
+#define COMPAT_SYS_clock_nanosleep_time64 407
+#define COMPAT_SYS_utimensat_time64       412
+
+/* arm's struct dl_find_object has dlfo_eh_count (ARM EHABI index tables,
+ * glibc's DLFO_STRUCT_HAS_EH_COUNT) and no dlfo_eh_dbase. */
+#define COMPAT_DLFO_HAS_EH_DBASE 0
+#define COMPAT_DLFO_HAS_EH_COUNT 1
+
+/* glibc's struct termios and its c_cflag speed fields on this
+ * architecture (asm-generic termbits, glibc bits/termios-struct.h): NCCS
+ * control characters, c_line before them; the output speed code in CBAUD
+ * (CBAUDEX its high bit), the input speed code in CIBAUD (CBAUD shifted by
+ * IBSHIFT); B57600 the first CBAUDEX code, the higher rates following it;
+ * IBAUD0 is the c_iflag bit glibc < 2.42's cfsetispeed(t, 0) sets and its
+ * tcsetattr clears. */
+#define COMPAT_TERMIOS_NCCS        32
+#define COMPAT_TERMIOS_C_LINE_FIRST 1
+#define COMPAT_TERMIOS_CBAUD       0010017u
+#define COMPAT_TERMIOS_CIBAUD      002003600000u
+#define COMPAT_TERMIOS_IBSHIFT     16
+#define COMPAT_TERMIOS_B57600      0010001u
+#define COMPAT_TERMIOS_IBAUD0      020000000000u
+
+#endif

@@ -1,0 +1,517 @@
+/* The 64-bit time_t entry points that glibc 2.34 added on the 32-bit ABIs
+ * (i386, arm): what <time.h>, <sys/stat.h>, <pthread.h> ... call under
+ * -D_TIME_BITS=64 (with -D_FILE_OFFSET_BITS=64). One object per function
+ * (COMPAT_OBJ_<name>).
+ *
+ * Where Linux has a time64 system call (clock_gettime64, clock_getres_time64,
+ * clock_nanosleep_time64, utimensat_time64; kernel 5.1) it is used first,
+ * so times after 2038 are right on a kernel that has them; on ENOSYS, and
+ * for every other function, the call goes to the target's 32-bit function
+ * with the times narrowed: a time that does not fit a 32-bit time_t fails
+ * with EOVERFLOW, as glibc's own time64 functions do where only 32-bit
+ * kernel interfaces exist. Results are widened back.
+ *
+ * Layouts are glibc's (struct __timespec64, __timeval64, __stat64_t64),
+ * written out with fixed-width fields so the compiler gives them the ABI's
+ * alignment, as it does for glibc's; on these little-endian ABIs the
+ * kernel's 64-bit tv_nsec fills tv_nsec and the padding after it. */
+#define _LARGEFILE64_SOURCE 1
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "compat.h"
+
+#if __SIZEOF_POINTER__ != 4 || !defined(COMPAT_SYS_clock_gettime64)
+# error "time64 polyfills: for the 32-bit ABIs (i386, arm) only"
+#endif
+
+#define COMPAT_ENOSYS    38
+#define COMPAT_EOVERFLOW 75
+#define COMPAT_EINVAL    22
+#define COMPAT_AT_FDCWD  (-100)
+#define COMPAT_AT_SYMLINK_NOFOLLOW 0x100
+
+typedef int64_t compat_time64;
+
+struct compat_ts64 {
+	compat_time64 tv_sec;
+	int32_t tv_nsec;
+	int32_t pad;
+};
+
+struct compat_tv64 {
+	compat_time64 tv_sec;
+	int64_t tv_usec;
+};
+
+struct compat_ts32 {
+	int32_t tv_sec;
+	int32_t tv_nsec;
+};
+
+struct compat_tv32 {
+	int32_t tv_sec;
+	int32_t tv_usec;
+};
+
+/* glibc's struct __stat64_t64: struct stat under _TIME_BITS=64. */
+struct compat_stat_t64 {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint32_t st_mode;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint64_t st_rdev;
+	int64_t st_size;
+	int32_t st_blksize;
+	int64_t st_blocks;
+	struct compat_ts64 st_atim, st_mtim, st_ctim;
+};
+
+struct tm;
+
+extern int *__errno_location(void);
+
+static inline int compat_fail(int err)
+{
+	*__errno_location() = err;
+	return -1;
+}
+
+static inline int compat_fits(compat_time64 t)
+{
+	return t >= INT32_MIN && t <= INT32_MAX;
+}
+
+/* narrow copies a time64 timespec into a 32-bit one; 0, or EOVERFLOW. */
+static inline int compat_narrow(const struct compat_ts64 *in, struct compat_ts32 *out)
+{
+	if (!compat_fits(in->tv_sec))
+		return COMPAT_EOVERFLOW;
+	out->tv_sec = (int32_t)in->tv_sec;
+	out->tv_nsec = in->tv_nsec;
+	return 0;
+}
+
+static inline void compat_widen(const struct compat_ts32 *in, struct compat_ts64 *out)
+{
+	out->tv_sec = in->tv_sec;
+	out->tv_nsec = in->tv_nsec;
+	out->pad = 0;
+}
+
+extern int clock_gettime(int clk, struct compat_ts32 *ts);
+
+/* realtime64 reads a clock as time64: the time64 system call, else the
+ * target's clock_gettime. */
+static inline int compat_clock64(int clk, struct compat_ts64 *ts)
+{
+	struct compat_ts32 t;
+
+	if (syscall(COMPAT_SYS_clock_gettime64, clk, ts) == 0) {
+		ts->pad = 0;
+		return 0;
+	}
+	if (*__errno_location() != COMPAT_ENOSYS)
+		return -1;
+	if (clock_gettime(clk, &t) != 0)
+		return -1;
+	compat_widen(&t, ts);
+	return 0;
+}
+
+#ifdef COMPAT_OBJ_clock_gettime64
+COMPAT_HIDDEN int __clock_gettime64(int clk, struct compat_ts64 *ts)
+{
+	return compat_clock64(clk, ts);
+}
+#endif
+
+#ifdef COMPAT_OBJ_clock_getres64
+extern int clock_getres(int clk, struct compat_ts32 *ts);
+
+COMPAT_HIDDEN int __clock_getres64(int clk, struct compat_ts64 *ts)
+{
+	struct compat_ts32 t;
+
+	if (syscall(COMPAT_SYS_clock_getres_time64, clk, ts) == 0) {
+		if (ts)
+			ts->pad = 0;
+		return 0;
+	}
+	if (*__errno_location() != COMPAT_ENOSYS)
+		return -1;
+	if (clock_getres(clk, ts ? &t : 0) != 0)
+		return -1;
+	if (ts)
+		compat_widen(&t, ts);
+	return 0;
+}
+#endif
+
+#ifdef COMPAT_OBJ_clock_settime64
+extern int clock_settime(int clk, const struct compat_ts32 *ts);
+
+COMPAT_HIDDEN int __clock_settime64(int clk, const struct compat_ts64 *ts)
+{
+	struct compat_ts32 t;
+	int err = compat_narrow(ts, &t);
+
+	return err ? compat_fail(err) : clock_settime(clk, &t);
+}
+#endif
+
+#ifdef COMPAT_OBJ_time64
+COMPAT_HIDDEN compat_time64 __time64(compat_time64 *out)
+{
+	struct compat_ts64 ts;
+
+	if (compat_clock64(0 /* CLOCK_REALTIME */, &ts) != 0)
+		return -1;
+	if (out)
+		*out = ts.tv_sec;
+	return ts.tv_sec;
+}
+#endif
+
+#ifdef COMPAT_OBJ_timespec_get64
+COMPAT_HIDDEN int __timespec_get64(struct compat_ts64 *ts, int base)
+{
+	if (base != 1 /* TIME_UTC */ || compat_clock64(0, ts) != 0)
+		return 0;
+	return base;
+}
+#endif
+
+#ifdef COMPAT_OBJ_gettimeofday64
+extern int gettimeofday(struct compat_tv32 *tv, void *tz);
+
+COMPAT_HIDDEN int __gettimeofday64(struct compat_tv64 *tv, void *tz)
+{
+	struct compat_ts64 ts;
+
+	if (tz && gettimeofday(0, tz) != 0)
+		return -1;
+	if (!tv)
+		return 0;
+	if (compat_clock64(0, &ts) != 0)
+		return -1;
+	tv->tv_sec = ts.tv_sec;
+	tv->tv_usec = ts.tv_nsec / 1000;
+	return 0;
+}
+#endif
+
+#ifdef COMPAT_OBJ_settimeofday64
+extern int settimeofday(const struct compat_tv32 *tv, const void *tz);
+
+COMPAT_HIDDEN int __settimeofday64(const struct compat_tv64 *tv, const void *tz)
+{
+	struct compat_tv32 t;
+
+	if (!tv)
+		return settimeofday(0, tz);
+	if (!compat_fits(tv->tv_sec))
+		return compat_fail(COMPAT_EOVERFLOW);
+	t.tv_sec = (int32_t)tv->tv_sec;
+	t.tv_usec = (int32_t)tv->tv_usec;
+	return settimeofday(&t, tz);
+}
+#endif
+
+#ifdef COMPAT_OBJ_difftime64
+COMPAT_HIDDEN double __difftime64(compat_time64 t1, compat_time64 t0)
+{
+	/* Exact whenever the difference is: subtract first, in 64 bits, when
+	 * that cannot overflow. */
+	if ((t1 >= 0) == (t0 >= 0))
+		return (double)(t1 - t0);
+	return (double)t1 - (double)t0;
+}
+#endif
+
+#ifdef COMPAT_OBJ_clock_nanosleep_time64
+extern int clock_nanosleep(int clk, int flags, const struct compat_ts32 *req, struct compat_ts32 *rem);
+
+/* Returns the error number, like clock_nanosleep. */
+COMPAT_HIDDEN int __clock_nanosleep_time64(int clk, int flags, const struct compat_ts64 *req, struct compat_ts64 *rem)
+{
+	struct compat_ts32 r, left;
+	int err;
+
+	if (syscall(COMPAT_SYS_clock_nanosleep_time64, clk, flags, req, rem) == 0)
+		return 0;
+	if ((err = *__errno_location()) != COMPAT_ENOSYS)
+		return err;
+	if ((err = compat_narrow(req, &r)) != 0)
+		return err;
+	err = clock_nanosleep(clk, flags, &r, rem ? &left : 0);
+	if (err == 4 /* EINTR */ && rem)
+		compat_widen(&left, rem);
+	return err;
+}
+#endif
+
+#ifdef COMPAT_OBJ_nanosleep64
+COMPAT_HIDDEN int __nanosleep64(const struct compat_ts64 *req, struct compat_ts64 *rem)
+{
+	struct compat_ts32 r, left;
+	extern int nanosleep(const struct compat_ts32 *req, struct compat_ts32 *rem);
+
+	if (syscall(COMPAT_SYS_clock_nanosleep_time64, 0, 0, req, rem) == 0)
+		return 0;
+	if (*__errno_location() != COMPAT_ENOSYS)
+		return -1;
+	if (compat_narrow(req, &r) != 0)
+		return compat_fail(COMPAT_EOVERFLOW);
+	if (nanosleep(&r, rem ? &left : 0) == 0)
+		return 0;
+	if (rem)
+		compat_widen(&left, rem);
+	return -1;
+}
+#endif
+
+#if defined(COMPAT_OBJ_stat64_time64) || defined(COMPAT_OBJ_fstat64_time64) || \
+    defined(COMPAT_OBJ_lstat64_time64) || defined(COMPAT_OBJ_fstatat64_time64)
+/* fstat64 and fstatat64 are libc_nonshared.a's wrappers below 2.33 and
+ * libc's own from 2.33; their struct stat64 (from the header, which
+ * redirects nothing without _FILE_OFFSET_BITS and _TIME_BITS) has 32-bit
+ * times. */
+#include <sys/stat.h>
+extern int fstat64(int fd, struct stat64 *st);
+extern int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags);
+
+static inline void compat_stat_widen(const struct stat64 *in, struct compat_stat_t64 *out)
+{
+	out->st_dev = in->st_dev;
+	out->st_ino = in->st_ino;
+	out->st_mode = in->st_mode;
+	out->st_nlink = in->st_nlink;
+	out->st_uid = in->st_uid;
+	out->st_gid = in->st_gid;
+	out->st_rdev = in->st_rdev;
+	out->st_size = in->st_size;
+	out->st_blksize = in->st_blksize;
+	out->st_blocks = in->st_blocks;
+	out->st_atim.tv_sec = in->st_atim.tv_sec;
+	out->st_atim.tv_nsec = in->st_atim.tv_nsec;
+	out->st_atim.pad = 0;
+	out->st_mtim.tv_sec = in->st_mtim.tv_sec;
+	out->st_mtim.tv_nsec = in->st_mtim.tv_nsec;
+	out->st_mtim.pad = 0;
+	out->st_ctim.tv_sec = in->st_ctim.tv_sec;
+	out->st_ctim.tv_nsec = in->st_ctim.tv_nsec;
+	out->st_ctim.pad = 0;
+}
+
+static inline int compat_statat(int dirfd, const char *path, struct compat_stat_t64 *st, int flags)
+{
+	struct stat64 s;
+
+	if (fstatat64(dirfd, path, &s, flags) != 0)
+		return -1;
+	compat_stat_widen(&s, st);
+	return 0;
+}
+#endif
+
+#ifdef COMPAT_OBJ_stat64_time64
+COMPAT_HIDDEN int __stat64_time64(const char *path, struct compat_stat_t64 *st)
+{
+	return compat_statat(COMPAT_AT_FDCWD, path, st, 0);
+}
+#endif
+
+#ifdef COMPAT_OBJ_lstat64_time64
+COMPAT_HIDDEN int __lstat64_time64(const char *path, struct compat_stat_t64 *st)
+{
+	return compat_statat(COMPAT_AT_FDCWD, path, st, COMPAT_AT_SYMLINK_NOFOLLOW);
+}
+#endif
+
+#ifdef COMPAT_OBJ_fstatat64_time64
+COMPAT_HIDDEN int __fstatat64_time64(int dirfd, const char *path, struct compat_stat_t64 *st, int flags)
+{
+	return compat_statat(dirfd, path, st, flags);
+}
+#endif
+
+#ifdef COMPAT_OBJ_fstat64_time64
+COMPAT_HIDDEN int __fstat64_time64(int fd, struct compat_stat_t64 *st)
+{
+	struct stat64 s;
+
+	if (fstat64(fd, &s) != 0)
+		return -1;
+	compat_stat_widen(&s, st);
+	return 0;
+}
+#endif
+
+/* The broken-down time functions work on the target's 32-bit time_t: a
+ * time outside its range gets EOVERFLOW (NULL), as from glibc 2.34's own
+ * 64-bit variants for dates the 32-bit calendar code cannot reach here. */
+#ifdef COMPAT_OBJ_localtime64
+extern struct tm *localtime(const int32_t *t);
+COMPAT_HIDDEN struct tm *__localtime64(const compat_time64 *t)
+{
+	int32_t n = (int32_t)*t;
+	if (!compat_fits(*t))
+		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
+	return localtime(&n);
+}
+#endif
+
+#ifdef COMPAT_OBJ_localtime64_r
+extern struct tm *localtime_r(const int32_t *t, struct tm *tm);
+COMPAT_HIDDEN struct tm *__localtime64_r(const compat_time64 *t, struct tm *tm)
+{
+	int32_t n = (int32_t)*t;
+	if (!compat_fits(*t))
+		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
+	return localtime_r(&n, tm);
+}
+#endif
+
+#ifdef COMPAT_OBJ_gmtime64
+extern struct tm *gmtime(const int32_t *t);
+COMPAT_HIDDEN struct tm *__gmtime64(const compat_time64 *t)
+{
+	int32_t n = (int32_t)*t;
+	if (!compat_fits(*t))
+		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
+	return gmtime(&n);
+}
+#endif
+
+#ifdef COMPAT_OBJ_gmtime64_r
+extern struct tm *gmtime_r(const int32_t *t, struct tm *tm);
+COMPAT_HIDDEN struct tm *__gmtime64_r(const compat_time64 *t, struct tm *tm)
+{
+	int32_t n = (int32_t)*t;
+	if (!compat_fits(*t))
+		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
+	return gmtime_r(&n, tm);
+}
+#endif
+
+#ifdef COMPAT_OBJ_ctime64
+extern char *ctime(const int32_t *t);
+COMPAT_HIDDEN char *__ctime64(const compat_time64 *t)
+{
+	int32_t n = (int32_t)*t;
+	if (!compat_fits(*t))
+		return (compat_fail(COMPAT_EOVERFLOW), (char *)0);
+	return ctime(&n);
+}
+#endif
+
+#ifdef COMPAT_OBJ_ctime64_r
+extern char *ctime_r(const int32_t *t, char *buf);
+COMPAT_HIDDEN char *__ctime64_r(const compat_time64 *t, char *buf)
+{
+	int32_t n = (int32_t)*t;
+	if (!compat_fits(*t))
+		return (compat_fail(COMPAT_EOVERFLOW), (char *)0);
+	return ctime_r(&n, buf);
+}
+#endif
+
+#ifdef COMPAT_OBJ_mktime64
+extern int32_t mktime(struct tm *tm);
+COMPAT_HIDDEN compat_time64 __mktime64(struct tm *tm)
+{
+	return mktime(tm);
+}
+#endif
+
+#ifdef COMPAT_OBJ_timegm64
+extern int32_t timegm(struct tm *tm);
+COMPAT_HIDDEN compat_time64 __timegm64(struct tm *tm)
+{
+	return timegm(tm);
+}
+#endif
+
+#if defined(COMPAT_OBJ_utimensat64) || defined(COMPAT_OBJ_futimens64)
+extern int utimensat(int dirfd, const char *path, const struct compat_ts32 times[2], int flags);
+
+static inline int compat_utimensat(int dirfd, const char *path, const struct compat_ts64 times[2], int flags)
+{
+	struct compat_ts32 t[2];
+
+	if (syscall(COMPAT_SYS_utimensat_time64, dirfd, path, times, flags) == 0)
+		return 0;
+	if (*__errno_location() != COMPAT_ENOSYS)
+		return -1;
+	if (!times)
+		return utimensat(dirfd, path, 0, flags);
+	/* UTIME_NOW and UTIME_OMIT live in tv_nsec; tv_sec is then ignored. */
+	for (int i = 0; i < 2; i++) {
+		t[i].tv_nsec = times[i].tv_nsec;
+		t[i].tv_sec = compat_fits(times[i].tv_sec) ? (int32_t)times[i].tv_sec : 0;
+		if (!compat_fits(times[i].tv_sec) && times[i].tv_nsec < 0x3ffffffe)
+			return compat_fail(COMPAT_EOVERFLOW);
+	}
+	return utimensat(dirfd, path, t, flags);
+}
+#endif
+
+#ifdef COMPAT_OBJ_utimensat64
+COMPAT_HIDDEN int __utimensat64(int dirfd, const char *path, const struct compat_ts64 times[2], int flags)
+{
+	return compat_utimensat(dirfd, path, times, flags);
+}
+#endif
+
+#ifdef COMPAT_OBJ_futimens64
+COMPAT_HIDDEN int __futimens64(int fd, const struct compat_ts64 times[2])
+{
+	return compat_utimensat(fd, 0, times, 0);
+}
+#endif
+
+/* Absolute timeouts of the pthread and semaphore calls: narrowed. */
+#define COMPAT_TIMED(name, old, type)                                              \
+	extern int old(type *obj, const struct compat_ts32 *abstime);              \
+	COMPAT_HIDDEN int name(type *obj, const struct compat_ts64 *abstime)       \
+	{                                                                          \
+		struct compat_ts32 t;                                              \
+		int err = compat_narrow(abstime, &t);                              \
+		return err ? err : old(obj, &t);                                   \
+	}
+
+#ifdef COMPAT_OBJ_pthread_mutex_timedlock64
+COMPAT_TIMED(__pthread_mutex_timedlock64, pthread_mutex_timedlock, void)
+#endif
+#ifdef COMPAT_OBJ_pthread_rwlock_timedrdlock64
+COMPAT_TIMED(__pthread_rwlock_timedrdlock64, pthread_rwlock_timedrdlock, void)
+#endif
+#ifdef COMPAT_OBJ_pthread_rwlock_timedwrlock64
+COMPAT_TIMED(__pthread_rwlock_timedwrlock64, pthread_rwlock_timedwrlock, void)
+#endif
+
+#ifdef COMPAT_OBJ_pthread_cond_timedwait64
+extern int pthread_cond_timedwait(void *cond, void *mutex, const struct compat_ts32 *abstime);
+COMPAT_HIDDEN int __pthread_cond_timedwait64(void *cond, void *mutex, const struct compat_ts64 *abstime)
+{
+	struct compat_ts32 t;
+	int err = compat_narrow(abstime, &t);
+
+	return err ? err : pthread_cond_timedwait(cond, mutex, &t);
+}
+#endif
+
+#ifdef COMPAT_OBJ_sem_timedwait64
+extern int sem_timedwait(void *sem, const struct compat_ts32 *abstime);
+/* Returns -1 and errno, unlike the pthread calls. */
+COMPAT_HIDDEN int __sem_timedwait64(void *sem, const struct compat_ts64 *abstime)
+{
+	struct compat_ts32 t;
+	int err = compat_narrow(abstime, &t);
+
+	return err ? compat_fail(err) : sem_timedwait(sem, &t);
+}
+#endif
