@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -171,6 +172,44 @@ func TestStubsFollowTheHeaders(t *testing.T) {
 		}
 		if !seen || got != c.want {
 			t.Errorf("%s at %s, headers %q: default %q (listed %v), want %q", c.name, c.target, c.headers, got, seen, c.want)
+		}
+	}
+	// On every ABI, at 2.44 (which has both forms of each): headers
+	// before the change get the newest older version, headers from it the
+	// release's own, whatever that ABI's older node is called.
+	for _, abi := range abidb.ABIs {
+		db := abidb.MustLoad(abi)
+		for _, c := range []struct{ lib, name, release string }{
+			{"libm", "totalorder", "2.31"}, {"libm", "totalordermagf", "2.31"},
+			{"libm", "fromfp", "2.43"}, {"libm", "ufromfpxl", "2.43"},
+			{"libc", "cfsetospeed", "2.42"}, {"libc", "cfgetispeed", "2.42"},
+		} {
+			release := v(c.release)
+			older := abidb.Version{Major: release.Major, Minor: release.Minor - 1}
+			for _, h := range []abidb.Version{older, release} {
+				exports, err := stubExports(db, c.lib, v("2.44"), h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var nodes []abidb.Version
+				def := -1
+				for _, sv := range exports {
+					if sv.Name == c.name {
+						_, nv, _ := abidb.NodeVersion(sv.Node)
+						if sv.Default {
+							def = len(nodes)
+						}
+						nodes = append(nodes, nv)
+					}
+				}
+				switch {
+				case len(nodes) < 2 || def < 0:
+					t.Errorf("%s: %s at 2.44, headers %s: versions %v, default %d", abi, c.name, h, nodes, def)
+				case h == release && nodes[def] != release,
+					h == older && (!nodes[def].Less(release) || slices.ContainsFunc(nodes, func(n abidb.Version) bool { return nodes[def].Less(n) && n.Less(release) })):
+					t.Errorf("%s: %s at 2.44, headers %s: bound %s of %v", abi, c.name, h, nodes[def], nodes)
+				}
+			}
 		}
 	}
 	// s390x's reverted 2.19 setjmp: glibc's own default, GLIBC_2.2.
