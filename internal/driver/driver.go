@@ -304,7 +304,7 @@ func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocat
 	}
 	opt.Stderr.Write(diag)
 	if code != 0 {
-		explainUndefined(opt.Stderr, string(diag), opt.Glibc, tg.ABI)
+		explainUndefined(opt.Stderr, string(diag), opt.Glibc, tg.ABI, sr.Headers)
 		return code, nil
 	}
 	out, ok := linkedOutput(inv, before, opt.Stderr)
@@ -417,14 +417,14 @@ var undefinedRef = sync.OnceValue(func() *regexp.Regexp {
 
 // newerGlibcSymbols explains each unbound symbol that glibc only has in
 // releases newer than target.
-func newerGlibcSymbols(unbound []string, target abidb.Version, abi string) []string {
+func newerGlibcSymbols(unbound []string, target abidb.Version, abi string, headers abidb.Version) []string {
 	db, err := abidb.Load(abi)
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, sym := range unbound {
-		if why, ok := explainNewer(db, sym, target); ok {
+		if why, ok := explainNewer(db, sym, target, headers); ok {
 			out = append(out, sym+" is undefined: it "+why)
 		}
 	}
@@ -436,15 +436,14 @@ func newerGlibcSymbols(unbound []string, target abidb.Version, abi string) []str
 // (libcompat.Describe): never "not available" when a polyfill or an
 // older name exists, and a refusal's own reason. ok is false when the
 // target has the symbol or no glibc release does: then it is not a
-// newer-glibc problem.
-func explainNewer(db *abidb.DB, sym string, target abidb.Version) (string, bool) {
-	// A name whose arguments changed (libcompat.ABIChangedAt) is, below
-	// the change, not the function the caller's headers declare: the
-	// stubs offer it to no new link.
-	changed, isChanged := libcompat.ABIChangedAt(sym)
-	changedAt := abidb.Version{Major: changed.Major, Minor: changed.Minor}
-	changedHere := isChanged && target.Less(changedAt)
-	if _, _, ok := db.LibraryOf(sym, target); ok && !changedHere {
+// newer-glibc problem. A name the program's headers (glibc release
+// headers) declare in a form the target lacks is explained too
+// (abiChangeUndefined).
+func explainNewer(db *abidb.DB, sym string, target, headers abidb.Version) (string, bool) {
+	if why, ok := abiChangeUndefined(db, sym, target, headers); ok {
+		return why, true
+	}
+	if _, _, ok := db.LibraryOf(sym, target); ok {
 		return "", false
 	}
 	lib, sv, ok := db.LibraryOf(sym, db.Last())
@@ -453,10 +452,6 @@ func explainNewer(db *abidb.DB, sym string, target abidb.Version) (string, bool)
 	}
 	rel := firstRelease(db, sym)
 	where := fmt.Sprintf("is in glibc %s and later (%s, %s@%s), not in the target %s", rel, db.Soname(lib), sym, sv.Node, target)
-	if changedHere && rel.Less(changedAt) {
-		rel = changedAt
-		where = fmt.Sprintf("takes the arguments today's headers declare in glibc %s and later (%s, %s@%s); the target %s has only its older form", rel, db.Soname(lib), sym, sv.Node, target)
-	}
 	e, phrase, known := libcompat.DescribeFor(sym, db.ABI(), libcompat.Version{Major: target.Major, Minor: target.Minor})
 	switch {
 	case !known:
@@ -482,13 +477,13 @@ func firstRelease(db *abidb.DB, sym string) abidb.Version {
 // explainUndefined adds, for each undefined symbol that a newer glibc has,
 // which release introduced it and what compatbuild does about it. The
 // linker's own message above already says which object referenced it.
-func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version, abi string) {
+func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version, abi string, headers abidb.Version) {
 	db, err := abidb.Load(abi)
 	if err != nil {
 		return
 	}
 	for _, sym := range undefinedSymbols(linkerOutput) {
-		if why, ok := explainNewer(db, sym, target); ok {
+		if why, ok := explainNewer(db, sym, target, headers); ok {
 			fmt.Fprintf(w, "compatbuild: %s %s\n", sym, why)
 			if note := abidb.Note(sym); note != "" {
 				fmt.Fprintf(w, "compatbuild: %s: %s\n", sym, note)
@@ -533,7 +528,7 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 			return verify(ctx, opt, sr, compiler, linkArgs, out, startFiles)
 		}
 		// One that a newer glibc defines would fail to load on the target.
-		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Arch); len(bad) > 0 {
+		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Arch, sr.Headers); len(bad) > 0 {
 			os.Remove(out) // before any message: stderr may be a closed pipe
 			for _, line := range bad {
 				fmt.Fprintf(opt.Stderr, "compatbuild: %s\n", line)

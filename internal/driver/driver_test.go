@@ -14,6 +14,7 @@ import (
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/check"
 	"compatbuild/internal/elfinfo"
+	"compatbuild/internal/libcompat"
 	"compatbuild/internal/runtimes"
 )
 
@@ -258,4 +259,20 @@ func TestCompileOnlyAsLibrary(t *testing.T) {
 	if info, err := os.Stat(obj); err != nil || info.Size() == 0 {
 		t.Errorf("no object written: %v", err)
 	}
+}
+
+// hostHeaders is the glibc release of the test compiler's headers, which
+// decides the form of the names whose ABI changed under one name.
+var hostHeadersOnce = sync.OnceValues(func() (libcompat.Version, error) {
+	info, err := libcompat.ProbeHeaders(context.Background(), DefaultCompiler(false))
+	return info.Release, err
+})
+
+func hostHeaders(t *testing.T) libcompat.Version {
+	t.Helper()
+	v, err := hostHeadersOnce()
+	if err != nil || v == (libcompat.Version{}) {
+		t.Fatalf("the glibc release of %v's headers: %v (%v)", DefaultCompiler(false), v, err)
+	}
+	return v
 }

@@ -14,7 +14,7 @@ func TestExplainUndefinedUnderstandsBothLinkers(t *testing.T) {
 		"ld.lld: error: undefined symbol: pidfd_open\n>>> referenced by p.c\n",
 	} {
 		var b bytes.Buffer
-		explainUndefined(&b, out, abidb.MustParseVersion("2.17"), "x86_64")
+		explainUndefined(&b, out, abidb.MustParseVersion("2.17"), "x86_64", abidb.Version{})
 		if !strings.Contains(b.String(), "pidfd_open is in glibc 2.36 and later") || strings.Count(b.String(), "\n") != 1 {
 			t.Errorf("for %q explained:\n%s", out, b.String())
 		}
@@ -22,7 +22,7 @@ func TestExplainUndefinedUnderstandsBothLinkers(t *testing.T) {
 	// References from shared libraries (versioned) and unknown names are
 	// not the user's to fix here.
 	var b bytes.Buffer
-	explainUndefined(&b, "libc.so.6: undefined reference to `_rtld_global@GLIBC_PRIVATE'\nundefined reference to `my_own_function'\n", abidb.MustParseVersion("2.17"), "x86_64")
+	explainUndefined(&b, "libc.so.6: undefined reference to `_rtld_global@GLIBC_PRIVATE'\nundefined reference to `my_own_function'\n", abidb.MustParseVersion("2.17"), "x86_64", abidb.Version{})
 	if b.Len() != 0 {
 		t.Errorf("explained the unexplainable:\n%s", b.String())
 	}
@@ -39,7 +39,7 @@ func TestExplainUndefinedUsesTheCatalogue(t *testing.T) {
 		{"pidfd_open", "compatbuild links its own pidfd_open (internal/libcompat/src/common/polyfill/syscalls.c)"},
 	} {
 		var b bytes.Buffer
-		explainUndefined(&b, "undefined reference to `"+c.sym+"'\n", abidb.MustParseVersion("2.17"), "x86_64")
+		explainUndefined(&b, "undefined reference to `"+c.sym+"'\n", abidb.MustParseVersion("2.17"), "x86_64", abidb.Version{})
 		if !strings.Contains(b.String(), c.want) || strings.Contains(b.String(), "avoid the call") {
 			t.Errorf("%s explained as:\n%s\nwant %q", c.sym, b.String(), c.want)
 		}
@@ -47,7 +47,7 @@ func TestExplainUndefinedUsesTheCatalogue(t *testing.T) {
 	// At a target that has it, an undefined glibc symbol is not a
 	// newer-glibc problem.
 	var b bytes.Buffer
-	explainUndefined(&b, "undefined reference to `dn_expand'\n", abidb.MustParseVersion("2.34"), "x86_64")
+	explainUndefined(&b, "undefined reference to `dn_expand'\n", abidb.MustParseVersion("2.34"), "x86_64", abidb.Version{})
 	if b.Len() != 0 {
 		t.Errorf("explained a symbol the target has:\n%s", b.String())
 	}

@@ -69,8 +69,8 @@ func TestMathSymbolsLink(t *testing.T) {
 				var wrong []string
 				for _, sym := range syms {
 					lib, sv, has := db.LibraryOf(sym, target)
-					if v, ok := libcompat.ABIChangedAt(sym); ok && target.Less(abidb.Version{Major: v.Major, Minor: v.Minor}) {
-						has = false // older arguments: polyfilled
+					if c, ok := libcompat.DecidedByHeaders("x86_64", sym); ok && c.NewForm(hostHeaders(t)) && target.Less(abidb.Version{Major: c.Release.Major, Minor: c.Release.Minor}) {
+						has = false // the target has only the older form: polyfilled
 					}
 					switch {
 					case has:

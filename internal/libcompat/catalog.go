@@ -1,6 +1,7 @@
 package libcompat
 
 import (
+	"slices"
 	"sort"
 )
 
@@ -64,6 +65,8 @@ func catalogueObjectsFor(arch, archive string, has func(string) bool, skip map[s
 	if err != nil {
 		return nil, err
 	}
+	// The new forms of older names whose ABI changed (abichange.go).
+	entries = append(slices.Clip(entries), abiChangePolyfills()...)
 	byMember := map[string]*object{}
 	var out []*object
 	for _, e := range entries {
@@ -135,7 +138,7 @@ func PolyfillSymbols(archive string) []string {
 		return nil
 	}
 	var out []string
-	for _, e := range entries {
+	for _, e := range append(slices.Clip(entries), abiChangePolyfills()...) {
 		if e.Archive() == archive {
 			out = append(out, e.Symbol)
 		}

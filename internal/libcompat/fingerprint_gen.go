@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "2a31790fa36778731917137c2be9bdd47718dfc328b8d2956fd830e0dc91b853"
+const sourcesFingerprint = "6aa8b92f39ded5bc38989345fcc13afcd23611dca7312dcc9e7d5b17c294c4e4"

@@ -41,8 +41,16 @@ func has217(sym string) bool {
 }
 
 // target217 is glibc 2.17 as the ABI database knows it: every catalogue
-// symbol is missing there.
-var target217 = Target{Arch: "x86_64", Glibc: Version{2, 17}}
+// symbol is missing there. Its polyfills are for programs compiled with
+// gcc's headers, which the tests' programs are.
+var target217 = Target{Arch: "x86_64", Glibc: Version{2, 17}, Headers: gccHeaders()}
+
+// gccHeaders is the glibc release of gcc's headers (zero if gcc cannot
+// tell, which fails the tests that build polyfills of two forms).
+func gccHeaders() Version {
+	info, _ := ProbeHeaders(context.Background(), []string{"gcc"})
+	return info.Release
+}
 
 // needTools skips the test when the host lacks the C toolchain.
 func needTools(t *testing.T, tools ...string) {

@@ -79,28 +79,37 @@ type Target struct {
 	Arch string
 	// Glibc is the oldest glibc release the output must run on (>= 2.17).
 	Glibc Version
-	// Has reports whether the target's libc exports symbol (at any version
-	// a link against the target can bind to). A polyfill is built only for
-	// symbols where it returns false. If nil, IntroducedIn is used.
+	// Headers is the glibc release of the headers the program's objects
+	// were compiled with (ProbeHeaders); zero when unknown. For the names
+	// whose form the headers decide (DecidedByHeaders) it selects the form
+	// polyfilled, and with it unknown those names are not polyfilled.
+	Headers Version
+	// Has reports whether the target's libraries let a new link bind
+	// symbol in the form the headers declare (the sysroot's stubs offer it
+	// as the default version). A polyfill is built only for symbols where
+	// it returns false. If nil, the ABI database's first release
+	// (IntroducedIn) and the ABI-change table decide.
 	Has func(symbol string) bool
 }
 
-// has is t.Has, or the ABI database's knowledge (IntroducedIn) without it;
-// either way false below the release whose version of a symbol has the
-// arguments today's headers declare (ABIChangedAt).
+// has is what t's libraries let a link bind (t.Has, or IntroducedIn and
+// the ABI-change table without it); true, meaning "nothing to build", for
+// a name the headers decide when they are unknown: neither form is bound
+// or polyfilled then (ABIChangeNote).
 func (t Target) has() func(string) bool {
-	has := t.Has
-	if has == nil {
-		has = func(sym string) bool {
-			v, ok := IntroducedIn(sym)
-			return !ok || t.Glibc.AtLeast(v)
-		}
-	}
+	abi := canonicalABI(t.Arch)
 	return func(sym string) bool {
-		if v, ok := ABIChangedAt(sym); ok && t.Glibc.Less(v) {
-			return false
+		c, decided := DecidedByHeaders(abi, sym)
+		switch {
+		case decided && t.Headers == (Version{}):
+			return true
+		case t.Has != nil:
+			return t.Has(sym)
+		case decided && c.NewForm(t.Headers):
+			return t.Glibc.AtLeast(c.Release)
 		}
-		return has(sym)
+		v, ok := IntroducedIn(sym)
+		return !ok || t.Glibc.AtLeast(v)
 	}
 }
 
@@ -151,7 +160,8 @@ func (f *Files) Paths() []string {
 // buildOptions are knobs for tests.
 type buildOptions struct {
 	extraCFlags []string
-	parts       Parts // zero means AllParts
+	parts       Parts    // zero means AllParts
+	forms       []string // FormDefines of the target
 }
 
 // Parts selects what Build writes.
@@ -294,6 +304,9 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 			return nil, fmt.Errorf("libcompat: %v", err)
 		}
 	}
+	// Sources implementing two forms of a name compile the one t's headers
+	// declare (abichange.go).
+	opt.forms = FormDefines(t)
 	if err := compileAll(ctx, cc, work, arch, all, opt); err != nil {
 		return nil, err
 	}
@@ -513,6 +526,7 @@ func compileOne(ctx context.Context, cc []string, work string, arch archInfo, ba
 	for _, d := range j.defines {
 		args = append(args, strings.Fields(d)...)
 	}
+	args = append(args, opt.forms...)
 	args = append(args, opt.extraCFlags...)
 	args = append(args, "-o", j.out, j.src)
 	cmd := exec.CommandContext(ctx, cc[0], args...)

@@ -47,3 +47,7 @@ func (v Version) Less(w Version) bool {
 
 // AtLeast reports whether v is w or newer.
 func (v Version) AtLeast(w Version) bool { return !v.Less(w) }
+
+// IsZero reports whether v is the zero Version ("unknown" where a release
+// may not be known).
+func (v Version) IsZero() bool { return v == Version{} }

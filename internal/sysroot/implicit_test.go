@@ -246,42 +246,47 @@ func TestLibcScriptAt234(t *testing.T) {
 
 // libc.so lists libc_nonshared.a and the polyfills before the libraries,
 // where glibc lists them after libc.so.6. That binds the same only if the
-// archives define no symbol that one of the libraries exports as a default
-// version (one a new link could bind): true at every release, or a
-// reference would move from the library to the archive.
+// archives define no symbol that one of the stubs exports as a default
+// version (one a new link could bind): true at every release, for headers
+// declaring either form of the names whose ABI changed, or a reference
+// would move from the library to the archive.
 func TestArchivesBindLikeGlibc(t *testing.T) {
 	db := abidb.MustLoad("x86_64")
-	for _, target := range db.Releases() {
-		if target.Less(abidb.MustParseVersion("2.17")) {
-			continue
-		}
-		nonshared, polyfill, math, err := libcompat.ArchiveSymbols(libcompatTarget(db, target, "x86_64"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		polyfill = append(polyfill, math...)
-		if len(nonshared) == 0 {
-			t.Fatalf("%s: libc_nonshared.a defines nothing", target)
-		}
-		offered := []string{"libc", "ld", "libm", "libmvec"}
-		if target.Less(v234) {
-			offered = append(offered, append(MergedIn234, "libresolv")...)
-		}
-		for _, lib := range offered {
-			exports, err := db.Exports(lib, target)
-			if err != nil {
-				if lib == "libmvec" {
-					continue // from 2.22
-				}
-				t.Fatalf("%s %s: %v", target, lib, err)
+	for _, headers := range []string{"2.30", "2.44"} {
+		h := abidb.MustParseVersion(headers)
+		for _, target := range db.Releases() {
+			if target.Less(abidb.MustParseVersion("2.17")) {
+				continue
 			}
-			for _, sv := range exports {
-				if v, ok := libcompat.ABIChangedAt(sv.Name); ok && target.Less(abidb.Version{Major: v.Major, Minor: v.Minor}) {
-					continue // the stub hides this version (StubLibrary)
-				}
-				if sv.Default && (slices.Contains(nonshared, sv.Name) || slices.Contains(polyfill, sv.Name)) {
-					t.Errorf("glibc %s: the archives define %s, which %s exports as %s@@%s", target, sv.Name, db.Soname(lib), sv.Name, sv.Node)
-				}
+			archivesBindLikeGlibc(t, db, target, h)
+		}
+	}
+}
+
+func archivesBindLikeGlibc(t *testing.T, db *abidb.DB, target, headers abidb.Version) {
+	nonshared, polyfill, math, err := libcompat.ArchiveSymbols(libcompatTarget(db, target, headers, "x86_64"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	polyfill = append(polyfill, math...)
+	if len(nonshared) == 0 {
+		t.Fatalf("%s: libc_nonshared.a defines nothing", target)
+	}
+	offered := []string{"libc", "ld", "libm", "libmvec"}
+	if target.Less(v234) {
+		offered = append(offered, append(MergedIn234, "libresolv")...)
+	}
+	for _, lib := range offered {
+		exports, err := stubExports(db, lib, target, headers)
+		if err != nil {
+			if lib == "libmvec" {
+				continue // from 2.22
+			}
+			t.Fatalf("%s %s: %v", target, lib, err)
+		}
+		for _, sv := range exports {
+			if sv.Default && (slices.Contains(nonshared, sv.Name) || slices.Contains(polyfill, sv.Name)) {
+				t.Errorf("glibc %s, headers %s: the archives define %s, which %s exports as %s@@%s", target, headers, sv.Name, db.Soname(lib), sv.Name, sv.Node)
 			}
 		}
 	}

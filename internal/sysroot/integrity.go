@@ -243,8 +243,13 @@ func verifyDir(dir string, spec Spec) (*manifest, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return damage(manifestName, "unreadable: %v", err)
 	}
-	if m.Format != formatVersion || m.Arch != spec.Arch || m.Glibc != spec.Glibc.String() || len(m.Files) == 0 {
-		return damage(manifestName, "describes another sysroot (format %q, %s, glibc %s)", m.Format, m.Arch, m.Glibc)
+	if m.Sum != m.selfSum() {
+		// What the manifest says beyond the files' sums (the archives'
+		// symbols, the headers) is checked too.
+		return damage(manifestName, "does not match its own checksum")
+	}
+	if m.Format != formatVersion || m.Arch != spec.Arch || m.Glibc != spec.Glibc.String() || m.Headers != headersPart(spec.Headers) || len(m.Files) == 0 {
+		return damage(manifestName, "describes another sysroot (format %q, %s, glibc %s, headers %s)", m.Format, m.Arch, m.Glibc, m.Headers)
 	}
 
 	// Nothing may be there that the manifest does not list: -L puts the
@@ -513,4 +518,13 @@ func moveAll(from, to string) error {
 		}
 	}
 	return nil
+}
+
+// selfSum is the SHA-256 of the manifest without its Sum field: every
+// byte a damaged manifest can differ in, even where it still parses.
+func (m manifest) selfSum() string {
+	m.Sum = ""
+	data, _ := json.Marshal(m)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }

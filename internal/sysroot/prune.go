@@ -1,6 +1,7 @@
 package sysroot
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -81,7 +82,7 @@ func PruneInFor(root string, ccFor func(abi string) ([]string, error)) (removed 
 			cc, err := ccFor(arch)
 			if err != nil {
 				why = "no compiler for " + arch + " on this machine"
-			} else if key, err := Key(Spec{Arch: arch, Glibc: v, CC: cc}); err == nil && key == have {
+			} else if key, err := currentKey(context.Background(), root, Spec{Arch: arch, Glibc: v, CC: cc}); err == nil && key == have {
 				kept++
 				continue
 			} else {

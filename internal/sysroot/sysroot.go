@@ -5,7 +5,8 @@
 //
 // A sysroot is content-addressed: its directory name is a hash of
 // everything that determines its bytes (the ABI data, the target, the
-// libcompat sources and the compiler that built the objects). Creating one
+// libcompat sources, the compiler that built the objects and the glibc
+// release of that compiler's headers, headers.go). Creating one
 // is atomic: it is assembled in a temporary directory, every file is
 // fsynced, and the directory is renamed into place; a process that loses
 // the race uses the winner's copy. Many concurrent links on a cold cache
@@ -43,6 +44,11 @@ type Spec struct {
 	Arch  string        // ABI name, e.g. x86_64
 	Glibc abidb.Version // target release
 	CC    []string      // compiler that builds the start files and archives
+	// Headers is the glibc release of CC's headers, which the programs
+	// linked are taken to be compiled with (zero: unknown). EnsureIn sets
+	// it from CC (headers.go); it picks, for the names whose ABI changed
+	// under one name, the version the stubs offer and the form polyfilled.
+	Headers abidb.Version
 }
 
 // Sysroot is a ready directory.
@@ -101,18 +107,24 @@ func CacheRoot() (string, error) {
 	return filepath.Join(base, "compatbuild", "sysroot"), nil
 }
 
-// Key is the content address of the sysroot spec would produce.
+// Key is the content address of the sysroot spec would produce, with
+// spec.Headers as given (EnsureIn finds it from the compiler first).
 func Key(spec Spec) (string, error) {
-	dataHash, err := abidb.Fingerprint(spec.Arch)
-	if err != nil {
-		return "", err
-	}
 	cc, err := compilerIdentity(spec.CC)
 	if err != nil {
 		return "", err
 	}
+	return keyFor(spec, cc)
+}
+
+// keyFor is Key for a compiler whose identity is known.
+func keyFor(spec Spec, cc string) (string, error) {
+	dataHash, err := abidb.Fingerprint(spec.Arch)
+	if err != nil {
+		return "", err
+	}
 	h := sha256.New()
-	for _, part := range []string{formatVersion, spec.Arch, spec.Glibc.String(), dataHash, libcompat.Fingerprint(), cc} {
+	for _, part := range []string{formatVersion, spec.Arch, spec.Glibc.String(), dataHash, libcompat.Fingerprint(), cc, "headers " + headersPart(spec.Headers)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -146,7 +158,11 @@ func compilerIdentity(cc []string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	path := resolved[0]
+	return resolvedIdentity(resolved)
+}
+
+func resolvedIdentity(resolved []string) (string, error) {
+	path, cc := resolved[0], resolved
 	st, err := os.Stat(path)
 	if err != nil {
 		return "", err
@@ -178,7 +194,7 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 		return nil, err
 	}
 	spec.CC = cc
-	key, err := Key(spec)
+	ccID, err := resolvedIdentity(cc)
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +202,13 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 		return nil, err
 	}
 	if root, err = filepath.Abs(root); err != nil {
+		return nil, err
+	}
+	if spec.Headers, err = headerRelease(ctx, root, cc, ccID); err != nil {
+		return nil, err
+	}
+	key, err := keyFor(spec, ccID)
+	if err != nil {
 		return nil, err
 	}
 	dir := filepath.Join(root, fmt.Sprintf("%s-glibc%s-%s", spec.Arch, spec.Glibc, key))
@@ -268,10 +291,12 @@ type manifest struct {
 	Format    string             `json:"format"`
 	Arch      string             `json:"arch"`
 	Glibc     string             `json:"glibc"`
+	Headers   string             `json:"headers"` // glibc release of the compiler's headers, or "unknown"
 	Libraries []string           `json:"libraries"`
 	Polyfills []string           `json:"polyfills"`      // what libcompat_polyfill.a defines, built or not
 	Math      []string           `json:"math_polyfills"` // what libcompat_m.a defines, built or not
 	Files     map[string]fileSum `json:"files"`          // by slash-separated path relative to the sysroot
+	Sum       string             `json:"sum"`            // selfSum: the manifest's own checksum
 }
 
 // load returns the sysroot in dir once it passes its integrity check
@@ -354,9 +379,9 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	}
 	// The stubs are written while the compiler builds the start files.
 	stubErr := make(chan error, 1)
-	go func() { stubErr <- writeStubs(db, arch, libs, target, tmp) }()
+	go func() { stubErr <- writeStubs(db, arch, libs, target, spec.Headers, tmp) }()
 	// The polyfill archives start as empty placeholders (LazyArchives).
-	files, err := libcompat.BuildParts(ctx, spec.CC, libcompatTarget(db, target, spec.Arch), tmp, libcompat.StartFiles|libcompat.Nonshared)
+	files, err := libcompat.BuildParts(ctx, spec.CC, libcompatTarget(db, target, spec.Headers, spec.Arch), tmp, libcompat.StartFiles|libcompat.Nonshared)
 	if serr := <-stubErr; err == nil {
 		err = serr
 	}
@@ -373,7 +398,7 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 			return nil, err
 		}
 	}
-	scripts, err := linkerScripts(db, libs, target, dir)
+	scripts, err := linkerScripts(db, libs, target, spec.Headers, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +411,8 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Libraries: libs, Polyfills: files.PolyfillSymbols, Math: files.MathSymbols, Files: sums}
+	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Headers: headersPart(spec.Headers), Libraries: libs, Polyfills: files.PolyfillSymbols, Math: files.MathSymbols, Files: sums}
+	m.Sum = m.selfSum()
 	data, _ := json.MarshalIndent(m, "", "  ")
 	if err := cachefs.WriteFile(filepath.Join(tmp, manifestName), append(data, '\n'), 0o644); err != nil {
 		return nil, err
@@ -394,14 +420,15 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	return &Sysroot{Spec: spec, archives: m.archives(), archivesKnown: true}, nil
 }
 
-func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.Target {
-	// What a new link can bind at target, collected once: the catalogue
-	// asks about hundreds of symbols, and one set beats a LibraryOf each.
+func libcompatTarget(db *abidb.DB, target, headers abidb.Version, arch string) libcompat.Target {
+	// What a new link can bind at target (a default version of the
+	// stubs), collected once: the catalogue asks about hundreds of
+	// symbols, and one set beats a LibraryOf each.
 	bindable := sync.OnceValue(func() map[string]bool {
 		set := map[string]bool{}
 		libs, _ := db.Libraries(target)
 		for _, lib := range libs {
-			exports, _ := db.Exports(lib, target)
+			exports, _ := stubExports(db, lib, target, headers)
 			for _, sv := range exports {
 				if sv.Default {
 					set[sv.Name] = true
@@ -411,16 +438,17 @@ func libcompatTarget(db *abidb.DB, target abidb.Version, arch string) libcompat.
 		return set
 	})
 	return libcompat.Target{
-		Arch:  arch,
-		Glibc: libcompat.Version{Major: target.Major, Minor: target.Minor},
-		Has:   func(sym string) bool { return bindable()[sym] },
+		Arch:    arch,
+		Glibc:   libcompat.Version{Major: target.Major, Minor: target.Minor},
+		Headers: libcompat.Version{Major: headers.Major, Minor: headers.Minor},
+		Has:     func(sym string) bool { return bindable()[sym] },
 	}
 }
 
 // writeStubs writes the stub of every library, and below 2.34 the
 // trimmed implicit stubs of the merged libraries, one goroutine per
 // library.
-func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target abidb.Version, dir string) error {
+func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target, headers abidb.Version, dir string) error {
 	implicit := target.Less(v234)
 	if implicit {
 		if err := os.Mkdir(filepath.Join(dir, implicitDirName), 0o755); err != nil {
@@ -446,7 +474,7 @@ func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target abidb.Versi
 	errs := make(chan error, len(libs))
 	for _, lib := range libs {
 		go func() {
-			desc, err := StubLibrary(db, lib, target)
+			desc, err := StubLibraryFor(db, lib, target, headers)
 			if err == nil {
 				err = write(desc.Soname, desc)
 			}
@@ -553,7 +581,7 @@ func (s *Sysroot) buildLater(ctx context.Context, part libcompat.Parts, name str
 		return fmt.Errorf("building %s in %s: %v", name, s.Dir, err)
 	}
 	defer os.RemoveAll(tmp)
-	if _, err := libcompat.BuildParts(ctx, s.CC, libcompatTarget(db, s.Glibc, s.Arch), tmp, part); err != nil {
+	if _, err := libcompat.BuildParts(ctx, s.CC, libcompatTarget(db, s.Glibc, s.Headers, s.Arch), tmp, part); err != nil {
 		return err
 	}
 	for _, file := range append(slices.Clone(lazyCompanions[name]), name) {
@@ -583,9 +611,9 @@ const emptyArchive = "!<arch>\n"
 // are double-quoted, so a cache under "/home/Jane Doe" or a path with a
 // comma, parenthesis or '*' reads as one file name (EnsureIn refuses the
 // double quote and newline that quoting cannot carry).
-func linkerScripts(db *abidb.DB, libs []string, target abidb.Version, dir string) (map[string]string, error) {
+func linkerScripts(db *abidb.DB, libs []string, target, headers abidb.Version, dir string) (map[string]string, error) {
 	path := func(name string) string { return `"` + filepath.Join(dir, name) + `"` }
-	lt := libcompatTarget(db, target, db.ABI())
+	lt := libcompatTarget(db, target, headers, db.ABI())
 	// Libraries the polyfills may need that a link does not always
 	// include: below 2.34 the merged libraries (as trimmed implicit stubs),
 	// and the libraries alias thunks jump into (libresolv).

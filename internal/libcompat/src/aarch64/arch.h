@@ -80,4 +80,19 @@
 #define COMPAT_VERSION_pthread_attr_destroy             "GLIBC_2.17"
 #define COMPAT_VERSION_posix_spawn_file_actions_destroy "GLIBC_2.17"
 
+/* glibc's struct termios and its c_cflag speed fields on this
+ * architecture (asm-generic termbits, glibc bits/termios-struct.h): NCCS
+ * control characters, c_line before them; the output speed code in CBAUD
+ * (CBAUDEX its high bit), the input speed code in CIBAUD (CBAUD shifted by
+ * IBSHIFT); B57600 the first CBAUDEX code, the higher rates following it;
+ * IBAUD0 is the c_iflag bit glibc < 2.42's cfsetispeed(t, 0) sets and its
+ * tcsetattr clears. */
+#define COMPAT_TERMIOS_NCCS        32
+#define COMPAT_TERMIOS_C_LINE_FIRST 1
+#define COMPAT_TERMIOS_CBAUD       0010017u
+#define COMPAT_TERMIOS_CIBAUD      002003600000u
+#define COMPAT_TERMIOS_IBSHIFT     16
+#define COMPAT_TERMIOS_B57600      0010001u
+#define COMPAT_TERMIOS_IBAUD0      020000000000u
+
 #endif

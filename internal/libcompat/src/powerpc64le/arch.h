@@ -78,4 +78,18 @@
 #define COMPAT_VERSION_pthread_attr_destroy             "GLIBC_2.17"
 #define COMPAT_VERSION_posix_spawn_file_actions_destroy "GLIBC_2.17"
 
+/* glibc's struct termios and its c_cflag speed fields on powerpc (the
+ * kernel's arch/powerpc termbits, glibc's powerpc bits/termios-struct.h):
+ * 19 control characters, c_line after them; the output speed code in
+ * CBAUD, the input speed code in CIBAUD (CBAUD shifted by IBSHIFT);
+ * B57600 is 020 and the higher rates follow it; IBAUD0 is the c_iflag bit
+ * glibc < 2.42's cfsetispeed(t, 0) sets and its tcsetattr clears. */
+#define COMPAT_TERMIOS_NCCS        19
+#define COMPAT_TERMIOS_C_LINE_FIRST 0
+#define COMPAT_TERMIOS_CBAUD       0x000000ffu
+#define COMPAT_TERMIOS_CIBAUD      0x00ff0000u
+#define COMPAT_TERMIOS_IBSHIFT     16
+#define COMPAT_TERMIOS_B57600      020u
+#define COMPAT_TERMIOS_IBAUD0      020000000000u
+
 #endif
