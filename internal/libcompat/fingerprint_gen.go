@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "6aa8b92f39ded5bc38989345fcc13afcd23611dca7312dcc9e7d5b17c294c4e4"
+const sourcesFingerprint = "aaef968cebb257e302fa8049aa8913cb1bd9fedc13347410620e2280ad6e367e"
