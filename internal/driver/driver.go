@@ -215,6 +215,11 @@ func Run(ctx context.Context, opt Options, args []string) (int, error) {
 	if inv.static != "" {
 		return 2, errorf("%s is not supported: a static program carries this machine's glibc code inside (and its dlopen/NSS still need that exact glibc at run time), so it is no old-glibc build. Drop %s%s: compatbuild's dynamic link loads on glibc %s; add -static-libgcc -static-libstdc++ to embed the compiler runtimes, or use musl for a fully static binary", inv.static, inv.static, fromCompiler(opt.Compiler, inv.static), opt.Glibc)
 	}
+	if !inv.dryRun {
+		if err := checkOutputPath(inv.output, opt.Glibc.String()); err != nil {
+			return 2, err
+		}
+	}
 	tg := opt.Target
 	if tg.ABI == "" {
 		tg = target.Host()
@@ -547,9 +552,15 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 	if rep.Status == check.StatusAbove {
 		// Removed before any message: stderr may be a closed pipe.
 		os.Remove(out)
+		// The trace relinks with -o of a temporary file, but an output
+		// named to the linker itself (-Wl,-o,X) wins over that and
+		// writes X again: remove it again before saying anything.
+		var trace strings.Builder
+		traceReferences(ctx, &trace, compiler, linkArgs, rep)
+		os.Remove(out)
 		fmt.Fprintf(opt.Stderr, "compatbuild: %s needs glibc %s, above the target %s; removed it. Why:\n", out, rep.Glibc.Floor, opt.Glibc)
 		(&check.Report{Target: opt.Glibc.String(), Files: []*check.FileReport{rep}}).WriteFiles(opt.Stderr)
-		traceReferences(ctx, opt.Stderr, compiler, linkArgs, rep)
+		io.WriteString(opt.Stderr, trace.String())
 		return 1, nil
 	}
 	if rep.GLIBCXX != nil {

@@ -150,31 +150,49 @@ func TestResponseFileFromAPipe(t *testing.T) {
 func TestEveryOutputSpellingIsChecked(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	src := unprovidedLib(t, dir)
+	// Two ways a link fails its check: an undefined symbol only a newer
+	// glibc defines, and a version above the target (the host's libc.so.6
+	// named as an input binds pthread_create@GLIBC_2.34). The second one
+	// relinks to trace the forcing symbols, which must not write X again.
+	undefined := unprovidedLib(t, dir)
+	above := filepath.Join(dir, "above.c")
+	os.WriteFile(above, []byte("#include <pthread.h>\nstatic void *run(void *a) { return a; }\nint f(void) { pthread_t t; return pthread_create(&t, 0, run, 0); }\n"), 0o644)
+	os.WriteFile("link.rsp", []byte("-Wl,-o,X\n"), 0o644)
+	os.WriteFile("ld.rsp", []byte("-o X\n"), 0o644)
 	stale := []byte("a stale a.out from another build\n")
 	os.WriteFile("a.out", stale, 0o644)
-	for _, spelling := range [][]string{
-		{"-o", "X"}, {"-oX"}, {"--output=X"}, {"--output", "X"},
-		{"-Wl,-o,X"}, {"-Wl,-oX"}, {"-Wl,--output=X"}, {"-Xlinker", "-o", "-Xlinker", "X"},
-		{"-o", "Y", "-Wl,-o,X"},
-	} {
-		t.Run(strings.Join(spelling, " "), func(t *testing.T) {
-			args := append([]string{"-shared", "-fPIC", src}, spelling...)
-			out, code, err := drive(t, context.Background(), []string{"gcc"}, args...)
-			if err != nil || code != 1 || !strings.Contains(out, "X would fail to load") {
-				t.Errorf("exit %d, err %v:\n%s", code, err, out)
-			}
-			if _, err := os.Stat("X"); !os.IsNotExist(err) {
-				t.Error("X was left behind")
-			}
-			if data, _ := os.ReadFile("a.out"); !bytes.Equal(data, stale) {
-				t.Error("the stale a.out was judged or touched")
-			}
-			os.Remove("Y")
-		})
+	kinds := []struct {
+		name   string
+		inputs []string
+		want   string
+	}{
+		{"undefined", []string{undefined}, "X would fail to load"},
+		{"above", []string{above, "/lib/x86_64-linux-gnu/libc.so.6"}, "X needs glibc 2.34, above the target 2.17; removed it"},
+	}
+	for _, kind := range kinds {
+		for _, spelling := range [][]string{
+			{"-o", "X"}, {"-oX"}, {"--output=X"}, {"--output", "X"},
+			{"-Wl,-o,X"}, {"-Wl,-oX"}, {"-Wl,--output=X"}, {"-Wl,--output,X"}, {"-Xlinker", "-o", "-Xlinker", "X"},
+			{"-Wl,-o", "-Wl,X"}, {"-o", "Y", "-Wl,-o,X"}, {"@link.rsp"}, {"-Wl,@ld.rsp"},
+		} {
+			t.Run(kind.name+" "+strings.Join(spelling, " "), func(t *testing.T) {
+				args := append(append([]string{"-shared", "-fPIC"}, kind.inputs...), spelling...)
+				out, code, err := drive(t, context.Background(), []string{"gcc"}, args...)
+				if err != nil || code != 1 || !strings.Contains(out, kind.want) {
+					t.Errorf("exit %d, err %v:\n%s", code, err, out)
+				}
+				if _, err := os.Stat("X"); !os.IsNotExist(err) {
+					t.Error("X was left behind")
+				}
+				if data, _ := os.ReadFile("a.out"); !bytes.Equal(data, stale) {
+					t.Error("the stale a.out was judged or touched")
+				}
+				os.Remove("Y")
+			})
+		}
 	}
 	t.Run("clang", func(t *testing.T) {
-		out, code, err := drive(t, context.Background(), []string{"clang"}, "-shared", "-fPIC", src, "-Wl,--output=X")
+		out, code, err := drive(t, context.Background(), []string{"clang"}, "-shared", "-fPIC", undefined, "-Wl,--output=X")
 		if err != nil || code != 1 || !strings.Contains(out, "X would fail to load") {
 			t.Errorf("exit %d, err %v:\n%s", code, err, out)
 		}
@@ -332,5 +350,29 @@ func TestVersionLinkLeavesEarlierOutput(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(exe); !bytes.Equal(data, earlier) {
 		t.Error("the earlier output was judged or removed")
+	}
+}
+
+// Outputs that are streams or devices cannot be removed once written, so a
+// link to one is refused before it runs; /dev/null keeps nothing and
+// stays allowed.
+func TestStreamOutputsAreRefused(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "to-stdout")
+	os.Symlink("/dev/stdout", link)
+	for _, out := range []string{"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", fifo, link} {
+		_, code, err := drive(t, context.Background(), []string{"gcc"}, "testdata/program.c", "-o", out)
+		oneLine(t, "-o "+out, code, err, "cannot do for a stream or device")
+	}
+	if _, err := os.Lstat("/dev/stdout"); err != nil {
+		t.Errorf("/dev/stdout is gone: %v", err)
+	}
+	out, code, err := drive(t, context.Background(), []string{"gcc"}, "testdata/program.c", "-o", "/dev/null")
+	if code != 0 || err != nil {
+		t.Errorf("-o /dev/null: exit %d, %v\n%s", code, err, out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -140,4 +141,50 @@ func fromCompiler(compiler []string, opt string) string {
 		return fmt.Sprintf(" (it is in the compiler command %q: fix CC or COMPATBUILD_CC)", strings.Join(compiler, " "))
 	}
 	return ""
+}
+
+// checkOutputPath refuses a link output that is a stream or a device
+// (-o /dev/stdout, /dev/fd/N, a FIFO, a symlink to one): the driver checks
+// what a link wrote and removes it when it would not load on the target,
+// which it cannot do once the bytes have gone down a pipe. /dev/null keeps
+// nothing and is allowed.
+func checkOutputPath(out, glibc string) error {
+	if out == "/dev/null" {
+		return nil
+	}
+	// Each hop of a symlink chain counts: /dev/stdout leads through
+	// /proc/self/fd/1 to whatever stdout is, a regular file included.
+	p := out
+	for range 40 {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil
+		}
+		if abs != "/dev/null" && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/")) {
+			return streamOutput(out, glibc)
+		}
+		fi, err := os.Lstat(abs)
+		if err != nil {
+			return nil // not there yet: the link creates a file
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			if !fi.Mode().IsRegular() && !fi.IsDir() {
+				return streamOutput(out, glibc)
+			}
+			return nil
+		}
+		to, err := os.Readlink(abs)
+		if err != nil {
+			return nil
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(abs), to)
+		}
+		p = to
+	}
+	return nil
+}
+
+func streamOutput(out, glibc string) error {
+	return errorf("-o %s: compatbuild checks a linked output and removes it when it would not load on glibc %s, which it cannot do for a stream or device; link to a file and copy that", out, glibc)
 }
