@@ -376,3 +376,38 @@ func TestStreamOutputsAreRefused(t *testing.T) {
 		t.Errorf("-o /dev/null: exit %d, %v\n%s", code, err, out)
 	}
 }
+
+// A compiler that is compatbuild under another name (a link called gcc
+// ahead on PATH, CC naming one) is refused like one named compatbuild-cc:
+// otherwise the sysroot's compiles would run compatbuild with compiler
+// arguments.
+func TestCompilerThatIsCompatbuildUnderAnotherName(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	gcc := filepath.Join(dir, "gcc")
+	if err := os.Symlink(self, gcc); err != nil {
+		t.Fatal(err)
+	}
+	err = checkReentry([]string{gcc})
+	if err == nil || !strings.Contains(err.Error(), "runs compatbuild itself") {
+		t.Errorf("a link to compatbuild named gcc: %v", err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	lookPaths.Lock()
+	delete(lookPaths.found, "gcc")
+	lookPaths.Unlock()
+	t.Cleanup(func() {
+		lookPaths.Lock()
+		delete(lookPaths.found, "gcc")
+		lookPaths.Unlock()
+	})
+	if err := checkReentry([]string{"gcc"}); err == nil {
+		t.Error("gcc found on PATH as a link to compatbuild was accepted")
+	}
+	if err := checkReentry([]string{"/usr/bin/gcc"}); err != nil {
+		t.Errorf("the real gcc: %v", err)
+	}
+}

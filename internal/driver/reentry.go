@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Loops. The driver runs the compiler command; if that command runs
@@ -88,5 +89,36 @@ func withTempDir(ctx context.Context, dir string) context.Context {
 
 func isWrapper(cmd string) bool {
 	base := filepath.Base(cmd)
-	return strings.HasPrefix(base, "compatbuild-") || base == "compatbuild"
+	return strings.HasPrefix(base, "compatbuild-") || base == "compatbuild" || isSelf(cmd)
 }
+
+// isSelf reports whether cmd, found on PATH as the shell would and with
+// its symlinks resolved, is this very program under another name (a link
+// called gcc in front of PATH, CC pointing at one).
+func isSelf(cmd string) bool {
+	self := selfPath()
+	if self == "" {
+		return false
+	}
+	p, err := lookPath(cmd)
+	if err != nil {
+		return false
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	return p == self
+}
+
+// selfPath is the running executable with its symlinks resolved, or ""
+// when it cannot be told.
+var selfPath = sync.OnceValue(func() string {
+	p, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+})
