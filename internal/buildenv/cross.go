@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,9 +102,56 @@ func WrappersFor(exe string, glibc abidb.Version, t target.Target) (cc, cxx stri
 		}
 	}
 	if err := os.Rename(tmp, dir); err != nil && !linksTo(dir, names, exe) {
-		return "", "", fmt.Errorf("installing compiler wrappers in %s: %v", dir, err)
+		// Not a concurrent install that won: dir is damaged (a link
+		// deleted or retargeted, a CI cache restore that kept the
+		// directory but not its symlinks). Move it aside and install.
+		what := damage(dir, names, exe)
+		if err := replaceDamaged(binRoot, dir, tmp); err != nil && !linksTo(dir, names, exe) {
+			return "", "", fmt.Errorf("installing compiler wrappers in %s (%s): %v; remove that directory", dir, what, err)
+		}
+		fmt.Fprintf(Notes, "compatbuild: note: the compiler wrappers in %s were damaged (%s); installed them again\n", dir, what)
 	}
 	return cc, cxx, nil
+}
+
+// Notes receives the notes of a repaired wrapper directory.
+var Notes io.Writer = os.Stderr
+
+// damage says what is wrong with a wrapper directory that linksTo refused.
+func damage(dir string, names []string, exe string) string {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err.Error()
+	}
+	if !fi.IsDir() {
+		return "not a directory"
+	}
+	for _, name := range names {
+		to, err := os.Readlink(filepath.Join(dir, name))
+		switch {
+		case os.IsNotExist(err):
+			return name + " is missing"
+		case err != nil:
+			return name + " is not a symlink"
+		case to != exe:
+			return name + " points to " + to + ", not " + exe
+		}
+	}
+	return "unreadable"
+}
+
+// replaceDamaged renames dir out of the way (into a fresh directory under
+// binRoot, removed afterwards) and tmp into its place.
+func replaceDamaged(binRoot, dir, tmp string) error {
+	aside, err := os.MkdirTemp(binRoot, ".damaged-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(aside)
+	if err := os.Rename(dir, filepath.Join(aside, "old")); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return os.Rename(tmp, dir)
 }
 
 // VarsFor is Vars for target t. Besides the wrappers and the real cross
