@@ -312,20 +312,20 @@ func TestLinkAboveFloorFails(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "Cargo.toml"), "[package]\nname = \"sigmask\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
 	writeFile(t, filepath.Join(dir, "src", "main.rs"), `extern "C" {
-    fn pthread_attr_setsigmask_np(attr: *mut u8, mask: *const u8) -> i32;
+    fn pthread_setattr_default_np(attr: *const u8) -> i32;
 }
 fn main() {
-    println!("{}", unsafe { pthread_attr_setsigmask_np(std::ptr::null_mut(), std::ptr::null()) });
+    println!("{}", unsafe { pthread_setattr_default_np(std::ptr::null()) });
 }
 `)
 	code, _, stderr, err := compatCargo(t, dir, "build", "--glibc", "2.17")
 	if err != nil || code == 0 {
-		t.Fatalf("exit %d, err %v: a link needing pthread_attr_setsigmask_np (glibc 2.32) passed for 2.17\n%s", code, err, stderr)
+		t.Fatalf("exit %d, err %v: a link needing pthread_setattr_default_np (glibc 2.18) passed for 2.17\n%s", code, err, stderr)
 	}
 	// rustc links with rust-lld by default ("undefined symbol: X"); the
 	// driver's own explanation follows when it recognises the message.
-	if !strings.Contains(stderr, "undefined symbol: pthread_attr_setsigmask_np") && !strings.Contains(stderr, "pthread_attr_setsigmask_np is in glibc 2.32 and later") {
-		t.Errorf("the failed link does not name pthread_attr_setsigmask_np:\n%s", stderr)
+	if !strings.Contains(stderr, "undefined symbol: pthread_setattr_default_np") && !strings.Contains(stderr, "pthread_setattr_default_np is in glibc 2.18 and later") {
+		t.Errorf("the failed link does not name pthread_setattr_default_np:\n%s", stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "target", "x86_64-unknown-linux-gnu", "debug", "sigmask")); err == nil {
 		t.Errorf("a binary was left behind after the failed link")

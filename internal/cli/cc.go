@@ -15,7 +15,7 @@ import (
 )
 
 const ccHelp = `
-Runs your C compiler ($CC, or gcc) so that what it links loads on the target
+Runs your COMPILER so that what it links loads on the target
 glibc: links go against a cached stub sysroot for that glibc (libc and
 friends, start files, libc_nonshared.a and a polyfill archive), and every
 linked output is checked afterwards; a link whose output needs a newer glibc
@@ -51,7 +51,16 @@ Examples:
   compatbuild cc --glibc 2.17 -O2 -shared -fPIC plugin.c -o libplugin.so
   COMPATBUILD_GLIBC=2.28 compatbuild c++ -static-libstdc++ -static-libgcc app.cc -o app
   compatbuild cc --glibc 2.17 --target aarch64-linux-gnu -O2 app.c -o app
-  ln -s $(command -v compatbuild) ~/bin/compatbuild-cc; CC=compatbuild-cc make`
+  ln -s $(command -v compatbuild) ~/bin/compatbuild-cc; CC=compatbuild-cc make
+
+Options (before the compiler's own arguments):
+  --glibc X.Y        the oldest glibc the output must load on (2.17 to 2.44);
+                     default $COMPATBUILD_GLIBC, no other default
+  --target TRIPLE    build for another architecture (see above); default
+                     $COMPATBUILD_TARGET, else this machine's (x86_64)
+  --arch ARCH        the same by Debian or kernel name (arm64, armhf, i386,
+                     ppc64el, s390x, riscv64)
+Every other argument goes to the compiler unchanged.`
 
 // floorFrom takes a leading --glibc X.Y / --glibc=X.Y from args, else
 // COMPATBUILD_GLIBC, and refuses to guess when neither is there.
@@ -93,7 +102,12 @@ func runCompiler(cxx bool, args []string, stdout, stderr io.Writer) int {
 		name = "c++"
 	}
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-		fmt.Fprintf(stdout, "Usage: compatbuild %s [--glibc X.Y] [--target TRIPLE] COMPILER-ARGS...\n\n%s\n", name, strings.TrimSpace(ccHelp))
+		compiler := "C compiler ($CC, or gcc)"
+		if cxx {
+			compiler = "C++ compiler ($CXX, or g++)"
+		}
+		help := strings.Replace(strings.TrimSpace(ccHelp), "COMPILER", compiler, 1)
+		fmt.Fprintf(stdout, "Usage: compatbuild %s [--glibc X.Y] [--target TRIPLE] COMPILER-ARGS...\n\n%s\n", name, help)
 		return ExitOK
 	}
 	tf, rest, err := floorAndTarget(args)

@@ -112,8 +112,13 @@ func newFlags(name, synopsis, help string, stderr io.Writer) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		out := fs.Output()
-		fmt.Fprintf(out, "Usage: compatbuild %s %s\n\n%s\n\nOptions:\n", name, synopsis, strings.TrimSpace(help))
-		fs.PrintDefaults()
+		fmt.Fprintf(out, "Usage: %s\n\n%s\n", strings.TrimSpace("compatbuild "+name+" "+synopsis), strings.TrimSpace(help))
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprint(out, "\nOptions:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }
