@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/cachefs"
 	"compatbuild/internal/check"
 	"compatbuild/internal/driver"
 	"compatbuild/internal/verify"
@@ -32,7 +33,7 @@ func Compiler() string {
 // compatbuild for glibc 2.17 (CentOS 7 / RHEL 7), checks both, and loads
 // both under Debian 11's real glibc 2.31 (fetched once through apt).
 func Run(w io.Writer) error {
-	dir, err := os.MkdirTemp("", "compatbuild-demo-")
+	dir, err := os.MkdirTemp(cachefs.TempRoot(), "compatbuild-demo-")
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/cachefs"
 	"compatbuild/internal/check"
 	"compatbuild/internal/elfinfo"
 	"compatbuild/internal/libcompat"
@@ -581,7 +582,7 @@ func traceReferences(ctx context.Context, w io.Writer, compiler string, linkArgs
 	if len(trace) == 0 {
 		return
 	}
-	tmp, err := os.CreateTemp("", "compatbuild-trace-")
+	tmp, err := os.CreateTemp(cachefs.TempRoot(), "compatbuild-trace-")
 	if err != nil {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"compatbuild/internal/cachefs"
 	"compatbuild/internal/procgroup"
 )
 
@@ -108,7 +109,7 @@ type rspFiles struct{ dir string }
 // names it.
 func (r *rspFiles) flat(args []string) ([]string, error) {
 	if r.dir == "" {
-		dir, err := os.MkdirTemp("", "compatbuild-rsp-")
+		dir, err := os.MkdirTemp(cachefs.TempRoot(), "compatbuild-rsp-")
 		if err != nil {
 			return nil, fmt.Errorf("writing a response file: %v", err)
 		}

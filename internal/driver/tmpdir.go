@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
+
+	"compatbuild/internal/cachefs"
 )
 
 // The compilers of a link get a TMPDIR of their own, emptied when the link
@@ -38,15 +40,15 @@ func claimTempDir() (*tempDir, error) {
 	if d := claimSlot(); d != nil {
 		return d, nil
 	}
-	dir, err := os.MkdirTemp("", "compatbuild-")
+	dir, err := os.MkdirTemp(cachefs.TempRoot(), "compatbuild-")
 	if err != nil {
-		return nil, fmt.Errorf("creating a temporary directory: %v", err)
+		return nil, fmt.Errorf("creating a temporary directory: %v; set TMPDIR to a directory you can write to", err)
 	}
 	return &tempDir{path: dir}, nil
 }
 
 func claimSlot() *tempDir {
-	base := filepath.Join(os.TempDir(), "compatbuild-"+strconv.Itoa(os.Geteuid()))
+	base := filepath.Join(cachefs.TempRoot(), "compatbuild-"+strconv.Itoa(os.Geteuid()))
 	if !privateDir(base) {
 		if err := os.Mkdir(base, 0o700); err != nil || !privateDir(base) {
 			return nil // someone else's, or a symbolic link: not used

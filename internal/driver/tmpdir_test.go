@@ -1,10 +1,15 @@
 package driver
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"compatbuild/internal/abidb"
+	"compatbuild/internal/cachefs"
 )
 
 // The compilers' temporary directory is claimed by one link at a time,
@@ -50,5 +55,20 @@ func TestTempDirSlots(t *testing.T) {
 	d.release()
 	if _, err := os.Stat(d.path); !os.IsNotExist(err) {
 		t.Error("the one-off directory was not removed")
+	}
+}
+
+// A TMPDIR that is not there does not stop a link the plain compiler
+// would make: like gcc, the driver takes /tmp (or /var/tmp) instead.
+func TestMissingTMPDIR(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "not-there"))
+	exe := filepath.Join(t.TempDir(), "prog")
+	var out bytes.Buffer
+	code, err := Run(context.Background(), Options{Glibc: abidb.MustParseVersion("2.17"), Compiler: []string{"gcc"}, Stdout: &out, Stderr: &out}, []string{"testdata/program.c", "-o", exe})
+	if code != 0 || err != nil {
+		t.Fatalf("exit %d, %v\n%s", code, err, out.String())
+	}
+	if got := cachefs.TempRoot(); got != "/tmp" && got != "/var/tmp" {
+		t.Errorf("tempRoot() = %q with TMPDIR missing", got)
 	}
 }

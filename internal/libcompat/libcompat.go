@@ -67,6 +67,7 @@ import (
 	"strings"
 	"sync"
 
+	"compatbuild/internal/cachefs"
 	"compatbuild/internal/procgroup"
 )
 
@@ -216,7 +217,7 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	}
 	has := t.has()
 
-	work, err := os.MkdirTemp("", "libcompat-")
+	work, err := os.MkdirTemp(cachefs.TempRoot(), "libcompat-")
 	if err != nil {
 		return nil, fmt.Errorf("libcompat: %v", err)
 	}

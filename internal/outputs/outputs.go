@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"compatbuild/internal/abidb"
+	"compatbuild/internal/cachefs"
 	"compatbuild/internal/check"
 )
 
@@ -91,7 +92,7 @@ func Start(root string) (*Watch, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp("", "compatbuild-links-")
+	f, err := os.CreateTemp(cachefs.TempRoot(), "compatbuild-links-")
 	if err != nil {
 		return nil, fmt.Errorf("creating the link log: %v", err)
 	}
@@ -119,7 +120,7 @@ func startMark(root string) (time.Time, error) {
 	f, err := os.CreateTemp(root, ".compatbuild-start-")
 	restore := err == nil
 	if err != nil {
-		if f, err = os.CreateTemp("", "compatbuild-start-"); err != nil {
+		if f, err = os.CreateTemp(cachefs.TempRoot(), "compatbuild-start-"); err != nil {
 			return time.Time{}, fmt.Errorf("marking the command's start: %v", err)
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"unsafe"
+
+	"compatbuild/internal/cachefs"
 )
 
 // Start is how a program is started under a runtime. The target system
@@ -207,7 +209,7 @@ func patchedCopy(prog, loader string) (string, error) {
 	}
 	copy(data[off:off+size], make([]byte, size))
 	copy(data[off:], interp)
-	tmp, err := os.CreateTemp("", "compatbuild-run-")
+	tmp, err := os.CreateTemp(cachefs.TempRoot(), "compatbuild-run-")
 	if err != nil {
 		return "", fmt.Errorf("writing a private copy of %s: %v", prog, err)
 	}

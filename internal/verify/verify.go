@@ -42,6 +42,7 @@ import (
 	"syscall"
 	"time"
 
+	"compatbuild/internal/cachefs"
 	"compatbuild/internal/elfinfo"
 	"compatbuild/internal/runtimes"
 )
@@ -273,7 +274,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 		if a.Kind != KindWheel {
 			continue
 		}
-		dir, err := os.MkdirTemp("", "compatbuild-wheel-")
+		dir, err := os.MkdirTemp(cachefs.TempRoot(), "compatbuild-wheel-")
 		if err != nil {
 			return nil, fmt.Errorf("installing %s: %v", a.Path, err)
 		}
@@ -490,7 +491,7 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 	res.Command = shownCommand(prog)
 	var report *os.File
 	if prog.protocol {
-		f, err := os.CreateTemp("", "compatbuild-verify-")
+		f, err := os.CreateTemp(cachefs.TempRoot(), "compatbuild-verify-")
 		if err != nil {
 			return failed(res, fmt.Sprintf("creating a temporary file: %v", err))
 		}
