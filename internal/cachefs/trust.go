@@ -37,11 +37,10 @@ type UntrustedError struct {
 }
 
 func (e *UntrustedError) Error() string {
-	where := "cache directory " + e.Dir
 	if e.Dir != e.Cache {
-		where = e.Dir + ", above the cache directory " + e.Cache + ","
+		return fmt.Sprintf("refusing the cache directory %s: %s, a directory above it, %s, so another user could change what compatbuild links into your programs; %s", e.Cache, e.Dir, strings.TrimPrefix(e.Reason, "it "), e.Fix)
 	}
-	return fmt.Sprintf("refusing the %s: %s, so another user could change what compatbuild links into your programs; %s", where, e.Reason, e.Fix)
+	return fmt.Sprintf("refusing the cache directory %s: %s, so another user could change what compatbuild links into your programs; %s", e.Dir, e.Reason, e.Fix)
 }
 
 // CheckTrusted verifies that dir, an existing cache directory, can be
@@ -56,8 +55,16 @@ func CheckTrusted(dir string) error {
 	if err != nil {
 		return err
 	}
+	return checkFrom(real, real, true)
+}
+
+// checkFrom checks real and every directory above it; leaf says whether
+// real is the cache directory itself (which must be the user's own) or
+// the nearest existing directory above one not created yet, for which
+// the rule of the directories above applies (root's /tmp is fine).
+func checkFrom(real, cache string, leaf bool) error {
 	uid := uint32(os.Geteuid())
-	for p, leaf := real, true; ; p, leaf = filepath.Dir(p), false {
+	for p := real; ; p, leaf = filepath.Dir(p), false {
 		st, err := os.Stat(p)
 		if err != nil {
 			return err
@@ -69,13 +76,13 @@ func CheckTrusted(dir string) error {
 		mode := st.Mode()
 		switch {
 		case leaf && !st.IsDir():
-			return fmt.Errorf("cache directory %s is not a directory: remove it", real)
+			return fmt.Errorf("cache directory %s is not a directory: remove it", p)
 		case sys.Uid != uid && (leaf || sys.Uid != 0):
-			return &UntrustedError{Dir: p, Cache: real,
+			return &UntrustedError{Dir: p, Cache: cache,
 				Reason: fmt.Sprintf("it belongs to %s, not to you (%s)", userName(sys.Uid), userName(uid)),
-				Fix:    fixOwner(p, real, leaf)}
+				Fix:    fixOwner(p, cache, leaf)}
 		case mode.Perm()&0o022 != 0 && (leaf || mode&os.ModeSticky == 0):
-			return &UntrustedError{Dir: p, Cache: real,
+			return &UntrustedError{Dir: p, Cache: cache,
 				Reason: fmt.Sprintf("it is writable by %s (mode %04o)", writers(mode), mode.Perm()),
 				Fix:    "run: chmod go-w " + ShellQuote(p)}
 		}
@@ -88,6 +95,26 @@ func CheckTrusted(dir string) error {
 // PrivateDir creates dir (and missing parents) with mode 0700 if it does
 // not exist, then checks it with CheckTrusted.
 func PrivateDir(dir string) error {
+	// What is above a directory not there yet is checked before anything
+	// is created under it.
+	if abs, err := filepath.Abs(dir); err == nil {
+		p := abs
+		for {
+			if _, err := os.Lstat(p); err == nil || p == filepath.Dir(p) {
+				break
+			}
+			p = filepath.Dir(p)
+		}
+		if p != abs {
+			real, err := filepath.EvalSymlinks(p)
+			if err != nil {
+				return err
+			}
+			if err := checkFrom(real, abs, false); err != nil {
+				return err
+			}
+		}
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating cache directory %s: %v", dir, err)
 	}

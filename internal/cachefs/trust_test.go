@@ -53,7 +53,7 @@ func TestCheckTrusted(t *testing.T) {
 	// out; a sticky one (like /tmp) does not.
 	loose := mk("loose", 0o775)
 	inLoose := mk("loose/cache", 0o700)
-	refused(inLoose, loose, "above the cache directory")
+	refused(inLoose, loose, ", a directory above it, is writable")
 	sticky := mk("sticky", 0o777|os.ModeSticky)
 	inSticky := mk("sticky/cache", 0o700)
 	if err := CheckTrusted(inSticky); err != nil {
@@ -107,5 +107,21 @@ func TestShellQuote(t *testing.T) {
 		if got := ShellQuote(in); got != want {
 			t.Errorf("ShellQuote(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// A cache directory not created yet below an untrusted directory is
+// refused before anything is created there.
+func TestPrivateDirCreatesNothingUnderAnUntrustedDirectory(t *testing.T) {
+	loose := filepath.Join(t.TempDir(), "loose")
+	os.Mkdir(loose, 0o777)
+	os.Chmod(loose, 0o777)
+	err := PrivateDir(filepath.Join(loose, "compatbuild", "runtimes"))
+	var ue *UntrustedError
+	if !errors.As(err, &ue) || ue.Dir != loose {
+		t.Fatalf("err = %v, want an UntrustedError naming %s", err, loose)
+	}
+	if _, err := os.Stat(filepath.Join(loose, "compatbuild")); !os.IsNotExist(err) {
+		t.Errorf("%s/compatbuild was created before the refusal", loose)
 	}
 }
