@@ -20,11 +20,11 @@ import (
 // otherABILoaders are the loaders of ABIs next to compatbuild's that a
 // program can name by mistake: glibc's shlib-versions.
 var otherABILoaders = map[string]string{
-	"/lib/ld-linux.so.3":               "the ARM soft-float EABI (armel)'s loader; compatbuild's arm is the hard-float EABI (armhf), another ABI",
-	"/lib/ld-linux-riscv64-lp64.so.1":  "the riscv64 soft-float lp64 ABI's loader; compatbuild's riscv64 is lp64d, another ABI",
-	"/libx32/ld-linux-x32.so.2":        "the x32 ABI's loader",
-	"/lib/ld-linux-aarch64_be.so.1":    "the big-endian aarch64 ABI's loader",
-	"/lib64/ld64.so.1":                 "the big-endian ppc64 ABI's loader",
+	"/lib/ld-linux.so.3":              "the ARM soft-float EABI (armel)'s loader; compatbuild's arm is the hard-float EABI (armhf), another ABI",
+	"/lib/ld-linux-riscv64-lp64.so.1": "the riscv64 soft-float lp64 ABI's loader; compatbuild's riscv64 is lp64d, another ABI",
+	"/libx32/ld-linux-x32.so.2":       "the x32 ABI's loader",
+	"/lib/ld-linux-aarch64_be.so.1":   "the big-endian aarch64 ABI's loader",
+	"/lib64/ld64.so.1":                "the big-endian ppc64 ABI's loader",
 }
 
 // InterpProblem says, in one line with the fix, why a program's PT_INTERP
