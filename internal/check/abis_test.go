@@ -40,38 +40,10 @@ func TestEveryABI(t *testing.T) {
 	target := abidb.MustParseVersion("2.27")
 	for _, c := range crossABIs {
 		t.Run(c.abi, func(t *testing.T) {
-			for _, tool := range []string{c.as, c.ld} {
-				if _, err := exec.LookPath(tool); err != nil {
-					t.Fatalf("%s is not installed: .ci/run installs the binutils for every ABI", tool)
-				}
-			}
 			dir := t.TempDir()
 			db := abidb.MustLoad(c.abi)
-			desc, err := sysroot.StubLibrary(db, "libc", target)
-			if err != nil {
-				t.Fatal(err)
-			}
-			arch, err := stubs.ArchByName(c.abi)
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := stubs.Build(arch, desc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			libc := filepath.Join(dir, "libc.so.6")
-			os.WriteFile(libc, data, 0o644)
-			src := filepath.Join(dir, "use.s")
-			os.WriteFile(src, []byte("\t.data\n\t.globl ptr\nptr:\n\t"+c.word+" memcpy\n"), 0o644)
-			obj, so := filepath.Join(dir, "use.o"), filepath.Join(dir, "libuse.so")
-			for _, cmd := range [][]string{
-				append(append([]string{c.as}, c.asFlags...), "-o", obj, src),
-				append(append([]string{c.ld}, c.ldFlags...), "-shared", "-o", so, obj, libc),
-			} {
-				if out, err := exec.Command(cmd[0], cmd[1:]...).CombinedOutput(); err != nil {
-					t.Fatalf("%v: %v\n%s", cmd, err, out)
-				}
-			}
+			so := filepath.Join(dir, "libuse.so")
+			crossLink(t, c.abi, crossLibc(t, c.abi, dir, target), so, "-shared")
 			info, err := elfinfo.ReadFile(so)
 			if err != nil {
 				t.Fatal(err)
@@ -94,5 +66,60 @@ func TestEveryABI(t *testing.T) {
 				t.Errorf("requires %+v", r.Glibc.Requires)
 			}
 		})
+	}
+}
+
+func crossABI(t *testing.T, abi string) (as, ld []string, word string) {
+	t.Helper()
+	for _, c := range crossABIs {
+		if c.abi != abi {
+			continue
+		}
+		for _, tool := range []string{c.as, c.ld} {
+			if _, err := exec.LookPath(tool); err != nil {
+				t.Fatalf("%s is not installed: .ci/run installs the binutils for every ABI", tool)
+			}
+		}
+		return append([]string{c.as}, c.asFlags...), append([]string{c.ld}, c.ldFlags...), c.word
+	}
+	t.Fatalf("no cross binutils for %s", abi)
+	return nil, nil, ""
+}
+
+// crossLibc writes compatbuild's stub libc.so.6 of glibc target for abi
+// into dir.
+func crossLibc(t *testing.T, abi, dir string, target abidb.Version) string {
+	t.Helper()
+	desc, err := sysroot.StubLibrary(abidb.MustLoad(abi), "libc", target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arch, err := stubs.ArchByName(abi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := stubs.Build(arch, desc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	libc := filepath.Join(dir, "libc.so.6")
+	os.WriteFile(libc, data, 0o644)
+	return libc
+}
+
+// crossLink links, with abi's GNU ld and the extra ld arguments, an
+// object that points at memcpy against libc into out.
+func crossLink(t *testing.T, abi, libc, out string, ldArgs ...string) {
+	t.Helper()
+	as, ld, word := crossABI(t, abi)
+	src, obj := out+".s", out+".o"
+	os.WriteFile(src, []byte("\t.data\n\t.globl ptr\nptr:\n\t"+word+" memcpy\n"), 0o644)
+	for _, cmd := range [][]string{
+		append(as, "-o", obj, src),
+		append(append(append(ld, ldArgs...), "-o", out, obj), libc),
+	} {
+		if msg, err := exec.Command(cmd[0], cmd[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", cmd, err, msg)
+		}
 	}
 }

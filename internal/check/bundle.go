@@ -75,9 +75,14 @@ func (s *fileSet) report(it *scanned, t Targets) *FileReport {
 			if !it.named {
 				return nil
 			}
-			return &FileReport{Path: it.path, Status: StatusError, Error: it.path + ": not an ELF file (a script, text, or a git-lfs pointer?): name the built executable or library"}
+			return &FileReport{Path: it.path, Status: StatusError, Error: it.path + ": " + notELF(it.path)}
 		}
 		return &FileReport{Path: it.path, Status: StatusError, Error: it.err.Error()}
+	}
+	if it.named {
+		if why := notLinked(it.info.Kind); why != "" {
+			return &FileReport{Path: it.path, Status: StatusError, ABI: it.info.ABI, Kind: string(it.info.Kind), Error: it.path + ": " + why}
+		}
 	}
 	info := *it.info
 	info.Path = it.path

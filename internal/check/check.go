@@ -66,6 +66,12 @@ type FileReport struct {
 	Kind   string   `json:"kind,omitempty"`
 	Soname string   `json:"soname,omitempty"`
 	Needed []string `json:"needed,omitempty"`
+	// Interp is the program interpreter (PT_INTERP) of an executable;
+	// InterpProblem says why it keeps the program from starting on a
+	// standard distribution (then every gate fails, runs_on is empty and
+	// there is no manylinux tag).
+	Interp        string `json:"interp,omitempty"`
+	InterpProblem string `json:"interp_problem,omitempty"`
 
 	Glibc     *GlibcFloor       `json:"glibc,omitempty"`
 	GLIBCXX   *ToolchainFloor   `json:"glibcxx,omitempty"`
@@ -132,14 +138,18 @@ func analyzeSet(info *elfinfo.File, loads []member, t Targets, bundled func(memb
 	if err != nil {
 		return nil, err
 	}
-	r := &FileReport{Path: info.Path, ABI: info.ABI, Kind: string(info.Kind), Soname: info.Soname, Needed: info.Needed, Status: StatusOK}
+	r := &FileReport{Path: info.Path, ABI: info.ABI, Kind: string(info.Kind), Soname: info.Soname, Needed: info.Needed, Status: StatusOK,
+		Interp: info.Interp, InterpProblem: InterpProblem(info)}
 	switch info.Kind {
 	case elfinfo.Relocatable, elfinfo.Other:
 		r.Status = StatusSkipped
 		return r, nil
 	case elfinfo.StaticExecutable:
-		r.Status = StatusStatic
-		return r, nil
+		if info.Interp == "" {
+			r.Status = StatusStatic
+			return r, nil
+		}
+		// No PT_DYNAMIC, yet the kernel still starts the loader it names.
 	}
 	self := member{info: info, bound: boundSymbols(info)}
 	r.Glibc = glibcFloor(db, self, t.Glibc)
@@ -192,7 +202,10 @@ func analyzeSet(info *elfinfo.File, loads []member, t Targets, bundled func(memb
 	forcingAbove := func(target abidb.Version) []Requirement {
 		return forcingReqs(eff.all, target, eff.floor)
 	}
-	if set.portable {
+	switch {
+	case r.InterpProblem != "":
+		r.ManylinuxBlockers = []Reason{{Library: r.Interp, Why: r.InterpProblem}}
+	case set.portable:
 		r.RunsOn = set.runsOn()
 		r.Manylinux, r.ManylinuxAlias, r.ManylinuxBlockers = set.manylinux()
 	}
@@ -205,6 +218,9 @@ func analyzeSet(info *elfinfo.File, loads []member, t Targets, bundled func(memb
 	for _, d := range t.Distros {
 		v, _ := set.judgeDistro(d, forcingAbove(d.Glibc))
 		r.Verdicts = append(r.Verdicts, v)
+	}
+	if r.InterpProblem != "" {
+		interpVerdicts(r, r.InterpProblem)
 	}
 	for _, v := range r.Verdicts {
 		if !v.OK {
@@ -321,6 +337,9 @@ func SurelyWithin(info *elfinfo.File, target abidb.Version) bool {
 	switch info.Kind {
 	case elfinfo.Executable, elfinfo.PIEExecutable, elfinfo.SharedLibrary:
 	default:
+		return false
+	}
+	if InterpProblem(info) != "" {
 		return false
 	}
 	for _, n := range info.Needs {

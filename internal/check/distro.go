@@ -40,6 +40,11 @@ func gccOfImage(img *distros.Image) string {
 // remain.
 func (s *needSet) judgeDistro(r distros.Release, forcing []Requirement) (v Verdict, unmeasured bool) {
 	v = Verdict{Target: r.ID, Kind: "distro", OK: true}
+	if why := r.ShipsWhy(s.abi); why != "" {
+		// Nothing else matters on a release without the architecture.
+		v.OK, v.Reasons = false, []Reason{{Why: why}}
+		return v, false
+	}
 	name := r.Name()
 	if !s.portable || r.Glibc.Less(s.floor) {
 		for _, req := range forcing {
@@ -111,8 +116,9 @@ func (s *needSet) judgeDistro(r distros.Release, forcing []Requirement) (v Verdi
 	return v, unmeasured
 }
 
-// runsOn lists, per distro, the oldest release that ships everything the
-// set needs (interim releases skipped), judged as --distro judges. A
+// runsOn lists, per distro, the oldest release that ships the set's
+// architecture and everything it needs (interim releases skipped), judged
+// as --distro judges. A
 // release compatbuild has no measurement for counts only when the set
 // needs nothing beyond glibc. Libraries compatbuild knows nothing about do
 // not remove releases: they are reported apart, as conditions.
@@ -134,7 +140,7 @@ func (s *needSet) runsOn() []distros.Release {
 // fits is judgeDistro's verdict on the families compatbuild has data for,
 // without reasons: the runs-on list asks it of every release.
 func (s *needSet) fits(r distros.Release) (ok, unmeasured bool) {
-	if !s.portable || r.Glibc.Less(s.floor) {
+	if !s.portable || r.Glibc.Less(s.floor) || !r.Ships(s.abi) {
 		return false, false
 	}
 	img, measured := r.Image(s.abi)

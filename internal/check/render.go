@@ -106,7 +106,14 @@ func (rep *Report) writeFile(w io.Writer, r *FileReport) {
 			above = append(above, v.Target)
 		}
 	}
-	if rep.Target != "" && g.Portable {
+	switch {
+	case r.InterpProblem != "":
+		head = "starts on no standard distribution: its program interpreter is " + r.Interp + " (" + head + ")"
+		above = nil
+		for _, v := range r.Verdicts {
+			above = append(above, v.Target)
+		}
+	case rep.Target != "" && g.Portable:
 		if rep.glibcAbove(r) {
 			head += ", above the floor " + rep.Target
 		} else {
@@ -130,7 +137,9 @@ func (rep *Report) writeFile(w io.Writer, r *FileReport) {
 	if r.Bundle != nil {
 		fmt.Fprintf(w, "%sloads bundled %s\n", indent, strings.Join(r.Bundle.Loads, ", "))
 	}
-	if g.Portable {
+	if r.InterpProblem != "" {
+		fmt.Fprintf(w, "%s%s\n", indent, r.InterpProblem)
+	} else if g.Portable {
 		var names []string
 		for _, d := range r.RunsOn {
 			if isHeadline(d.Distro) {
@@ -205,8 +214,13 @@ func (rep *Report) writeFile(w io.Writer, r *FileReport) {
 			continue
 		}
 		if !v.OK {
+			// The interpreter's reason was printed once above.
+			reasons := slices.DeleteFunc(slices.Clone(v.Reasons), func(rs Reason) bool { return rs.Why == r.InterpProblem })
+			if len(reasons) == 0 {
+				continue
+			}
 			fmt.Fprintf(w, "%snot within %s:\n", indent, v.Target)
-			writeReasons(w, indent+"  ", v.Reasons, 0)
+			writeReasons(w, indent+"  ", reasons, 0)
 		}
 		for _, n := range v.Notes {
 			fmt.Fprintf(w, "%snote: %s\n", indent, n)

@@ -16,19 +16,23 @@ reports what it needs from the system it runs on: the oldest glibc, the
 symbols that force it, every other versioned library family it needs
 (GLIBCXX and CXXABI from libstdc++, GCC from libgcc_s, GOMP from libgomp,
 GFORTRAN, QUADMATH, LIBATOMIC, ZLIB, any other library's), the distro
-releases that ship all of it, and the manylinux tag auditwheel's policies
-allow.
+releases that ship its architecture and all of it, and the manylinux tag
+auditwheel's policies allow. A program whose interpreter (PT_INTERP) is
+not its ABI's standard loader (-Wl,--dynamic-linker=/nix/store/...) starts
+on no standard distribution: it fails every gate.
 
-Paths named on the command line must be ELF files, wheels or directories
-(walked recursively; non-ELF files and symbolic links inside them are
-skipped). The files checked together are one set: a program's DT_NEEDED
+Paths named on the command line must be ELF executables or shared
+libraries, wheels or directories; a named object file (.o) or static
+archive (.a) is an error saying to check what it is linked into.
+Directories are walked recursively (non-ELF files, objects and symbolic
+links inside them are skipped). The files checked together are one set: a program's DT_NEEDED
 libraries found through its RUNPATH/RPATH ($ORIGIN) among them are part of
 its verdict, and the report names the bundled library that forces a floor.
 A wheel (.whl) is read in place; its contents' platform tag is printed, and
 a file name that claims more than that fails the check.
 
 Gates (any number; exit 1 when any file fails one):
-  --glibc X.Y        the glibc floor alone (2.17 to 2.44, or a node like 2.3.4)
+  --glibc X.Y        the glibc floor (2.17 to 2.44, or a node like 2.3.4)
   --manylinux TAG    a manylinux policy: manylinux_2_17, manylinux2014, ...
   --distro NAME      what a release ships: rhel:7, ubuntu:20.04, debian:11, ...
 Exit status: 0 within every gate, 1 above one, 2 on usage errors or

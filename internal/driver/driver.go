@@ -520,6 +520,12 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 		os.Remove(out)
 		return 2, errorf("%s was linked without compatbuild's start files for glibc %s: the compiler took crt1.o or Scrt1.o from somewhere other than the sysroot %s (missing there during the link, or replaced by a compiler spec or wrapper); removed it. Link again: compatbuild checks and repairs the sysroot before each link. Pass -nostartfiles only if you link start code of your own", out, opt.Glibc, sr.Dir)
 	}
+	if why := check.InterpProblem(info); why != "" {
+		// -Wl,--dynamic-linker or a compiler spec named another loader.
+		os.Remove(out) // before any message: stderr may be a closed pipe
+		fmt.Fprintf(opt.Stderr, "compatbuild: %s: %s; removed it\n", out, why)
+		return 1, nil
+	}
 	if len(info.Unbound) > 0 {
 		// A shared library may link with undefined symbols. One that the
 		// polyfills define means they were not built yet: build, relink.

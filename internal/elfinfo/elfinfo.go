@@ -83,6 +83,10 @@ type File struct {
 	// Notes lists the notes of the PT_NOTE segments, in file order (at
 	// most 64; see readNotes).
 	Notes []Note
+	// Interp is the program interpreter (PT_INTERP) the kernel starts
+	// the file with, e.g. /lib64/ld-linux-x86-64.so.2; "" when the file
+	// names none (shared libraries, static executables).
+	Interp string
 }
 
 // ReadFile opens and reads path. Only a regular file is read: a FIFO or a
@@ -169,6 +173,9 @@ func read(path string, w *window) (*File, error) {
 		return nil, err
 	}
 	info.Notes = readNotes(w, h)
+	if info.Interp, err = readInterp(w, h); err != nil {
+		return nil, err
+	}
 	dynProg := h.prog(elf.PT_DYNAMIC)
 	if dynProg == nil {
 		if err := crossCheck(secs, h, nil, nil, 0, 0); err != nil {

@@ -65,3 +65,31 @@ func TestNamesPerEcosystem(t *testing.T) {
 		t.Error("on x86_64 i386 and x86_64 run natively, aarch64 does not")
 	}
 }
+
+// Every target has exactly the interpreter its glibc installs, and each
+// one is absolute and distinct: two ABIs sharing a loader path could not
+// be told apart by it.
+func TestStandardInterp(t *testing.T) {
+	seen := map[string]string{}
+	for _, tg := range All() {
+		paths := StandardInterp(tg.ABI)
+		if len(paths) == 0 {
+			t.Errorf("%s has no standard interpreter", tg.ABI)
+		}
+		for _, p := range paths {
+			if !strings.HasPrefix(p, "/lib") {
+				t.Errorf("%s: %q is not under /lib or /lib64", tg.ABI, p)
+			}
+			if other, dup := seen[p]; dup {
+				t.Errorf("%s and %s share %s", other, tg.ABI, p)
+			}
+			seen[p] = tg.ABI
+		}
+	}
+	if got := StandardInterp("x86_64"); len(got) != 1 || got[0] != "/lib64/ld-linux-x86-64.so.2" {
+		t.Errorf("x86_64: %v", got)
+	}
+	if StandardInterp("mips") != nil {
+		t.Error("an unknown ABI has a standard interpreter")
+	}
+}
