@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,7 +41,8 @@ func independentTag(pf policyFile, ef *elf.File, loaderNeeds bool) string {
 	syms, _ := ef.DynamicSymbols()
 	undef := map[string]bool{}
 	for _, s := range syms {
-		if s.Section == elf.SHN_UNDEF {
+		// Weak references are not judged (auditwheel 6.6, pypa/auditwheel#665).
+		if s.Section == elf.SHN_UNDEF && elf.ST_BIND(s.Info) != elf.STB_WEAK {
 			undef[s.Name] = true
 		}
 	}
@@ -165,4 +167,33 @@ func loaderNeedOutside(pf policyFile, ef *elf.File, tag string) bool {
 		}
 	}
 	return false
+}
+
+// A weak reference to a blacklisted symbol (Rust's std and libstdc++ refer
+// to __cxa_thread_atexit_impl so, testing it for NULL) does not cost the
+// tag, as in auditwheel since 6.6; a strong one does.
+func TestWeakBlacklistedReferenceKeepsTheTag(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ decl, want string }{
+		{"extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *) __attribute__((weak));", "manylinux_2_5_x86_64"},
+		{"extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);", "manylinux_2_24_x86_64"},
+	} {
+		src := filepath.Join(dir, "w.c")
+		os.WriteFile(src, []byte(tc.decl+"\nint f(void *p) { return __cxa_thread_atexit_impl ? __cxa_thread_atexit_impl(0, p, p) : -1; }\n"), 0o644)
+		lib := filepath.Join(dir, "libw.so")
+		if out, err := exec.Command("gcc", "-shared", "-fPIC", "-Wl,--allow-shlib-undefined", "-o", lib, src).CombinedOutput(); err != nil {
+			t.Fatalf("gcc: %v\n%s", err, out)
+		}
+		info, err := elfinfo.ReadFile(lib)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Analyze(info, abidbVersion("2.17"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Manylinux; got != tc.want {
+			t.Errorf("%s\ntag %q, want %q", tc.decl, got, tc.want)
+		}
+	}
 }

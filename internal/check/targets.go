@@ -251,14 +251,18 @@ func (s *needSet) judgePolicy(p *distros.Policy) (symbols, libs, blacklist []Rea
 				Why: fmt.Sprintf("%s allows %s", p.Tag(arch), allowedRange(fam, set))})
 		}
 		if p.Blacklist != nil {
+			// Weak references are left out, as auditwheel does since
+			// 6.6 (pypa/auditwheel#665): a weak reference the target's
+			// library does not resolve is NULL, which the code tests
+			// (Rust's std refers to __cxa_thread_atexit_impl so).
 			undef := map[string]bool{}
-			for _, lists := range [][]string{m.info.Unbound, m.info.UnboundWeak} {
-				for _, u := range lists {
-					undef[u] = true
-				}
+			for _, u := range m.info.Unbound {
+				undef[u] = true
 			}
 			for _, im := range m.info.Imports {
-				undef[im.Name] = true
+				if !im.Weak {
+					undef[im.Name] = true
+				}
 			}
 			for _, lib := range m.info.Needed {
 				var hits []string
