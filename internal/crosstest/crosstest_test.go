@@ -160,6 +160,11 @@ func TestCrossEndToEnd(t *testing.T) {
 				cxxRelease = abidb.MustParseVersion(cr.cxxStatic)
 			}
 			crossLink(t, tg, true, cxxRelease, "-O2", "-static-libstdc++", "-static-libgcc", throwCC, "-o", throw)
+			// thread_local destructors before later exit handlers: the
+			// __cxa_thread_atexit_impl polyfill (below 2.18) hands them
+			// to the runtime glibc's own function.
+			tlOrder := filepath.Join(dir, "tlorder")
+			crossLink(t, tg, true, cxxRelease, "-O2", "-static-libstdc++", "-static-libgcc", "../driver/testdata/polyfills/thread_dtors_order.cc", "-o", tlOrder)
 			for _, f := range []string{prog, plugin, stats, throw} {
 				want := tg.First
 				if f == throw {
@@ -202,6 +207,7 @@ func TestCrossEndToEnd(t *testing.T) {
 				{prog, []string{plugin}, wantProgramOutput},
 				{stats, nil, "stat family: ok\n"},
 				{throw, nil, "caught: deep\n"},
+				{tlOrder, nil, "t.x 1\nT dtor, pool alive 1\npool dtor\n"},
 			} {
 				if out, err := run(t, old, c.prog, c.args...); err != nil || out != c.want {
 					t.Errorf("%s built for %s under %s's glibc %s: %v\n%s\nwant:\n%s", filepath.Base(c.prog), tg.First, cr.old, old.Glibc, err, out, c.want)

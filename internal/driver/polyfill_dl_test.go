@@ -107,10 +107,11 @@ func TestPolyfillThreadDestructors(t *testing.T) {
 }
 
 // TestPolyfillThreadDestructorsUnload: a dlopen'ed plugin's thread_local
-// destructors around dlclose, under glibc 2.31. glibc's own (plugin built
-// for 2.28) keeps the plugin until the outliving thread ends; the polyfill
-// (2.17) runs the closing thread's destructor at dlclose and drops the
-// other; neither crashes.
+// destructors around dlclose, under glibc 2.31. glibc keeps the plugin
+// until the outliving thread ends; a plugin built for 2.17 carries the
+// polyfill, which on a glibc that has the function (2.18 and later) hands
+// every registration to it, so both behave alike. (The polyfill's own
+// answer, for a real 2.17, is libcompat's TestThreadDestructorsFallback.)
 func TestPolyfillThreadDestructorsUnload(t *testing.T) {
 	rt := debian11(t)
 	dir := t.TempDir()
@@ -118,7 +119,7 @@ func TestPolyfillThreadDestructorsUnload(t *testing.T) {
 	host := filepath.Join(dir, "host")
 	mustLink(t, false, "2.17", "-O2", "-Wall", filepath.Join(src, "thread_dtors_host.c"), "-o", host, "-ldl", "-lpthread")
 	want := map[string]string{
-		"2.17": "early thread: plugin-tl\n  ~plugin-tl\nlate thread: plugin-tl\nmain: plugin-tl\n  ~plugin-tl\ndlclose: 0\nlate thread ends after dlclose\ndone\n",
+		"2.17": "early thread: plugin-tl\n  ~plugin-tl\nlate thread: plugin-tl\nmain: plugin-tl\ndlclose: 0\nlate thread ends after dlclose\n  ~plugin-tl\ndone\n  ~plugin-tl\n",
 		"2.28": "early thread: plugin-tl\n  ~plugin-tl\nlate thread: plugin-tl\nmain: plugin-tl\ndlclose: 0\nlate thread ends after dlclose\n  ~plugin-tl\ndone\n  ~plugin-tl\n",
 	}
 	for _, ts := range []string{"2.17", "2.28"} {
@@ -128,4 +129,17 @@ func TestPolyfillThreadDestructorsUnload(t *testing.T) {
 		checkSymbolUse(t, plugin, abidb.MustParseVersion(ts), []string{"__cxa_thread_atexit_impl"})
 		runUnder(t, rt, "glibc 2.31", want[ts], host, plugin)
 	}
+}
+
+// TestThreadDestructorsBeforeExitHandlers: a program built for 2.17 runs
+// its thread_local destructors before the exit handlers registered after
+// them (a function-local static constructed later), as glibc orders them,
+// on every glibc that has __cxa_thread_atexit_impl.
+func TestThreadDestructorsBeforeExitHandlers(t *testing.T) {
+	prog := filepath.Join(t.TempDir(), "order")
+	mustLink(t, true, "2.17", "-O2", "-static-libstdc++", "-static-libgcc", filepath.Join("testdata", "polyfills", "thread_dtors_order.cc"), "-o", prog)
+	checkSymbolUse(t, prog, abidb.MustParseVersion("2.17"), []string{"__cxa_thread_atexit_impl"})
+	want := "t.x 1\nT dtor, pool alive 1\npool dtor\n"
+	runUnder(t, debian11(t), "glibc 2.31", want, prog)
+	runUnder(t, debian13(t), "glibc 2.41", want, prog)
 }

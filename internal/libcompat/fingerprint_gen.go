@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "aaef968cebb257e302fa8049aa8913cb1bd9fedc13347410620e2280ad6e367e"
+const sourcesFingerprint = "61791b1954c8657c81ed68af7a2f8532ae706eb52141a19303011136499dfbbe"

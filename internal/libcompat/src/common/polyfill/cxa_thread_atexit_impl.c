@@ -18,9 +18,21 @@
  *
  * Unlike glibc, this does not keep the registering library loaded until
  * its destructors have run: when a library is unloaded, the calling
- * thread's destructors run and other threads' are dropped. */
+ * thread's destructors run and other threads' are dropped.
+ *
+ * So all of the above is only the answer of a glibc without the function:
+ * on any glibc from 2.18 on (the output built for 2.17 running on a newer
+ * system, the common case) each call goes to glibc's own
+ * __cxa_thread_atexit_impl@GLIBC_2.18, found at run time (libcsym.h),
+ * which runs the destructors before every exit handler and keeps an
+ * unloaded library's code until they have run, as the program would get
+ * if it had been built there. (GLIBC_2.18 is the version on every ABI
+ * whose first release is older: i386, arm, aarch64, s390x, x86_64.)
+ * COMPAT_TEST_OWN_TLS_DTORS skips the lookup, for the tests of the
+ * fallback. */
 #include <stddef.h>
 #include "compat.h"
+#include "libcsym.h"
 
 typedef unsigned int compat_pthread_key_t;
 typedef int compat_pthread_once_t;
@@ -113,11 +125,35 @@ static void compat_tls_make_key(void)
 	compat_tls_key_ok = pthread_key_create(&compat_tls_key, compat_tls_thread_exit) == 0;
 }
 
+typedef int (*compat_tls_impl)(void (*)(void *), void *, void *);
+
+/* glibc's own function, or NULL; looked up once (a race only repeats the
+ * same lookup). */
+static compat_tls_impl compat_tls_glibc(void)
+{
+#ifdef COMPAT_TEST_OWN_TLS_DTORS
+	return 0;
+#else
+	static void *cache; /* the function, or &cache for "none" */
+	void *p = __atomic_load_n(&cache, __ATOMIC_ACQUIRE);
+	if (p == 0) {
+		p = compat_libc_function("__cxa_thread_atexit_impl", "GLIBC_2.18");
+		if (p == 0)
+			p = &cache;
+		__atomic_store_n(&cache, p, __ATOMIC_RELEASE);
+	}
+	return p == (void *)&cache ? 0 : (compat_tls_impl)p;
+#endif
+}
+
 COMPAT_HIDDEN int __cxa_thread_atexit_impl(void (*fn)(void *), void *obj, void *dso)
 {
+	compat_tls_impl glibc = compat_tls_glibc();
+	if (glibc)
+		return glibc(fn, obj, dso);
+
 	struct compat_tls_dtor *d = malloc(sizeof *d);
 
-	(void)dso;
 	if (!d)
 		return -1;
 	d->fn = fn;
