@@ -90,11 +90,16 @@ func detect(name, root, arch string) (*Runtime, error) {
 		if len(r.LibraryPath) == 0 {
 			return nil, fmt.Errorf("runtime %s: found the loader %s but no library directory; the folder must be a whole root filesystem", name, loader)
 		}
+		farms, err := linkFarms(root, r.LibraryPath)
+		if err != nil {
+			return nil, err
+		}
 		v, err := glibcVersion(root, r.LibraryPath, loader)
 		if err != nil {
 			return nil, fmt.Errorf("runtime %s: %v", name, err)
 		}
 		r.Glibc = v
+		r.LibraryPath = farms
 		return r, nil
 	}
 	what := "glibc dynamic loader"

@@ -187,16 +187,34 @@ func (r *Runtime) CommandEnv(ctx context.Context, env []string, prog string, arg
 	env = cleanEnv(env)
 	path, lookErr := resolveProg(prog)
 	if lookErr == nil {
-		if how, interp := r.how(path); how != StartExplicit {
-			libs := r.LibraryPath
-			if how == StartCopy {
-				libs = append(originDirs(path), libs...)
+		how, interp, _ := r.how(path)
+		libs := r.LibraryPath
+		if how == StartCopy {
+			libs = append(originDirs(path), libs...)
+		}
+		spec := launchSpec{Mode: how, Loader: r.Loader, Interp: interp, Prog: path, Root: r.Root,
+			LibraryPath: strings.Join(libs, ":"), PIDNS: pidNamespaces()}
+		argv := append([]string{path}, args...)
+		switch {
+		case len(r.Emulator) > 0 && how == StartInterpreter:
+			// qemu-user loads the program's PT_INTERP from inside the
+			// root (-L), and the program's library path is set for the
+			// program (-E), not for qemu itself.
+			spec.Mode, spec.Exe, spec.LibraryPath, spec.Mount = execMode, r.Emulator[0], "", namespaces()
+			argv = append(append(slices.Clone(r.Emulator), "-L", r.Root, "-E", "LD_LIBRARY_PATH="+strings.Join(libs, ":")), argv...)
+		case how == StartExplicit:
+			spec.Mode, spec.LibraryPath = execMode, ""
+			argv = append(append(r.loaderArgs(), path), args...)
+			if len(r.Emulator) > 0 {
+				spec.Exe = r.Emulator[0]
+				argv = append(append(slices.Clone(r.Emulator), r.Loader), argv...)
+			} else {
+				spec.Exe = r.Loader
+				argv = append([]string{r.Loader}, argv...)
 			}
-			spec := launchSpec{Mode: how, Loader: r.Loader, Interp: interp, Prog: path, Root: r.Root,
-				LibraryPath: strings.Join(libs, ":")}
-			if cmd, err := launcherCommand(ctx, spec, env, append([]string{path}, args...)); err == nil {
-				return cmd
-			}
+		}
+		if cmd, err := launcherCommand(ctx, spec, env, argv); err == nil {
+			return cmd
 		}
 	}
 	argv := append(r.loaderArgs(), path)

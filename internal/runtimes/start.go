@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"compatbuild/internal/cachefs"
@@ -51,42 +52,54 @@ const (
 	StartExplicit Start = "explicit-loader"
 )
 
-// Describe says in a few words how a program was started, for results.
-func (s Start) Describe() string {
-	switch s {
-	case StartInterpreter:
-		return "started through its PT_INTERP, the runtime's loader standing there (private mount namespace)"
-	case StartCopy:
-		return "started through its PT_INTERP in a private copy naming the runtime's loader (no mount namespace allowed here)"
-	case StartExplicit:
-		return "started as 'ld.so PROG' (explicit loader: no mount namespace and no private copy possible)"
-	}
-	return string(s)
-}
-
 // launchArgv0 marks a re-executed compatbuild (or test binary) as the
 // launcher: argv is [launchArgv0, spec JSON, program argv...].
 const launchArgv0 = "compatbuild-runtime-launcher"
 
 // launchSpec tells the launcher what to do.
 type launchSpec struct {
-	Mode   Start  `json:"mode"`             // StartInterpreter or StartCopy; "probe" tests namespaces
+	Mode   Start  `json:"mode"`             // StartInterpreter, StartCopy, execMode; "probe" tests namespaces
 	Loader string `json:"loader,omitempty"` // host path of the runtime's loader
 	Interp string `json:"interp,omitempty"` // the program's PT_INTERP
 	Prog   string `json:"prog,omitempty"`   // absolute path of the program
 	Root   string `json:"root,omitempty"`   // the runtime's root, made read-only
+	// Exe is the file execMode starts (the runtime's loader, qemu-user, a
+	// static program); argv is then its whole argv.
+	Exe string `json:"exe,omitempty"`
 	// LibraryPath is the program's LD_LIBRARY_PATH. The rest of its
 	// environment is the launcher's own (the returned command's Env, so a
 	// caller may set it as for any exec.Cmd); the library path travels
 	// here because the launcher itself must not run with the runtime's
 	// libraries first.
 	LibraryPath string `json:"library_path,omitempty"`
+	// Mount: the program runs in a private mount namespace (a user
+	// namespace too when not root), with the runtime read-only and the
+	// host's ld.so.cache hidden; StartInterpreter also mounts the loader.
+	Mount bool `json:"mount,omitempty"`
+	// PIDNS: the program runs under an init of a new PID namespace (see
+	// supervise.go); otherwise the launcher is a child subreaper.
+	PIDNS bool `json:"pidns,omitempty"`
+	// Strays, when set, is a file the launcher writes the number of
+	// processes it had to kill into (see [TrackStrays]).
+	Strays string `json:"strays,omitempty"`
+	// Role is "" for the launcher verify starts and "ns" for the process
+	// it starts in the namespaces; StatusFD is where an "ns" init reports
+	// the program's wait status and its strays.
+	Role     string `json:"role,omitempty"`
+	StatusFD int    `json:"status_fd,omitempty"`
 }
+
+// execMode starts spec.Exe with argv as given.
+const execMode Start = "exec"
 
 // programEnv is the environment the launcher gives the program: its own,
 // without loader variables, with the runtime's library path.
 func programEnv(spec launchSpec) []string {
-	return setEnv(cleanEnv(os.Environ()), "LD_LIBRARY_PATH", spec.LibraryPath)
+	env := cleanEnv(os.Environ())
+	if spec.LibraryPath == "" {
+		return env
+	}
+	return setEnv(env, "LD_LIBRARY_PATH", spec.LibraryPath)
 }
 
 // The launcher must run before anything else in whichever binary links
@@ -103,56 +116,62 @@ func init() {
 // never started); its message on stderr starts with "compatbuild: ".
 const launcherExitCode = 127
 
+func launchFail(format string, args ...any) int {
+	fmt.Fprintf(os.Stderr, "compatbuild: starting a program under a runtime: "+format+"\n", args...)
+	return launcherExitCode
+}
+
 func launcherMain(specJSON string, argv []string) int {
 	var spec launchSpec
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(os.Stderr, "compatbuild: starting a program under a runtime: "+format+"\n", args...)
-		return launcherExitCode
-	}
 	if err := json.Unmarshal([]byte(specJSON), &spec); err != nil {
-		return fail("bad launcher arguments: %v", err)
+		return launchFail("bad launcher arguments: %v", err)
 	}
 	runtime.LockOSThread()
-	switch spec.Mode {
-	case "probe":
+	if spec.Role == "ns" {
+		return nsMain(spec, argv)
+	}
+	return superviseMain(spec, argv)
+}
+
+// prepare makes what spec.Mode needs (mounts, a private copy) and returns
+// the file to execve. It runs in the process that starts the program.
+func prepare(spec launchSpec) (string, error) {
+	if spec.Mount || spec.Mode == StartInterpreter {
 		if err := privateMounts(); err != nil {
-			return fail("%v", err)
+			return "", err
 		}
-		return 0
-	case StartInterpreter:
-		if err := privateMounts(); err != nil {
-			return fail("%v", err)
-		}
+	}
+	if spec.Mode == StartInterpreter {
 		if err := syscall.Mount(spec.Loader, spec.Interp, "", syscall.MS_BIND, ""); err != nil {
-			return fail("bind-mounting the runtime's loader over %s: %v", spec.Interp, err)
+			return "", fmt.Errorf("bind-mounting the runtime's loader over %s: %v", spec.Interp, err)
 		}
+	}
+	if spec.Mount || spec.Mode == StartInterpreter {
 		// What runs cannot change the runtime (Python would write
 		// __pycache__ into its standard library, for one).
 		if spec.Root != "" {
 			if err := syscall.Mount(spec.Root, spec.Root, "", syscall.MS_BIND|syscall.MS_REC, ""); err != nil {
-				return fail("making the runtime %s read-only: %v", spec.Root, err)
+				return "", fmt.Errorf("making the runtime %s read-only: %v", spec.Root, err)
 			}
 			if err := syscall.Mount("", spec.Root, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
-				return fail("making the runtime %s read-only: %v", spec.Root, err)
+				return "", fmt.Errorf("making the runtime %s read-only: %v", spec.Root, err)
 			}
 		}
 		if _, err := os.Stat("/etc/ld.so.cache"); err == nil {
 			if err := syscall.Mount("/dev/null", "/etc/ld.so.cache", "", syscall.MS_BIND, ""); err != nil {
-				return fail("hiding the host's /etc/ld.so.cache: %v", err)
+				return "", fmt.Errorf("hiding the host's /etc/ld.so.cache: %v", err)
 			}
 		}
-		dropAmbientCaps()
-		err := syscall.Exec(spec.Prog, argv, programEnv(spec))
-		return fail("%s: %v", spec.Prog, err)
-	case StartCopy:
-		exe, err := patchedCopy(spec.Prog, spec.Loader)
-		if err != nil {
-			return fail("%v", err)
-		}
-		err = syscall.Exec(exe, argv, programEnv(spec))
-		return fail("%s: %v", spec.Prog, err)
 	}
-	return fail("unknown mode %q", spec.Mode)
+	switch spec.Mode {
+	case StartInterpreter:
+		return spec.Prog, nil
+	case StartCopy:
+		return patchedCopy(spec.Prog, spec.Loader)
+	case execMode:
+		return spec.Exe, nil
+	}
+	return "", fmt.Errorf("unknown mode %q", spec.Mode)
 }
 
 // privateMounts makes every mount of the launcher's namespace private, so
@@ -271,20 +290,31 @@ func Interpreter(prog string) (string, error) {
 }
 
 // namespaces reports whether this machine lets compatbuild make a private
-// mount namespace (as root, or in a user namespace); probed once.
-var namespaces = sync.OnceValue(func() bool {
-	cmd, err := launcherCommand(context.Background(), launchSpec{Mode: "probe"}, os.Environ(), nil)
+// mount namespace (as root, or in a user namespace); pidNamespaces whether
+// a PID namespace too. Probed once each.
+var (
+	namespaces    = sync.OnceValue(func() bool { return pidNamespaces() || probe(false) })
+	pidNamespaces = sync.OnceValue(func() bool { return probe(true) })
+)
+
+func probe(pidns bool) bool {
+	cmd, err := launcherCommand(context.Background(), launchSpec{Mode: "probe", PIDNS: pidns}, os.Environ(), nil)
 	if err != nil {
 		return false
 	}
 	return cmd.Run() == nil
-})
+}
 
 // launcherCommand returns the command that runs the launcher with spec.
+// Cancelling ctx sends the launcher SIGTERM: it kills the program and
+// everything the program started, and ends as the program did (SIGKILL).
 func launcherCommand(ctx context.Context, spec launchSpec, env, argv []string) (*exec.Cmd, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding compatbuild's own executable to start programs with: %v", err)
+	}
+	if spec.Mode == "probe" {
+		spec.Mount = true
 	}
 	data, err := json.Marshal(spec)
 	if err != nil {
@@ -296,8 +326,20 @@ func launcherCommand(ctx context.Context, spec launchSpec, env, argv []string) (
 	// variables (it must not load the runtime's libraries itself) and
 	// hands it on with spec.LibraryPath.
 	cmd.Env = cleanEnv(env)
-	attr := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS}
-	if spec.Mode == "probe" || spec.Mode == StartInterpreter {
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	return cmd, nil
+}
+
+// nsAttr is how the launcher starts the process that runs in spec's
+// namespaces.
+func nsAttr(spec launchSpec) *syscall.SysProcAttr {
+	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if spec.PIDNS {
+		attr.Cloneflags |= syscall.CLONE_NEWPID
+	}
+	if spec.Mount || spec.Mode == StartInterpreter {
+		attr.Cloneflags |= syscall.CLONE_NEWNS
 		if os.Geteuid() != 0 {
 			// An unprivileged user gets the right to mount in a user
 			// namespace of its own, mapped to itself; the ambient
@@ -309,40 +351,74 @@ func launcherCommand(ctx context.Context, spec launchSpec, env, argv []string) (
 			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}}
 			attr.AmbientCaps = []uintptr{21} // CAP_SYS_ADMIN
 		}
-	} else {
-		attr = nil
+	} else if spec.PIDNS && os.Geteuid() != 0 {
+		uid, gid := os.Getuid(), os.Getgid()
+		attr.Cloneflags |= syscall.CLONE_NEWUSER
+		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}}
+		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}}
 	}
-	cmd.SysProcAttr = attr
-	return cmd, nil
+	return attr
 }
 
 // How returns the way [Runtime.Command] starts prog on this machine.
 func (r *Runtime) How(prog string) Start {
-	how, _ := r.how(prog)
+	how, _, _ := r.how(prog)
 	return how
 }
 
-func (r *Runtime) how(prog string) (Start, string) {
-	if len(r.Emulator) > 0 {
-		// qemu-user runs the loader; the kernel cannot exec the program.
-		return StartExplicit, ""
+// StartReason says why prog does not start through its PT_INTERP as on
+// the target ("" when it does), for results.
+func (r *Runtime) StartReason(prog string) string {
+	how, _, why := r.how(prog)
+	switch how {
+	case StartInterpreter:
+		return ""
+	case StartCopy:
+		return "started through its PT_INTERP in a private copy naming the runtime's loader (" + why + ")"
 	}
+	return "started as 'ld.so PROG' (explicit loader: " + why + ")"
+}
+
+// how returns the way prog starts, its PT_INTERP, and why it is not
+// StartInterpreter.
+func (r *Runtime) how(prog string) (Start, string, string) {
 	force := r.Start
 	interp, err := Interpreter(prog)
-	if force == StartExplicit || err != nil || interp == "" {
-		return StartExplicit, ""
+	switch {
+	case err != nil:
+		return StartExplicit, "", "its program headers are unreadable: " + err.Error()
+	case interp == "":
+		return StartExplicit, "", "it has no PT_INTERP"
+	case force == StartExplicit:
+		return StartExplicit, "", "asked for"
+	}
+	if len(r.Emulator) > 0 {
+		// qemu-user's -L ROOT loads PT_INTERP from inside the root, as
+		// the target's kernel would from its own /.
+		if r.HasLoaderAt(interp) {
+			return StartInterpreter, interp, ""
+		}
+		return StartExplicit, "", fmt.Sprintf("the runtime has no loader at its PT_INTERP %s for qemu-user to load", interp)
 	}
 	if force == StartInterpreter {
-		return StartInterpreter, interp
+		return StartInterpreter, interp, ""
 	}
-	if _, err := os.Stat(interp); err == nil && force != StartCopy && namespaces() {
-		return StartInterpreter, interp
+	ns := namespaces()
+	if _, err := os.Stat(interp); err == nil && force != StartCopy && ns {
+		return StartInterpreter, interp, ""
+	}
+	why := "no mount namespace allowed here"
+	if ns {
+		why = "this machine has no file at its PT_INTERP " + interp + " to mount the loader over"
+	}
+	if force == StartCopy {
+		why = "asked for"
 	}
 	// /proc/self/fd/NNNN plus its NUL must fit where PT_INTERP was.
 	if len(interp) >= len("/proc/self/fd/1000") {
-		return StartCopy, interp
+		return StartCopy, interp, why
 	}
-	return StartExplicit, ""
+	return StartExplicit, "", why + ", and its PT_INTERP " + interp + " is too short for a private copy to name the loader"
 }
 
 // originDirs expands the $ORIGIN entries of prog's DT_RPATH and

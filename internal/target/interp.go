@@ -18,8 +18,18 @@ var standardInterp = map[string][]string{
 	"riscv64":     {"/lib/ld-linux-riscv64-lp64d.so.1"},
 }
 
-// StandardInterp returns the program interpreter paths a program of the
-// ABI (x86_64, i386, aarch64, arm, powerpc64le, s390x, riscv64) must name
-// in PT_INTERP to start on a standard glibc distribution; nil for an ABI
-// compatbuild does not know. The caller must not modify the slice.
-func StandardInterp(abi string) []string { return standardInterp[abi] }
+// StandardInterp returns the PT_INTERP paths a program of abi (an ABI name
+// such as "x86_64", or any spelling [Parse] knows) may name and still
+// start on every glibc system of that ABI; nil for an unknown ABI. A
+// program naming another path (a Nix store loader, /opt/custom/ld.so,
+// another ABI's loader) fails on the target with "cannot execute:
+// required file not found".
+func StandardInterp(abi string) []string {
+	if p, ok := standardInterp[abi]; ok {
+		return append([]string(nil), p...)
+	}
+	if t, err := Parse(abi); err == nil {
+		return append([]string(nil), standardInterp[t.ABI]...)
+	}
+	return nil
+}

@@ -114,3 +114,40 @@ func TestResultNamesStartAndHost(t *testing.T) {
 		t.Errorf("got %+v", doc.Results)
 	}
 }
+
+// An extracted root whose library symlinks are absolute (as container
+// exports often have them: libc.so.6 -> /lib/x86_64-linux-gnu/libc-2.31.so)
+// gives the verdicts of the same root with relative links: the links are
+// followed inside the root, as on the target, not into this machine's /lib.
+func TestFolderWithAbsoluteSymlinks(t *testing.T) {
+	a := artifacts(t)
+	root := filepath.Join(t.TempDir(), "root")
+	if out, err := exec.Command("cp", "-a", debian11Root(t), root).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v\n%s", err, out)
+	}
+	made := 0
+	for _, dir := range []string{"lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib64"} {
+		entries, _ := os.ReadDir(filepath.Join(root, dir))
+		for _, e := range entries {
+			p := filepath.Join(root, dir, e.Name())
+			target, err := os.Readlink(p)
+			if err != nil || strings.HasPrefix(target, "/") {
+				continue
+			}
+			abs := filepath.Join("/", dir, target)
+			if os.Remove(p) != nil || os.Symlink(abs, p) != nil {
+				t.Fatal(err)
+			}
+			made++
+		}
+	}
+	if target, _ := os.Readlink(filepath.Join(root, "lib/x86_64-linux-gnu/libc.so.6")); !strings.HasPrefix(target, "/lib/x86_64-linux-gnu/libc-2.31") || made < 10 {
+		t.Fatalf("libc.so.6 -> %q, %d links made absolute", target, made)
+	}
+	rep := verifyOK(t, opts(root), a.Good, a.ProgGood)
+	for _, r := range rep.Results {
+		if r.Status != Pass || len(r.HostLibraries) != 0 {
+			t.Errorf("%s: %s: %s %v", r.Artifact, r.Status, r.Reason, r.HostLibraries)
+		}
+	}
+}

@@ -193,6 +193,9 @@ type Result struct {
 	// (through its PT_INTERP, as the target starts it), "private-copy",
 	// "explicit-loader", or "direct" for a static executable.
 	Start string `json:"start"`
+	// KilledLeftovers is how many processes the run left running when it
+	// ended, which verify killed (see runtimes.TrackStrays).
+	KilledLeftovers int `json:"killed_leftovers"`
 }
 
 // Report is the whole matrix.
@@ -428,8 +431,8 @@ type runSetup struct {
 }
 
 // runOne verifies one artifact on one runtime.
-func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Options) Result {
-	res := Result{Artifact: a.Path, Runtime: rt.Name, Glibc: rt.Glibc}
+func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Options) (res Result) {
+	res = Result{Artifact: a.Path, Runtime: rt.Name, Glibc: rt.Glibc}
 	r := *rt.rt
 	r.LibraryPath = append(slices.Clip(setup.libPath), rt.rt.LibraryPath...)
 	parent := ctx
@@ -481,9 +484,14 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 		res.Call = &Call{Name: opts.Call}
 	}
 
+	if !static && !loads && h.kind != "command" {
+		if why := interpVerdict(a, &r); why != "" {
+			return failed(res, why)
+		}
+	}
 	var cmd *exec.Cmd
 	if static {
-		cmd, res.Start = exec.CommandContext(ctx, prog.path, prog.args...), "direct"
+		cmd, res.Start = runtimes.DirectCommand(ctx, prog.path, prog.args...), "direct"
 	} else {
 		cmd = r.CommandEnv(ctx, hostEnv(os.Environ(), prog.env), prog.path, prog.args...)
 		res.Start = string(r.How(prog.path))
@@ -503,7 +511,14 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 	out := &capped{max: MaxOutput}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 2 * time.Second
+	leftovers := runtimes.TrackStrays(cmd)
 	runErr := cmd.Run()
+	res.KilledLeftovers = leftovers()
+	defer func() {
+		if n := res.KilledLeftovers; n > 0 && res.Status != Skip {
+			res.Reason += fmt.Sprintf(" (it left %d process%s running, which verify killed)", n, map[bool]string{true: "", false: "es"}[n == 1])
+		}
+	}()
 	res.Output, res.OutputTruncated = out.buf.String(), out.dropped > 0
 	res.ExitCode, res.Signal = exitStatus(cmd)
 	if ctx.Err() == context.DeadlineExceeded {
@@ -529,8 +544,8 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 	default:
 		res = judgeExecutable(res, prog.path, opts.ExpectExit)
 	}
-	if how := runtimes.Start(res.Start); how != runtimes.StartInterpreter {
-		res.Reason += " (" + how.Describe() + ")"
+	if why := r.StartReason(prog.path); why != "" {
+		res.Reason += " (" + why + ")"
 	}
 	return checkHostLibraries(parent, res, &r, checked, setup.libPath)
 }
