@@ -70,6 +70,15 @@ func floorAndTarget(args []string) (glibc targetFloor, rest []string, err error)
 	if err != nil {
 		return targetFloor{}, nil, err
 	}
+	// compatbuild's options after the compiler's would reach the
+	// compiler: gcc reads a bare --target as --target-help, prints its
+	// help and links nothing.
+	for _, a := range rest {
+		name, _, _ := strings.Cut(a, "=")
+		if a == "--target" || name == "--glibc" || name == "--arch" {
+			return targetFloor{}, nil, fmt.Errorf("%s comes after the compiler's arguments, where the compiler would read it: put compatbuild's --glibc, --target and --arch first (compatbuild cc --glibc 2.17 --target aarch64-linux-gnu -O2 ...)", name)
+		}
+	}
 	v, more, err := floorFrom(append(floorArgs, rest...))
 	if err != nil {
 		return targetFloor{}, nil, err

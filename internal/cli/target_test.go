@@ -45,6 +45,17 @@ func TestLeadingOptions(t *testing.T) {
 	if _, _, err := floorAndTarget([]string{"--glibc", "2.17", "x.c"}); err == nil || !strings.Contains(err.Error(), "2.27") {
 		t.Errorf("riscv64 at 2.17: %v", err)
 	}
+	// compatbuild's options after the compiler's are refused: gcc would
+	// take a bare --target for --target-help and link nothing.
+	t.Setenv("COMPATBUILD_TARGET", "")
+	for _, args := range []string{"--glibc 2.17 -O2 --target i686-linux-gnu x.c", "--glibc 2.17 x.c --arch=arm64", "-O2 --glibc 2.17 x.c", "--glibc 2.17 x.c --glibc=2.28"} {
+		if _, _, err := floorAndTarget(strings.Fields(args)); err == nil || !strings.Contains(err.Error(), "after the compiler's arguments") {
+			t.Errorf("%s: %v", args, err)
+		}
+	}
+	if _, rest, err := floorAndTarget(strings.Fields("--glibc 2.17 --target=aarch64-linux-gnu x.c --target=x86_64-linux-gnu")); err != nil || len(rest) != 2 {
+		t.Errorf("clang's own --target=T after the arguments: %v %v", rest, err)
+	}
 }
 
 // The CMake toolchain file declares a cross build exactly for another
