@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "6aa8b92f39ded5bc38989345fcc13afcd23611dca7312dcc9e7d5b17c294c4e4"
+const sourcesFingerprint = "4a86d73052602415d49429a3db227b486b365be981ce1714c8ecc443e8b6a39b"
