@@ -314,3 +314,35 @@ func TestCrossTime64(t *testing.T) {
 		})
 	}
 }
+
+// TestCrossTime64Rest: the rest of the time64 set (testdata/time64_more.c:
+// select, sockets and their timestamps, file times, rusage, itimers,
+// timers, the clock waits and joins, C11, SysV IPC, nftw, glob, adjtimex)
+// built with -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64 for the ABI's first
+// release runs under Debian 11's real glibc 2.31 (the polyfills) and
+// prints what the same program built for 2.36 prints under Debian 12's
+// glibc 2.36 (glibc's own time64 functions).
+func TestCrossTime64Rest(t *testing.T) {
+	for _, triple := range []string{"i686-linux-gnu", "arm-linux-gnueabihf"} {
+		tg, _ := target.Parse(triple)
+		t.Run(tg.ABI, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			old, cur := filepath.Join(dir, "old"), filepath.Join(dir, "new")
+			flags := []string{"-O2", "-D_TIME_BITS=64", "-D_FILE_OFFSET_BITS=64", "-pthread", "testdata/time64_more.c", "-lrt"}
+			crossLink(t, tg, false, tg.First, append(flags, "-o", old)...)
+			crossLink(t, tg, false, abidb.MustParseVersion("2.36"), append(flags, "-o", cur)...)
+			if floor := floorByReadelf(t, old); tg.First.Less(floor) {
+				t.Errorf("floor %s above %s", floor, tg.First)
+			}
+			want, err := run(t, archRuntime(t, "debian:12", tg), cur)
+			if err != nil || strings.Contains(want, "WRONG") {
+				t.Fatalf("glibc 2.36's own functions under %s: %v\n%s", tg.Debian, err, want)
+			}
+			got, err := run(t, archRuntime(t, "debian:11", tg), old)
+			if err != nil || got != want {
+				t.Errorf("built for %s, under %s glibc 2.31: %v\n%s\nwant (2.36):\n%s", tg.First, tg.Debian, err, got, want)
+			}
+		})
+	}
+}
