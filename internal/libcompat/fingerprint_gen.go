@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "4a86d73052602415d49429a3db227b486b365be981ce1714c8ecc443e8b6a39b"
+const sourcesFingerprint = "b1411ba85c8db7fcca6f1c0d94608da6b221cfd8f46e019e24911894ea9a4ebd"

@@ -16,28 +16,6 @@
 
 #if __SIZEOF_POINTER__ != 4 || !defined(COMPAT_SYS_clock_gettime64)
 # error "time64 polyfills: for the 32-bit ABIs (i386, arm) only"
-/* narrowtv copies a time64 timeval into a 32-bit one; 0, or EOVERFLOW. */
-static inline int compat_narrowtv(const struct compat_tv64 *in, struct compat_tv32 *out)
-{
-	if (!compat_fits(in->tv_sec))
-		return COMPAT_EOVERFLOW;
-	out->tv_sec = (int32_t)in->tv_sec;
-	out->tv_usec = (int32_t)in->tv_usec;
-	return 0;
-}
-
-static inline void compat_widentv(const struct compat_tv32 *in, struct compat_tv64 *out)
-{
-	out->tv_sec = in->tv_sec;
-	out->tv_usec = in->tv_usec;
-}
-
-/* compat_syscall64 runs a time64 system call; it returns 1 when the kernel
- * has it (the result in *ret, errno set on failure), 0 on ENOSYS, when the
- * caller falls back to the target's 32-bit function. */
-#define compat_syscall64(ret, ...)                                               \
-	((*(ret) = syscall(__VA_ARGS__)) != -1 || *__errno_location() != COMPAT_ENOSYS)
-
 #endif
 
 #define COMPAT_ENOSYS    38
