@@ -335,11 +335,18 @@ func TestCrossTime64Rest(t *testing.T) {
 			if floor := floorByReadelf(t, old); tg.First.Less(floor) {
 				t.Errorf("floor %s above %s", floor, tg.First)
 			}
-			want, err := run(t, archRuntime(t, "debian:12", tg), cur)
+			// qemu-user answers getsockopt(SO_RCVTIMEO_NEW) with 4 bytes,
+			// for glibc's function and the polyfill alike; the program
+			// then prints that instead of checking the value.
+			var args []string
+			if tg.ABI != "i386" {
+				args = []string{"qemu"}
+			}
+			want, err := run(t, archRuntime(t, "debian:12", tg), cur, args...)
 			if err != nil || strings.Contains(want, "WRONG") {
 				t.Fatalf("glibc 2.36's own functions under %s: %v\n%s", tg.Debian, err, want)
 			}
-			got, err := run(t, archRuntime(t, "debian:11", tg), old)
+			got, err := run(t, archRuntime(t, "debian:11", tg), old, args...)
 			if err != nil || got != want {
 				t.Errorf("built for %s, under %s glibc 2.31: %v\n%s\nwant (2.36):\n%s", tg.First, tg.Debian, err, got, want)
 			}
