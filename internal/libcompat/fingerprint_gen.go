@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "b1411ba85c8db7fcca6f1c0d94608da6b221cfd8f46e019e24911894ea9a4ebd"
+const sourcesFingerprint = "100487a1081f53d24c39add86ebf17ef19abc76a52aecf27518407f0d2aef1d1"

@@ -11,7 +11,7 @@
  * with EOVERFLOW, as glibc's own time64 functions do where only 32-bit
  * kernel interfaces exist. Results are widened back. The layouts and
  * helpers are time64.h's; the other time64_*.c hold the rest of the set by
- * theme. */
+ * theme (time64_cal.c the calendar functions). */
 #include "time64.h"
 
 #ifdef COMPAT_OBJ_clock_gettime64
@@ -288,91 +288,6 @@ COMPAT_HIDDEN int __fstat64_time64(int fd, struct compat_stat_t64 *st)
 	if (fd < 0)
 		return compat_fail(9 /* EBADF */);
 	return compat_statat(fd, "", st, 0x1000 /* AT_EMPTY_PATH */);
-}
-#endif
-
-/* The broken-down time functions work on the target's 32-bit time_t: a
- * time outside its range gets EOVERFLOW (NULL), as from glibc 2.34's own
- * 64-bit variants for dates the 32-bit calendar code cannot reach here. */
-#ifdef COMPAT_OBJ_localtime64
-extern struct tm *localtime(const int32_t *t);
-COMPAT_HIDDEN struct tm *__localtime64(const compat_time64 *t)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
-	return localtime(&n);
-}
-#endif
-
-#ifdef COMPAT_OBJ_localtime64_r
-extern struct tm *localtime_r(const int32_t *t, struct tm *tm);
-COMPAT_HIDDEN struct tm *__localtime64_r(const compat_time64 *t, struct tm *tm)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
-	return localtime_r(&n, tm);
-}
-#endif
-
-#ifdef COMPAT_OBJ_gmtime64
-extern struct tm *gmtime(const int32_t *t);
-COMPAT_HIDDEN struct tm *__gmtime64(const compat_time64 *t)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
-	return gmtime(&n);
-}
-#endif
-
-#ifdef COMPAT_OBJ_gmtime64_r
-extern struct tm *gmtime_r(const int32_t *t, struct tm *tm);
-COMPAT_HIDDEN struct tm *__gmtime64_r(const compat_time64 *t, struct tm *tm)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
-	return gmtime_r(&n, tm);
-}
-#endif
-
-#ifdef COMPAT_OBJ_ctime64
-extern char *ctime(const int32_t *t);
-COMPAT_HIDDEN char *__ctime64(const compat_time64 *t)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (char *)0);
-	return ctime(&n);
-}
-#endif
-
-#ifdef COMPAT_OBJ_ctime64_r
-extern char *ctime_r(const int32_t *t, char *buf);
-COMPAT_HIDDEN char *__ctime64_r(const compat_time64 *t, char *buf)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (char *)0);
-	return ctime_r(&n, buf);
-}
-#endif
-
-#ifdef COMPAT_OBJ_mktime64
-extern int32_t mktime(struct tm *tm);
-COMPAT_HIDDEN compat_time64 __mktime64(struct tm *tm)
-{
-	return mktime(tm);
-}
-#endif
-
-#ifdef COMPAT_OBJ_timegm64
-extern int32_t timegm(struct tm *tm);
-COMPAT_HIDDEN compat_time64 __timegm64(struct tm *tm)
-{
-	return timegm(tm);
 }
 #endif
 
