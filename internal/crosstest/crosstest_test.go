@@ -293,7 +293,7 @@ const wantTime64 = `clocks: ok
 difftime: 10
 stat: ok
 calendar: ok
-after 2038: EOVERFLOW
+after 2038: converted
 timedwait: timed out
 utimens: ok
 `
@@ -302,8 +302,8 @@ utimens: ok
 // -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64 for glibc 2.17 (its headers call
 // glibc 2.34's time64 entry points) links against the time64 polyfills and
 // runs under Debian 11's real glibc 2.31: i386 natively, arm under
-// qemu-user. Times after 2038 fail with EOVERFLOW where the target's
-// 32-bit calendar code cannot reach them.
+// qemu-user. gmtime_r converts a time after 2038, as glibc 2.34's does
+// (time64_cal.c computes it in 64 bits).
 func TestCrossTime64(t *testing.T) {
 	for _, triple := range []string{"i686-linux-gnu", "arm-linux-gnueabihf"} {
 		tg, _ := target.Parse(triple)
@@ -316,6 +316,74 @@ func TestCrossTime64(t *testing.T) {
 			}
 			if out, err := run(t, archRuntime(t, "debian:11", tg), prog); err != nil || out != wantTime64 {
 				t.Errorf("under %s glibc 2.31: %v\n%s\nwant:\n%s", tg.Debian, err, out, wantTime64)
+			}
+		})
+	}
+}
+
+// TestCrossTime64Rest: the rest of the time64 set (testdata/time64_more.c:
+// select, sockets and their timestamps, file times, rusage, itimers,
+// timers, the clock waits and joins, C11, SysV IPC, nftw, glob, adjtimex)
+// built with -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64 for the ABI's first
+// release runs under Debian 11's real glibc 2.31 (the polyfills) and
+// prints what the same program built for 2.36 prints under Debian 12's
+// glibc 2.36 (glibc's own time64 functions).
+func TestCrossTime64Rest(t *testing.T) {
+	for _, triple := range []string{"i686-linux-gnu", "arm-linux-gnueabihf"} {
+		tg, _ := target.Parse(triple)
+		t.Run(tg.ABI, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			old, cur := filepath.Join(dir, "old"), filepath.Join(dir, "new")
+			flags := []string{"-O2", "-D_TIME_BITS=64", "-D_FILE_OFFSET_BITS=64", "-pthread", "testdata/time64_more.c", "-lrt"}
+			crossLink(t, tg, false, tg.First, append(flags, "-o", old)...)
+			crossLink(t, tg, false, abidb.MustParseVersion("2.36"), append(flags, "-o", cur)...)
+			if floor := floorByReadelf(t, old); tg.First.Less(floor) {
+				t.Errorf("floor %s above %s", floor, tg.First)
+			}
+			// qemu-user answers getsockopt(SO_RCVTIMEO_NEW) with 4 bytes,
+			// for glibc's function and the polyfill alike; the program
+			// then prints that instead of checking the value.
+			var args []string
+			if tg.ABI != "i386" {
+				args = []string{"qemu"}
+			}
+			want, err := run(t, archRuntime(t, "debian:12", tg), cur, args...)
+			if err != nil || strings.Contains(want, "WRONG") {
+				t.Fatalf("glibc 2.36's own functions under %s: %v\n%s", tg.Debian, err, want)
+			}
+			got, err := run(t, archRuntime(t, "debian:11", tg), old, args...)
+			if err != nil || got != want {
+				t.Errorf("built for %s, under %s glibc 2.31: %v\n%s\nwant (2.36):\n%s", tg.First, tg.Debian, err, got, want)
+			}
+		})
+	}
+}
+
+// TestCrossTime64Calendar: gmtime, timegm, localtime, mktime and ctime
+// under -D_TIME_BITS=64 (testdata/time64_cal.c) at the 32-bit edges
+// (1901-12-13, 2038-01-19 03:14:07/08), in 2100, 1800, before year 1 and
+// at tm_year's limit, in UTC and a POSIX TZ rule with summer time: built
+// for the ABI's first release and run under Debian 11's glibc 2.31 (the
+// polyfills of time64_cal.c), it prints what glibc 2.36's own functions
+// print under Debian 12.
+func TestCrossTime64Calendar(t *testing.T) {
+	for _, triple := range []string{"i686-linux-gnu", "arm-linux-gnueabihf"} {
+		tg, _ := target.Parse(triple)
+		t.Run(tg.ABI, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			old, cur := filepath.Join(dir, "old"), filepath.Join(dir, "new")
+			flags := []string{"-O2", "-D_TIME_BITS=64", "-D_FILE_OFFSET_BITS=64", "testdata/time64_cal.c"}
+			crossLink(t, tg, false, tg.First, append(flags, "-o", old)...)
+			crossLink(t, tg, false, abidb.MustParseVersion("2.36"), append(flags, "-o", cur)...)
+			want, err := run(t, archRuntime(t, "debian:12", tg), cur)
+			if err != nil || strings.Contains(want, "WRONG") || !strings.Contains(want, "2100-01-01 00:00:00 wday 5") {
+				t.Fatalf("glibc 2.36's own functions under %s: %v\n%s", tg.Debian, err, want)
+			}
+			got, err := run(t, archRuntime(t, "debian:11", tg), old)
+			if err != nil || got != want {
+				t.Errorf("built for %s, under %s glibc 2.31: %v\n%s\nwant (2.36):\n%s", tg.First, tg.Debian, err, got, want)
 			}
 		})
 	}

@@ -70,8 +70,24 @@ func TestABICatalogue(t *testing.T) {
 	if _, ok := LookupFor("__clock_gettime64", "aarch64"); ok {
 		t.Error("aarch64 sees the time64 lines of the 32-bit ABIs")
 	}
-	if _, phrase, ok := DescribeFor("__ppoll64", "i386", Version{2, 17}); !ok || !strings.Contains(phrase, "-D_TIME_BITS=64") {
+	if _, phrase, ok := DescribeFor("__ppoll64", "i386", Version{2, 17}); !ok || !strings.Contains(phrase, "time64_io.c") {
 		t.Errorf("__ppoll64 on i386: %q", phrase)
+	}
+	// Every time64 entry point has an answer but fts's (whose FTSENT the
+	// older libc owns), whose refusal says what to do.
+	for _, abi := range []string{"i386", "arm"} {
+		entries, err := CatalogueFor(abi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if !strings.Contains(e.Symbol, "64") || !strings.HasPrefix(e.Symbol, "_") || e.Status != StatusRefused {
+				continue
+			}
+			if !strings.HasPrefix(e.Symbol, "__fts64_") || !strings.Contains(e.Note, "-D_TIME_BITS=64") {
+				t.Errorf("%s: %s refused: %s", abi, e.Symbol, e.Note)
+			}
+		}
 	}
 }
 

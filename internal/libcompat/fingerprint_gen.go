@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "61791b1954c8657c81ed68af7a2f8532ae706eb52141a19303011136499dfbbe"
+const sourcesFingerprint = "ac1b3a1714e854be17861d5f86c2dc4770ad30a030e6360d1c81bd219d5ac0e8"

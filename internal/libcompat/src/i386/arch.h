@@ -56,6 +56,16 @@
 #define COMPAT_SYS_clock_getres_time64    406
 #define COMPAT_SYS_clock_nanosleep_time64 407
 #define COMPAT_SYS_utimensat_time64       412
+#define COMPAT_SYS_clock_adjtime64        405
+#define COMPAT_SYS_timerfd_gettime64      410
+#define COMPAT_SYS_timerfd_settime64      411
+#define COMPAT_SYS_pselect6_time64        413
+#define COMPAT_SYS_ppoll_time64           414
+#define COMPAT_SYS_recvmmsg_time64        417
+#define COMPAT_SYS_mq_timedsend_time64    418
+#define COMPAT_SYS_mq_timedreceive_time64 419
+#define COMPAT_SYS_semtimedop_time64      420
+#define COMPAT_SYS_sched_rr_get_interval_time64 423
 
 /* i386's struct dl_find_object has dlfo_eh_dbase (the unwinder's
  * DW_EH_PE_datarel base, glibc's DLFO_STRUCT_HAS_EH_DBASE). */

@@ -9,117 +9,10 @@
  * for every other function, the call goes to the target's 32-bit function
  * with the times narrowed: a time that does not fit a 32-bit time_t fails
  * with EOVERFLOW, as glibc's own time64 functions do where only 32-bit
- * kernel interfaces exist. Results are widened back.
- *
- * Layouts are glibc's (struct __timespec64, __timeval64, __stat64_t64),
- * written out with fixed-width fields so the compiler gives them the ABI's
- * alignment, as it does for glibc's; on these little-endian ABIs the
- * kernel's 64-bit tv_nsec fills tv_nsec and the padding after it. */
-#define _LARGEFILE64_SOURCE 1
-#include <stdint.h>
-#include <stddef.h>
-#include <sys/types.h>
-#include "compat.h"
-
-#if __SIZEOF_POINTER__ != 4 || !defined(COMPAT_SYS_clock_gettime64)
-# error "time64 polyfills: for the 32-bit ABIs (i386, arm) only"
-#endif
-
-#define COMPAT_ENOSYS    38
-#define COMPAT_EOVERFLOW 75
-#define COMPAT_EINVAL    22
-#define COMPAT_AT_FDCWD  (-100)
-#define COMPAT_AT_SYMLINK_NOFOLLOW 0x100
-
-typedef int64_t compat_time64;
-
-struct compat_ts64 {
-	compat_time64 tv_sec;
-	int32_t tv_nsec;
-	int32_t pad;
-};
-
-struct compat_tv64 {
-	compat_time64 tv_sec;
-	int64_t tv_usec;
-};
-
-struct compat_ts32 {
-	int32_t tv_sec;
-	int32_t tv_nsec;
-};
-
-struct compat_tv32 {
-	int32_t tv_sec;
-	int32_t tv_usec;
-};
-
-/* glibc's struct __stat64_t64: struct stat under _TIME_BITS=64. */
-struct compat_stat_t64 {
-	uint64_t st_dev;
-	uint64_t st_ino;
-	uint32_t st_mode;
-	uint32_t st_nlink;
-	uint32_t st_uid;
-	uint32_t st_gid;
-	uint64_t st_rdev;
-	int64_t st_size;
-	int32_t st_blksize;
-	int64_t st_blocks;
-	struct compat_ts64 st_atim, st_mtim, st_ctim;
-};
-
-struct tm;
-
-extern int *__errno_location(void);
-
-static inline int compat_fail(int err)
-{
-	*__errno_location() = err;
-	return -1;
-}
-
-static inline int compat_fits(compat_time64 t)
-{
-	return t >= INT32_MIN && t <= INT32_MAX;
-}
-
-/* narrow copies a time64 timespec into a 32-bit one; 0, or EOVERFLOW. */
-static inline int compat_narrow(const struct compat_ts64 *in, struct compat_ts32 *out)
-{
-	if (!compat_fits(in->tv_sec))
-		return COMPAT_EOVERFLOW;
-	out->tv_sec = (int32_t)in->tv_sec;
-	out->tv_nsec = in->tv_nsec;
-	return 0;
-}
-
-static inline void compat_widen(const struct compat_ts32 *in, struct compat_ts64 *out)
-{
-	out->tv_sec = in->tv_sec;
-	out->tv_nsec = in->tv_nsec;
-	out->pad = 0;
-}
-
-extern int clock_gettime(int clk, struct compat_ts32 *ts);
-
-/* realtime64 reads a clock as time64: the time64 system call, else the
- * target's clock_gettime. */
-static inline int compat_clock64(int clk, struct compat_ts64 *ts)
-{
-	struct compat_ts32 t;
-
-	if (syscall(COMPAT_SYS_clock_gettime64, clk, ts) == 0) {
-		ts->pad = 0;
-		return 0;
-	}
-	if (*__errno_location() != COMPAT_ENOSYS)
-		return -1;
-	if (clock_gettime(clk, &t) != 0)
-		return -1;
-	compat_widen(&t, ts);
-	return 0;
-}
+ * kernel interfaces exist. Results are widened back. The layouts and
+ * helpers are time64.h's; the other time64_*.c hold the rest of the set by
+ * theme (time64_cal.c the calendar functions). */
+#include "time64.h"
 
 #ifdef COMPAT_OBJ_clock_gettime64
 COMPAT_HIDDEN int __clock_gettime64(int clk, struct compat_ts64 *ts)
@@ -306,10 +199,61 @@ static inline void compat_stat_widen(const struct stat64 *in, struct compat_stat
 	out->st_ctim.pad = 0;
 }
 
+/* The kernel's struct statx (<linux/stat.h>, Linux 4.11). */
+struct compat_statx_ts {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t reserved;
+};
+
+struct compat_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct compat_statx_ts atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t spare2[14];
+};
+
+/* glibc's makedev (<bits/sysmacros.h>). */
+static inline uint64_t compat_makedev(uint32_t major, uint32_t minor)
+{
+	return ((uint64_t)(major & 0xfffff000u) << 32) | ((uint64_t)(major & 0xfffu) << 8) |
+	       ((uint64_t)(minor & 0xffffff00u) << 12) | (minor & 0xffu);
+}
+
+/* compat_statat: statx first, as glibc 2.34's __fstatat64_time64 does on
+ * the 32-bit ABIs, so times after 2038 come back whole (the old stat64
+ * system calls keep 32 bits of them: on i386 they would be silently
+ * wrong); on a kernel before 4.11 (ENOSYS) the target's fstatat64,
+ * widened. */
 static inline int compat_statat(int dirfd, const char *path, struct compat_stat_t64 *st, int flags)
 {
+	struct compat_statx x;
 	struct stat64 s;
 
+	if (syscall(COMPAT_SYS_statx, dirfd, path, flags | 0x800 /* AT_NO_AUTOMOUNT */,
+		    0x7ffu /* STATX_BASIC_STATS */, &x) == 0) {
+		*st = (struct compat_stat_t64){0};
+		st->st_dev = compat_makedev(x.dev_major, x.dev_minor);
+		st->st_ino = x.ino;
+		st->st_mode = x.mode;
+		st->st_nlink = x.nlink;
+		st->st_uid = x.uid;
+		st->st_gid = x.gid;
+		st->st_rdev = compat_makedev(x.rdev_major, x.rdev_minor);
+		st->st_size = (int64_t)x.size;
+		st->st_blksize = (int32_t)x.blksize;
+		st->st_blocks = (int64_t)x.blocks;
+		st->st_atim = (struct compat_ts64){x.atime.tv_sec, (int32_t)x.atime.tv_nsec, 0};
+		st->st_mtim = (struct compat_ts64){x.mtime.tv_sec, (int32_t)x.mtime.tv_nsec, 0};
+		st->st_ctim = (struct compat_ts64){x.ctime.tv_sec, (int32_t)x.ctime.tv_nsec, 0};
+		return 0;
+	}
+	if (*__errno_location() != COMPAT_ENOSYS)
+		return -1;
 	if (fstatat64(dirfd, path, &s, flags) != 0)
 		return -1;
 	compat_stat_widen(&s, st);
@@ -341,97 +285,9 @@ COMPAT_HIDDEN int __fstatat64_time64(int dirfd, const char *path, struct compat_
 #ifdef COMPAT_OBJ_fstat64_time64
 COMPAT_HIDDEN int __fstat64_time64(int fd, struct compat_stat_t64 *st)
 {
-	struct stat64 s;
-
-	if (fstat64(fd, &s) != 0)
-		return -1;
-	compat_stat_widen(&s, st);
-	return 0;
-}
-#endif
-
-/* The broken-down time functions work on the target's 32-bit time_t: a
- * time outside its range gets EOVERFLOW (NULL), as from glibc 2.34's own
- * 64-bit variants for dates the 32-bit calendar code cannot reach here. */
-#ifdef COMPAT_OBJ_localtime64
-extern struct tm *localtime(const int32_t *t);
-COMPAT_HIDDEN struct tm *__localtime64(const compat_time64 *t)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
-	return localtime(&n);
-}
-#endif
-
-#ifdef COMPAT_OBJ_localtime64_r
-extern struct tm *localtime_r(const int32_t *t, struct tm *tm);
-COMPAT_HIDDEN struct tm *__localtime64_r(const compat_time64 *t, struct tm *tm)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
-	return localtime_r(&n, tm);
-}
-#endif
-
-#ifdef COMPAT_OBJ_gmtime64
-extern struct tm *gmtime(const int32_t *t);
-COMPAT_HIDDEN struct tm *__gmtime64(const compat_time64 *t)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
-	return gmtime(&n);
-}
-#endif
-
-#ifdef COMPAT_OBJ_gmtime64_r
-extern struct tm *gmtime_r(const int32_t *t, struct tm *tm);
-COMPAT_HIDDEN struct tm *__gmtime64_r(const compat_time64 *t, struct tm *tm)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (struct tm *)0);
-	return gmtime_r(&n, tm);
-}
-#endif
-
-#ifdef COMPAT_OBJ_ctime64
-extern char *ctime(const int32_t *t);
-COMPAT_HIDDEN char *__ctime64(const compat_time64 *t)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (char *)0);
-	return ctime(&n);
-}
-#endif
-
-#ifdef COMPAT_OBJ_ctime64_r
-extern char *ctime_r(const int32_t *t, char *buf);
-COMPAT_HIDDEN char *__ctime64_r(const compat_time64 *t, char *buf)
-{
-	int32_t n = (int32_t)*t;
-	if (!compat_fits(*t))
-		return (compat_fail(COMPAT_EOVERFLOW), (char *)0);
-	return ctime_r(&n, buf);
-}
-#endif
-
-#ifdef COMPAT_OBJ_mktime64
-extern int32_t mktime(struct tm *tm);
-COMPAT_HIDDEN compat_time64 __mktime64(struct tm *tm)
-{
-	return mktime(tm);
-}
-#endif
-
-#ifdef COMPAT_OBJ_timegm64
-extern int32_t timegm(struct tm *tm);
-COMPAT_HIDDEN compat_time64 __timegm64(struct tm *tm)
-{
-	return timegm(tm);
+	if (fd < 0)
+		return compat_fail(9 /* EBADF */);
+	return compat_statat(fd, "", st, 0x1000 /* AT_EMPTY_PATH */);
 }
 #endif
 
