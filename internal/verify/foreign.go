@@ -70,3 +70,8 @@ func judgeForeign(res Result, root, glibc string, ours []string) Result {
 		prog, glibc, need, res.Reason)
 	return res
 }
+
+// Inconclusive reports whether any cell was inconclusive.
+func (r *Report) Inconclusive() bool {
+	return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == Inconclusive })
+}

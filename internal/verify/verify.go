@@ -209,13 +209,10 @@ type Report struct {
 // Failed reports whether any cell failed, or none passed nor was
 // inconclusive (everything skipped proves nothing).
 func (r *Report) Failed() bool {
-	has := func(s Status) bool { return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == s }) }
+	has := func(s Status) bool {
+		return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == s })
+	}
 	return has(Fail) || (!has(Pass) && !has(Inconclusive))
-}
-
-// Inconclusive reports whether any cell was inconclusive.
-func (r *Report) Inconclusive() bool {
-	return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == Inconclusive })
 }
 
 // Run verifies every artifact on every runtime. An error means nothing
