@@ -80,9 +80,17 @@ A first fetch of a runtime says what it downloads and, on a terminal, how
 far it is. A cached runtime is checked against the manifest written when it
 was fetched; a damaged one is an error that names the directory to remove.
 
+A program the artifact starts is the target's where the runtime has it:
+every named runtime carries its release's /bin/sh, which system(), popen()
+and posix_spawn of sh run, and --package brings more (coreutils for ls).
+One the runtime lacks is this machine's program; when it cannot run on the
+runtime's glibc the cell is INCONCLUSIVE, naming the program: add its
+package with --package to verify with the target's.
+
 Exit status: 0 when no cell fails and one passes, 1 when any fails (or all
-were skipped), 2 on usage errors, unreadable artifacts, unknown runtimes or
-failed downloads, 128+N when interrupted by signal N.
+were skipped), 3 when none fails but some are inconclusive, 2 on usage
+errors, unreadable artifacts, unknown runtimes or failed downloads, 128+N
+when interrupted by signal N.
 
 Examples:
   compatbuild verify target/release/libplugin.so
@@ -226,6 +234,9 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	}
 	if rep.Failed() {
 		return ExitFail
+	}
+	if rep.Inconclusive() {
+		return verify.ExitInconclusive
 	}
 	return ExitOK
 }

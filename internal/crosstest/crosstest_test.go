@@ -199,6 +199,12 @@ func TestCrossEndToEnd(t *testing.T) {
 			if syms, _ := sr.ArchiveSymbols(libcompat.MathName); err != nil || !sr.ArchiveBuilt(libcompat.MathName) || (len(syms) == 0) != (tg.ABI == "powerpc64le") {
 				t.Errorf("%s %s at %s: %v, %d symbols", tg.ABI, libcompat.MathName, tg.First, err, len(syms))
 			}
+			// Started through its own PT_INTERP (qemu-user -L finds the
+			// runtime's loader there), not 'ld.so PROG': a merged-/usr
+			// release (debian:13's riscv64) has its /lib link.
+			if how := old.How(prog); how != runtimes.StartInterpreter {
+				t.Errorf("%s on %s starts as %s: %s", filepath.Base(prog), cr.old, how, old.StartReason(prog))
+			}
 			for _, c := range []struct {
 				prog string
 				args []string

@@ -8,6 +8,7 @@
 package driver
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -597,9 +598,10 @@ func traceReferences(ctx context.Context, w io.Writer, compiler string, linkArgs
 	args := append(append(slices.Clip(linkArgs), trace...), "-o", tmp.Name())
 	cmd := exec.CommandContext(ctx, compiler, args...)
 	cmd.Env = childEnv(ctx)
-	procgroup.Prepare(ctx, cmd)
-	outb, _ := cmd.CombinedOutput()
-	for _, line := range strings.Split(string(outb), "\n") {
+	var outb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &outb, &outb
+	procgroup.Prepare(ctx, cmd).Run()
+	for _, line := range strings.Split(outb.String(), "\n") {
 		if strings.Contains(line, ": reference to ") || strings.Contains(line, ": definition of ") {
 			fmt.Fprintf(w, "compatbuild: linker: %s\n", strings.TrimSpace(line))
 		}

@@ -51,11 +51,11 @@ func ProbeHeaders(ctx context.Context, cc []string) (HeaderInfo, error) {
 	}
 	args := append(append([]string{}, cc[1:]...), "-E", "-x", "c", "-")
 	cmd := exec.CommandContext(ctx, cc[0], args...)
-	procgroup.Prepare(ctx, cmd)
+	group := procgroup.Prepare(ctx, cmd)
 	cmd.Stdin = strings.NewReader(probeSource)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	err := group.Run()
 	if ctx.Err() != nil {
 		return HeaderInfo{}, ctx.Err()
 	}

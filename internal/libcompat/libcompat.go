@@ -532,11 +532,11 @@ func compileOne(ctx context.Context, cc []string, work string, arch archInfo, ba
 	args = append(args, "-o", j.out, j.src)
 	cmd := exec.CommandContext(ctx, cc[0], args...)
 	cmd.Dir = work
-	procgroup.Prepare(ctx, cmd) // an interrupted build leaves no cc1 or as behind
+	group := procgroup.Prepare(ctx, cmd) // an interrupted build leaves no cc1 or as behind
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr
-	if err := cmd.Run(); err != nil {
+	if err := group.Run(); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -147,3 +147,53 @@ func TestNames(t *testing.T) {
 		t.Errorf("Describe: %q", d)
 	}
 }
+
+// A compiler that ends on SIGTERM may leave a child that ignores it: the
+// SIGKILL after the grace period still reaches it, though the leader has
+// exited by then (the zombie leader holds the group id until it is).
+func TestStopKillsTheGroupAfterTheLeaderExits(t *testing.T) {
+	defer func(g time.Duration) { grace = g }(grace)
+	grace = 300 * time.Millisecond
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	ctx, cancel := context.WithCancel(context.Background())
+	script := `sh -c 'trap "" TERM; echo $$ > ` + pidFile + `.tmp; mv ` + pidFile + `.tmp ` + pidFile + `; while :; do sleep 0.05; done' &
+trap 'exit 1' TERM
+wait`
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", script)
+	group := Prepare(ctx, cmd)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var child int
+	for deadline := time.Now().Add(10 * time.Second); child == 0 && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		data, _ := os.ReadFile(pidFile)
+		child, _ = strconv.Atoi(strings.TrimSpace(string(data)))
+	}
+	if child == 0 {
+		t.Fatal("the compiler-like script did not start its child")
+	}
+	cancel()
+	err := group.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.ExitStatus() != 1 {
+		t.Errorf("the leader ended with %v, want exit status 1 from its SIGTERM trap", err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); alive(child) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if alive(child) {
+		syscall.Kill(child, syscall.SIGKILL)
+		t.Fatal("the child that ignores SIGTERM outlived its stopped compiler")
+	}
+}
+
+// A command that ends by itself is waited for as exec.Cmd.Wait does, and
+// nothing is signalled afterwards.
+func TestRunWithoutStop(t *testing.T) {
+	cmd := exec.CommandContext(context.Background(), "/bin/sh", "-c", "echo out; exit 3")
+	var out strings.Builder
+	cmd.Stdout = &out
+	err := Prepare(context.Background(), cmd).Run()
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 3 || out.String() != "out\n" || err == nil {
+		t.Errorf("err %v, output %q, state %v", err, out.String(), cmd.ProcessState)
+	}
+}

@@ -107,9 +107,18 @@ func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) 
 		stop := showProgress(req.progress, outDir, plan)
 		defer stop()
 	}
-	_, err = run(workDir, install...)
+	if _, err = run(workDir, install...); err != nil {
+		return err
+	}
+	// The release's /bin/sh, which system(), popen() and posix_spawn of
+	// "sh" start: dash, without its Depends (debianutils and dpkg serve
+	// its maintainer scripts; the shell itself needs only libc6).
+	_, err = run(outDir, "download", shellPackage+":"+req.arch)
 	return err
 }
+
+// shellPackage is the package of Debian's /bin/sh (every release since 6).
+const shellPackage = "dash"
 
 // debFile is one .deb apt will download.
 type debFile struct {

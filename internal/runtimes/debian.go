@@ -27,14 +27,19 @@ type debianRelease struct {
 	suite   string   // "bullseye"
 	glibc   string   // its glibc version: a runtime of another is refused
 	python  string   // its Python 3 ("3.9"), package python<python>
+	// mergedUsr: the release's systems have /bin, /sbin and /lib* as
+	// links into /usr (see usrmerge.go).
+	mergedUsr bool
 }
 
 // debianReleases are the named runtimes. Facts from each release's own
 // packages: libc6 (glibc), python3 (the default Python 3), nodejs.
 var debianReleases = []debianRelease{
-	{"debian:11", []string{"debian:bullseye"}, "bullseye", "2.31", "3.9"},
-	{"debian:12", []string{"debian:bookworm"}, "bookworm", "2.36", "3.11"},
-	{"debian:13", []string{"debian:trixie"}, "trixie", "2.41", "3.13"},
+	// Debian 11 installs merged /usr by default but supports systems
+	// upgraded without it: its runtime keeps the layout dpkg gives.
+	{"debian:11", []string{"debian:bullseye"}, "bullseye", "2.31", "3.9", false},
+	{"debian:12", []string{"debian:bookworm"}, "bookworm", "2.36", "3.11", true},
+	{"debian:13", []string{"debian:trixie"}, "trixie", "2.41", "3.13", true},
 }
 
 func lookupRelease(name string) (debianRelease, bool) {
@@ -65,8 +70,10 @@ type runtimeMeta struct {
 	Manifest string `json:"manifest_sha256"`
 }
 
-// metaFormat is the current runtimeMeta.Format.
-const metaFormat = 2
+// metaFormat is the current runtimeMeta.Format. 3: every runtime holds
+// the release's /bin/sh (dash), and merged-/usr releases have their
+// /usr links; runtimes of older formats are fetched again.
+const metaFormat = 3
 
 // fetchRequest is what a named runtime is made of.
 type fetchRequest struct {
@@ -376,6 +383,11 @@ func build(ctx context.Context, req fetchRequest, root string) (runtimeMeta, err
 			return runtimeMeta{}, fmt.Errorf("dpkg-deb -x %s failed: %v: %s; is dpkg installed?", filepath.Base(f), err, lastLine(string(out)))
 		}
 		meta.Debs = append(meta.Debs, filepath.Base(f))
+	}
+	if req.rel.mergedUsr {
+		if err := mergeUsr(root); err != nil {
+			return runtimeMeta{}, fmt.Errorf("%v (in %s)", err, root)
+		}
 	}
 	if err := relativizeSymlinks(root); err != nil {
 		return runtimeMeta{}, fmt.Errorf("fixing symlinks in %s: %v", root, err)

@@ -26,7 +26,10 @@
 // apt-get update and apt-get install --download-only run with their own
 // Dir::State, Dir::Cache and APT::Architecture (and an empty dpkg status),
 // so the system's apt state is untouched and the packages come with
-// everything they depend on. The mirror must be exactly one URI.
+// everything they depend on. Every named runtime also holds its release's
+// /bin/sh (dash, see programs.go), and those of merged-/usr releases are
+// merged as such a system is (see usrmerge.go). The mirror must be
+// exactly one URI.
 // [Options.Progress] is told what a first fetch fetches and how far it is.
 //
 // # Cache layout

@@ -33,7 +33,9 @@ type Start string
 const (
 	// StartInterpreter: in a private mount namespace (a user namespace too
 	// when not root), the runtime's loader is bind-mounted over the
-	// program's PT_INTERP path, an empty file over /etc/ld.so.cache, and
+	// program's PT_INTERP path, the runtime's programs (its /bin/sh) over
+	// this machine's of the same paths (programs.go), an empty file over
+	// /etc/ld.so.cache, and
 	// the runtime's root is made read-only (nothing that runs can change
 	// the cached runtime);
 	// the program is started by execve as on the target, with the
@@ -47,8 +49,13 @@ const (
 	// DT_RUNPATH are expanded with it and put first in LD_LIBRARY_PATH,
 	// and the host's /etc/ld.so.cache is not hidden (libraries the
 	// runtime lacks may come from it; [Runtime.Libraries] shows those).
+	// Programs the artifact starts (system()'s /bin/sh) are this
+	// machine's, started with the runtime's libraries in LD_LIBRARY_PATH:
+	// most fail, and verify says so.
 	StartCopy Start = "private-copy"
 	// StartExplicit: the last resort, `ld.so --library-path DIRS PROG`.
+	// Programs the artifact starts are this machine's and run on this
+	// machine's glibc (the library path is not inherited).
 	StartExplicit Start = "explicit-loader"
 )
 
@@ -144,6 +151,11 @@ func prepare(spec launchSpec) (string, error) {
 	if spec.Mode == StartInterpreter {
 		if err := syscall.Mount(spec.Loader, spec.Interp, "", syscall.MS_BIND, ""); err != nil {
 			return "", fmt.Errorf("bind-mounting the runtime's loader over %s: %v", spec.Interp, err)
+		}
+		if spec.Root != "" {
+			if err := mountPrograms(spec.Root); err != nil {
+				return "", err
+			}
 		}
 	}
 	if spec.Mount || spec.Mode == StartInterpreter {

@@ -27,6 +27,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	widths := make([]int, len(r.Runtimes))
 	for i, rt := range r.Runtimes {
 		widths[i] = max(len(rt.Name), len("glibc ")+len(rt.Glibc), len("FAIL"))
+		for k := i; k < len(r.Results); k += len(r.Runtimes) {
+			widths[i] = max(widths[i], len(r.Results[k].Status))
+		}
 	}
 	row := func(cells ...string) {
 		fmt.Fprintf(b, "%-*s", first, cells[0])
@@ -59,8 +62,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(b, "%s %s on %s (%s): %s\n", strings.ToUpper(string(res.Status)), res.Artifact, res.Runtime, on, res.Reason)
 		writeOutput(b, res)
 	}
-	pass, fail, skip := r.counts()
+	pass, fail, skip, inconclusive := r.counts()
 	summary := fmt.Sprintf("%s × %s: %d pass, %d fail", plural(len(r.Artifacts), "artifact"), plural(len(r.Runtimes), "runtime"), pass, fail)
+	if inconclusive > 0 {
+		summary += fmt.Sprintf(", %d inconclusive", inconclusive)
+	}
 	if skip > 0 {
 		summary += fmt.Sprintf(", %d skipped", skip)
 	}
@@ -104,19 +110,22 @@ func writeOutput(b *strings.Builder, res Result) {
 	}
 }
 
-// counts returns how many cells passed, failed and were skipped.
-func (r *Report) counts() (pass, fail, skip int) {
+// counts returns how many cells passed, failed, were skipped and were
+// inconclusive.
+func (r *Report) counts() (pass, fail, skip, inconclusive int) {
 	for _, res := range r.Results {
 		switch res.Status {
 		case Pass:
 			pass++
 		case Skip:
 			skip++
+		case Inconclusive:
+			inconclusive++
 		default:
 			fail++
 		}
 	}
-	return pass, fail, skip
+	return pass, fail, skip, inconclusive
 }
 
 func plural(n int, what string) string {
@@ -132,6 +141,9 @@ type jsonSummary struct {
 	Pass      int `json:"pass"`
 	Fail      int `json:"fail"`
 	Skip      int `json:"skip"`
+	// Inconclusive counts cells where a program of this machine that the
+	// artifact started could not run (see Inconclusive).
+	Inconclusive int `json:"inconclusive"`
 }
 
 type jsonReport struct {
@@ -155,7 +167,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 			doc.Results[i].Command = []string{}
 		}
 	}
-	doc.Summary.Pass, doc.Summary.Fail, doc.Summary.Skip = r.counts()
+	doc.Summary.Pass, doc.Summary.Fail, doc.Summary.Skip, doc.Summary.Inconclusive = r.counts()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -117,7 +117,7 @@ func TestJSONShapeMatchesTheDocument(t *testing.T) {
 		t.Errorf("schema %v", got["schema"])
 	}
 	sum := got["summary"].(map[string]any)
-	if fmt.Sprint(sum) != "map[artifacts:2 fail:2 pass:2 runtimes:2 skip:0]" {
+	if fmt.Sprint(sum) != "map[artifacts:2 fail:2 inconclusive:0 pass:2 runtimes:2 skip:0]" {
 		t.Errorf("summary %v", sum)
 	}
 	results := got["results"].([]any)

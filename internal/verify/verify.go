@@ -206,11 +206,13 @@ type Report struct {
 	Results []Result `json:"results"`
 }
 
-// Failed reports whether any cell failed, or none passed (everything
-// skipped proves nothing).
+// Failed reports whether any cell failed, or none passed nor was
+// inconclusive (everything skipped proves nothing).
 func (r *Report) Failed() bool {
-	return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == Fail }) ||
-		!slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == Pass })
+	has := func(s Status) bool {
+		return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == s })
+	}
+	return has(Fail) || (!has(Pass) && !has(Inconclusive))
 }
 
 // Run verifies every artifact on every runtime. An error means nothing
@@ -547,6 +549,7 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 	if why := r.StartReason(prog.path); why != "" {
 		res.Reason += " (" + why + ")"
 	}
+	res = judgeForeign(res, r.Root, rt.Glibc, []string{a.abs, prog.path})
 	return checkHostLibraries(parent, res, &r, checked, setup.libPath)
 }
 

@@ -1,0 +1,77 @@
+package verify
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Inconclusive: the artifact started a program of this machine that the
+// runtime does not have (it ran `ls`, and only /bin/sh comes with every
+// runtime), and that program could not run on the runtime's glibc. On the
+// target the target's own program would have run, so the cell proves
+// neither that the artifact works there nor that it does not. The reason
+// names the program and the --package that brings the target's.
+const Inconclusive Status = "inconclusive"
+
+// ExitInconclusive is verify's exit status when no cell failed but some
+// were inconclusive.
+const ExitInconclusive = 3
+
+// loaderVersionLine is the loader's refusal of a program for a symbol
+// version its glibc lacks: "PROG: LIB: version `GLIBC_2.34' not found
+// (required by WHO)" (glibc's elf/dl-version.c; quotes ` or ').
+var loaderVersionLine = regexp.MustCompile("^(\\S+): (\\S+): version [`'](GLIBC_[0-9.]+)' not found \\(required by (.+)\\)$")
+
+// foreignProgram finds, in a run's output, a program of this machine
+// (outside the runtime's root, not the artifact, not its host program)
+// that the loader refused to start under the runtime. It returns the
+// program's path and the glibc version it needed, or "" when there is
+// none. A program given by name (system("ls") says "ls") is looked up
+// in PATH, as the shell that started it did.
+func foreignProgram(output, root string, ours []string) (prog, need string) {
+	for _, line := range strings.Split(output, "\n") {
+		m := loaderVersionLine.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			continue
+		}
+		p := m[1]
+		if !strings.Contains(p, "/") {
+			if lp, err := exec.LookPath(p); err == nil {
+				p = lp
+			}
+		}
+		if abs, err := filepath.Abs(p); err == nil && strings.Contains(p, "/") {
+			p = abs
+		}
+		if strings.HasPrefix(p, root+"/") || slices.Contains(ours, p) {
+			continue
+		}
+		return p, strings.TrimPrefix(m[3], "GLIBC_")
+	}
+	return "", ""
+}
+
+// judgeForeign turns a failed result whose run shows a foreign program
+// (see foreignProgram) into an inconclusive one that says what ran.
+func judgeForeign(res Result, root, glibc string, ours []string) Result {
+	if res.Status != Fail || res.TimedOut {
+		return res
+	}
+	prog, need := foreignProgram(res.Output, root, ours)
+	if prog == "" {
+		return res
+	}
+	res.Status = Inconclusive
+	res.Reason = fmt.Sprintf("the artifact started %s, this machine's program, which cannot run on glibc %s (it needs %s); add its package with --package NAME to verify with the target's (then: %s)",
+		prog, glibc, need, res.Reason)
+	return res
+}
+
+// Inconclusive reports whether any cell was inconclusive.
+func (r *Report) Inconclusive() bool {
+	return slices.ContainsFunc(r.Results, func(res Result) bool { return res.Status == Inconclusive })
+}
