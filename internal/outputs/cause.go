@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -28,7 +29,7 @@ func likelyCause(root string, f Finding) string {
 		}
 	}
 	for dir := filepath.Dir(filepath.Join(root, f.Path)); ; dir = filepath.Dir(dir) {
-		if why := makefileCause(root, dir); why != "" {
+		if why := makefileCause(root, dir, filepath.Base(f.Path)); why != "" {
 			return why
 		}
 		if dir == root || !strings.HasPrefix(dir, root+string(filepath.Separator)) {
@@ -52,15 +53,18 @@ var (
 )
 
 // makefileCause looks at the makefiles in dir for what bypasses
-// compatbuild and returns a description naming the file and line.
-func makefileCause(root, dir string) string {
+// compatbuild and returns a description naming the file and line. Of the
+// recipe lines that run a compiler or linker by name, the one that names
+// the output (out, a base name), or sits under a rule whose target does,
+// is the one reported; the first one otherwise.
+func makefileCause(root, dir, out string) string {
 	var files []string
 	for _, n := range []string{"GNUmakefile", "makefile", "Makefile"} {
 		files = append(files, filepath.Join(dir, n))
 	}
 	mk, _ := filepath.Glob(filepath.Join(dir, "*.mk"))
 	files = append(files, mk...)
-	var plainCC string
+	var plainCC, firstTool string
 	for _, path := range files {
 		f, err := os.Open(path)
 		if err != nil {
@@ -69,24 +73,39 @@ func makefileCause(root, dir string) string {
 		shown, _ := filepath.Rel(root, path)
 		sc := bufio.NewScanner(f)
 		sc.Buffer(nil, 1<<20)
+		var ruleTargets string
 		for n := 1; sc.Scan(); n++ {
 			line := sc.Text()
 			if m := makeOverride().FindStringSubmatch(line); m != nil {
 				f.Close()
 				return fmt.Sprintf("%s:%d sets `override %s = %s`, which beats the CC compatbuild passes to make", shown, n, m[1], strings.TrimSpace(m[2]))
 			}
-			if m := recipeTool().FindStringSubmatch(line); m != nil {
-				f.Close()
-				if strings.Contains(m[1], "LD") || strings.HasPrefix(m[1], "ld") {
-					return fmt.Sprintf("%s:%d links with %s, the linker itself, which compatbuild cannot stand in for: link through $(CC)", shown, n, m[1])
+			if !strings.HasPrefix(line, "\t") {
+				if targets, _, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line[len(targets):], ":=") {
+					ruleTargets = targets
 				}
-				return fmt.Sprintf("%s:%d runs %s by name instead of $(CC)/$(CXX)", shown, n, m[1])
+			}
+			if m := recipeTool().FindStringSubmatch(line); m != nil {
+				why := fmt.Sprintf("%s:%d runs %s by name instead of $(CC)/$(CXX)", shown, n, m[1])
+				if strings.Contains(m[1], "LD") || strings.HasPrefix(m[1], "ld") {
+					why = fmt.Sprintf("%s:%d links with %s, the linker itself, which compatbuild cannot stand in for: link through $(CC)", shown, n, m[1])
+				}
+				if strings.Contains(line, out) || slices.Contains(strings.Fields(ruleTargets), out) {
+					f.Close()
+					return why
+				}
+				if firstTool == "" {
+					firstTool = why
+				}
 			}
 			if m := makeAssign().FindStringSubmatch(line); m != nil && plainCC == "" {
 				plainCC = fmt.Sprintf("%s:%d sets `%s = %s`; compatbuild passes CC and CXX on make's command line (MAKEFLAGS), which beats that, unless a recipe passes its own (make %s=...) or a sub-build does not read MAKEFLAGS", shown, n, m[1], strings.TrimSpace(m[2]), m[1])
 			}
 		}
 		f.Close()
+	}
+	if firstTool != "" {
+		return firstTool
 	}
 	return plainCC
 }

@@ -176,10 +176,18 @@ func TestMakefileCauses(t *testing.T) {
 		{"x:\n\tclang++ -o x x.cc\n", "Makefile:2 runs clang++ by name instead of $(CC)/$(CXX)"},
 		{"CC := gcc\nx:\n\t$(CC) -o x x.c\n", "Makefile:1 sets `CC = gcc`; compatbuild passes CC and CXX on make's command line (MAKEFLAGS), which beats that, unless a recipe passes its own (make CC=...) or a sub-build does not read MAKEFLAGS"},
 		{"x:\n\t$(CC) -o x x.c\n\techo gcc\n", ""},
+		// Two outputs built by name: each is blamed on its own line, by
+		// the name in the recipe or by the rule's target.
+		{"tool: t.c\n\tgcc t.c -o tool\nx: x.c\n\tgcc -shared x.c -o \"lib x.so\"\n", "Makefile:4 runs gcc by name instead of $(CC)/$(CXX)"},
+		{"tool: t.c\n\tgcc t.c -o $@\nx: x.c\n\tgcc -shared x.c -o $@\n", "Makefile:4 runs gcc by name instead of $(CC)/$(CXX)"},
 	} {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "Makefile"), []byte(c.makefile), 0o644)
-		if got := makefileCause(dir, dir); got != c.want {
+		out := "x"
+		if strings.Contains(c.makefile, "lib x.so") {
+			out = "lib x.so"
+		}
+		if got := makefileCause(dir, dir, out); got != c.want {
 			t.Errorf("for %q: %q, want %q", c.makefile, got, c.want)
 		}
 	}
