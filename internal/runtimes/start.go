@@ -186,6 +186,17 @@ func prepare(spec launchSpec) (string, error) {
 	return "", fmt.Errorf("unknown mode %q", spec.Mode)
 }
 
+// mountProc mounts a /proc of the launcher's new PID namespace over the
+// host's. Without it the program would read the host's view: its getpid()
+// and fork() answers are the namespace's pids, but /proc (fdinfo's Pid:,
+// /proc/<pid>) would show the host's, which no real system does.
+func mountProc() error {
+	if err := syscall.Mount("proc", "/proc", "proc", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, ""); err != nil {
+		return fmt.Errorf("mounting /proc for the PID namespace: %v", err)
+	}
+	return nil
+}
+
 // privateMounts makes every mount of the launcher's namespace private, so
 // nothing it mounts propagates back to the host's namespace.
 func privateMounts() error {
@@ -350,7 +361,9 @@ func nsAttr(spec launchSpec) *syscall.SysProcAttr {
 	if spec.PIDNS {
 		attr.Cloneflags |= syscall.CLONE_NEWPID
 	}
-	if spec.Mount || spec.Mode == StartInterpreter {
+	// A PID namespace needs a mount namespace too: its init mounts a
+	// /proc of the new namespace (see mountProc).
+	if spec.Mount || spec.Mode == StartInterpreter || spec.PIDNS {
 		attr.Cloneflags |= syscall.CLONE_NEWNS
 		if os.Geteuid() != 0 {
 			// An unprivileged user gets the right to mount in a user
@@ -363,11 +376,6 @@ func nsAttr(spec launchSpec) *syscall.SysProcAttr {
 			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}}
 			attr.AmbientCaps = []uintptr{21} // CAP_SYS_ADMIN
 		}
-	} else if spec.PIDNS && os.Geteuid() != 0 {
-		uid, gid := os.Getuid(), os.Getgid()
-		attr.Cloneflags |= syscall.CLONE_NEWUSER
-		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}}
-		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}}
 	}
 	return attr
 }

@@ -173,11 +173,26 @@ func nsMain(spec launchSpec, argv []string) int {
 		if err := privateMounts(); err != nil {
 			return launchFail("%v", err)
 		}
+		if spec.PIDNS {
+			if err := mountProc(); err != nil {
+				return launchFail("%v", err)
+			}
+		}
 		return 0
 	}
 	exe, err := prepare(spec)
 	if err != nil {
 		return launchFail("%v", err)
+	}
+	if spec.PIDNS {
+		if !spec.Mount && spec.Mode != StartInterpreter {
+			if err := privateMounts(); err != nil {
+				return launchFail("%v", err)
+			}
+		}
+		if err := mountProc(); err != nil {
+			return launchFail("%v", err)
+		}
 	}
 	dropAmbientCaps()
 	if !spec.PIDNS {
@@ -381,4 +396,22 @@ func DirectCommand(ctx context.Context, prog string, args ...string) *exec.Cmd {
 		}
 	}
 	return exec.CommandContext(ctx, prog, args...)
+}
+
+// ProcessesNamed lists the pids of this machine's processes whose name
+// (/proc/PID/comm) is name: how a test finds, from outside, a process that
+// ran in a PID namespace with a /proc of its own.
+func ProcessesNamed(name string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm")); err == nil && strings.TrimSpace(string(comm)) == name {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }

@@ -3,10 +3,11 @@ package runtimes
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -38,18 +39,19 @@ func TestNothingOutlivesTheProgram(t *testing.T) {
 				t.Parallel()
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 				defer cancel()
-				cmd := r.Command(ctx, prog, mode)
+				token := strayToken()
+				cmd := r.Command(ctx, prog, mode, token)
 				setPIDNS(t, cmd, pidns)
 				strays := TrackStrays(cmd)
 				out, err := cmd.Output()
-				m := regexp.MustCompile(`child (\d+)`).FindSubmatch(out)
-				if m == nil {
-					t.Fatalf("no child pid in %q (%v)", out, err)
+				if !strings.Contains(string(out), "child "+token) {
+					t.Fatalf("the child did not start: %q (%v)", out, err)
 				}
-				pid, _ := strconv.Atoi(string(m[1]))
-				if syscall.Kill(pid, 0) != syscall.ESRCH {
-					t.Errorf("the child %d survives the run", pid)
-					syscall.Kill(pid, syscall.SIGKILL)
+				if pids := ProcessesNamed(token); len(pids) > 0 {
+					t.Errorf("the child survives the run: %v", pids)
+					for _, pid := range pids {
+						syscall.Kill(pid, syscall.SIGKILL)
+					}
 				}
 				if n := strays(); n < 1 {
 					t.Errorf("the launcher reported %d processes killed", n)
@@ -102,4 +104,29 @@ func setPIDNS(t *testing.T, cmd *exec.Cmd, on bool) {
 	spec.PIDNS = on
 	data, _ := json.Marshal(spec)
 	cmd.Args[1] = string(data)
+}
+
+// strayToken is a process name (comm, at most 15 bytes) no other process
+// on the machine has.
+func strayToken() string {
+	return fmt.Sprintf("stray%d", rand.Uint32())
+}
+
+// In a PID namespace the program sees one set of pids: /proc is the
+// namespace's, so its PID 1 is the launcher's init and /proc/$$ is the
+// shell itself, as on a real system (not this machine's PID 1 and
+// whatever process has the shell's namespace pid here).
+func TestPIDNamespaceHasItsOwnProc(t *testing.T) {
+	t.Parallel()
+	r := get(t, "debian:13")
+	if !pidNamespaces() {
+		t.Fatal("this machine allows no PID namespace (unshare CLONE_NEWPID); the tests need one")
+	}
+	cmd := r.Command(ctxFor(t), "/bin/sh", "-c", `tr '\0' ' ' < /proc/1/cmdline | cut -c1-40; cut -d' ' -f2 /proc/$$/stat`)
+	setPIDNS(t, cmd, true)
+	out, err := cmd.Output()
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if err != nil || len(lines) != 2 || !strings.HasPrefix(lines[0], launchArgv0) || lines[1] != "(sh)" {
+		t.Errorf("/proc is not the namespace's: %q, %v", out, err)
+	}
 }

@@ -2,10 +2,10 @@ package verify
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -13,6 +13,7 @@ import (
 
 	"compatbuild/internal/abidb"
 	"compatbuild/internal/driver"
+	"compatbuild/internal/runtimes"
 	"compatbuild/internal/sysroot"
 )
 
@@ -28,18 +29,19 @@ func TestNothingOutlivesVerify(t *testing.T) {
 	}
 	for _, mode := range []string{"hang", "daemon"} {
 		t.Run(mode, func(t *testing.T) {
+			token := fmt.Sprintf("stray%d", rand.Uint32())
 			o := opts("debian:11")
-			o.Args = []string{mode}
+			o.Args = []string{mode, token}
 			o.Timeout = 2 * time.Second
 			r := verifyOK(t, o, prog).Results[0]
-			m := regexp.MustCompile(`child (\d+)`).FindStringSubmatch(r.Output)
-			if m == nil {
-				t.Fatalf("no child pid in %q: %+v", r.Output, r)
+			if !strings.Contains(r.Output, "child "+token) {
+				t.Fatalf("the child did not start: %q: %+v", r.Output, r)
 			}
-			pid, _ := strconv.Atoi(m[1])
-			if syscall.Kill(pid, 0) != syscall.ESRCH {
-				t.Errorf("the child %d survives verify", pid)
-				syscall.Kill(pid, syscall.SIGKILL)
+			if pids := runtimes.ProcessesNamed(token); len(pids) > 0 {
+				t.Errorf("the child survives verify: %v", pids)
+				for _, pid := range pids {
+					syscall.Kill(pid, syscall.SIGKILL)
+				}
 			}
 			if r.KilledLeftovers != 1 || !strings.HasSuffix(r.Reason, "(it left 1 process running, which verify killed)") {
 				t.Errorf("the result does not say a process was killed: %+v", r)
