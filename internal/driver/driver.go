@@ -289,8 +289,23 @@ func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocat
 			return 2, errorf("building gcrt1.o (for -pg) for glibc %s: %v", opt.Glibc, err)
 		}
 	}
+	if err := checkStartInputs(args, opt.Glibc); err != nil {
+		return 2, err
+	}
 	full := append(slices.Clip(opt.Compiler[1:]), linkFlags(sr.Dir)...)
 	full = append(full, args...)
+	// A link to /dev/null (a configure-style "does this link?" probe)
+	// is judged like any other: it writes a private copy, checked and
+	// removed, so the probe's answer is the target's. A linker-level -o
+	// still wins and leaves nothing to judge.
+	var probe string
+	if inv.output == "/dev/null" && !inv.noOutput && !inv.dryRun {
+		if dir, ok := ctx.Value(tempDirKey{}).(string); ok {
+			probe = filepath.Join(dir, "link-to-dev-null")
+			full = append(full, "-o", probe)
+			defer os.Remove(probe)
+		}
+	}
 	code, diag, err := runLink(ctx, compiler, full, opt.Stdout)
 	if err != nil {
 		opt.Stderr.Write(diag)
@@ -313,6 +328,16 @@ func linkAndCheck(ctx context.Context, opt Options, compiler string, inv invocat
 	if code != 0 {
 		explainUndefined(opt.Stderr, string(diag), opt.Glibc, tg.ABI, sr.Headers)
 		return code, nil
+	}
+	if probe != "" {
+		if st, err := os.Stat(probe); err != nil || !st.Mode().IsRegular() {
+			return 0, nil // the linker's own -o /dev/null won: nothing kept
+		}
+		code, err := verify(ctx, opt, sr, compiler, full, probe, !inv.noStartFiles)
+		if code != 0 && err == nil {
+			fmt.Fprintf(opt.Stderr, "compatbuild: (the link wrote to /dev/null; %s was compatbuild's copy, judged as the link's output)\n", probe)
+		}
+		return code, err
 	}
 	out, ok := linkedOutput(inv, before, opt.Stderr)
 	if !ok {

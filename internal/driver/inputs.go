@@ -1,12 +1,14 @@
 package driver
 
 import (
+	"debug/elf"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"compatbuild/internal/abidb"
 	"compatbuild/internal/check"
 	"compatbuild/internal/elfinfo"
 	"compatbuild/internal/sysroot"
@@ -38,6 +40,43 @@ type linkInputs struct {
 	libs    []string // -lNAME and -l:FILE values, in order, with the static mode at each
 	static  []bool
 	files   []string // named inputs that look like shared libraries
+	// startFiles are named inputs called *crt1.o: start code the user
+	// links in place of the sysroot's (see checkStartInputs).
+	startFiles []string
+}
+
+// checkStartInputs refuses a named start file (crt1.o, Scrt1.o, ...) that
+// is another glibc's: one that calls __libc_start_main without
+// compatbuild's note. The kind is the start-file fallback the output's
+// note check catches (driver.go), reached on purpose: -nostartfiles with
+// /usr/lib/x86_64-linux-gnu/Scrt1.o named. That start code passes 2.34's
+// arguments to __libc_start_main, so before 2.34 the program's
+// constructors never run. Start code of the user's own (not calling
+// __libc_start_main) is theirs.
+func checkStartInputs(args []string, glibc abidb.Version) error {
+	if !glibc.Less(abidb.MustParseVersion("2.34")) {
+		return nil // 2.34's start code is the target's own convention
+	}
+	for _, p := range scanLinkArgs(args).startFiles {
+		f, err := elf.Open(p)
+		if err != nil {
+			continue // not there or not ELF: the linker says so
+		}
+		calls := false
+		if syms, err := f.Symbols(); err == nil {
+			for _, s := range syms {
+				if s.Name == "__libc_start_main" && s.Section == elf.SHN_UNDEF {
+					calls = true
+				}
+			}
+		}
+		ours := f.Section(".note.compatbuild") != nil
+		f.Close()
+		if calls && !ours {
+			return errorf("%s is another glibc's start file: its start code calls __libc_start_main as that glibc does, and on glibc %s the program's constructors would never run. Drop it (and -nostartfiles): compatbuild links the start files of glibc %s", p, glibc, glibc)
+		}
+	}
+	return nil
 }
 
 // scanLinkArgs reads the -L, -l and named shared library inputs of a
@@ -89,6 +128,8 @@ func (in *linkInputs) scan(args []string, depth int, linker bool) {
 			next()
 		case !strings.HasPrefix(a, "-") && strings.Contains(filepath.Base(a), ".so"):
 			in.files = append(in.files, a)
+		case !strings.HasPrefix(a, "-") && strings.HasSuffix(filepath.Base(a), "crt1.o"):
+			in.startFiles = append(in.startFiles, a)
 		}
 	}
 }

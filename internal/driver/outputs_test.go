@@ -67,6 +67,18 @@ func TestOutputsTheDriverChecks(t *testing.T) {
 		if out, code := link(t, false, "2.17", hello, "-o", os.DevNull); code != 0 {
 			t.Errorf("a link test to /dev/null failed (%d):\n%s", code, out)
 		}
+		// A "does it link?" probe gets the target's answer: a link to
+		// /dev/null that needs a newer glibc (the host's libc.so.6
+		// named) fails as the same link to a file does.
+		above := filepath.Join(dir, "above.c")
+		os.WriteFile(above, []byte("#include <pthread.h>\nstatic void *run(void *a) { return a; }\nint main(void) { pthread_t t; return pthread_create(&t, 0, run, 0); }\n"), 0o644)
+		out, code := link(t, false, "2.17", above, "/lib/x86_64-linux-gnu/libc.so.6", "-o", os.DevNull)
+		if code != 1 || !strings.Contains(out, "needs glibc 2.34, above the target 2.17") || !strings.Contains(out, "the link wrote to /dev/null") {
+			t.Errorf("a link to /dev/null above the target: exit %d\n%s", code, out)
+		}
+		if _, err := os.Lstat(os.DevNull); err != nil {
+			t.Errorf("/dev/null is gone: %v", err)
+		}
 	})
 	t.Run("no output", func(t *testing.T) {
 		exe := filepath.Join(dir, "none")

@@ -59,3 +59,27 @@ func TestOwnStartCodeIsTheUsers(t *testing.T) {
 		}
 	}
 }
+
+// The same kind reached on purpose: -nostartfiles with the host's start
+// files named. Another glibc's start file is refused before the link
+// (below 2.34, where its start code would skip the constructors); the
+// user's own start code, which does not call __libc_start_main, is not.
+func TestHostStartFilesNamedAreRefused(t *testing.T) {
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "prog")
+	host := "/usr/lib/x86_64-linux-gnu/"
+	_, code, err := drive(t, context.Background(), []string{"gcc"}, "-nostartfiles", host+"Scrt1.o", host+"crti.o", host+"crtn.o", "testdata/program.c", "-o", exe)
+	oneLine(t, "the host's Scrt1.o named", code, err, "is another glibc's start file")
+	if _, err := os.Stat(exe); !os.IsNotExist(err) {
+		t.Error("an output was written")
+	}
+	own := filepath.Join(dir, "crt1.o")
+	src := filepath.Join(dir, "start.c")
+	os.WriteFile(src, []byte("void _start(void) { __builtin_trap(); }\n"), 0o644)
+	if out, err := exec.Command("gcc", "-c", src, "-o", own).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	if out, code, err := drive(t, context.Background(), []string{"gcc"}, "-nostartfiles", "-nostdlib", own, "-o", exe); code != 0 || err != nil {
+		t.Errorf("the user's own crt1.o: exit %d, %v\n%s", code, err, out)
+	}
+}
