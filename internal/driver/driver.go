@@ -597,7 +597,21 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 		return 1, nil
 	}
 	if rep.GLIBCXX != nil {
-		fmt.Fprintf(opt.Stderr, "compatbuild: note: %s needs %s (libstdc++ of GCC %s) from the target's libstdc++.so.6; link with -static-libstdc++ to carry it instead\n", out, rep.GLIBCXX.Version, rep.GLIBCXX.GCC)
+		// --glibc gates glibc alone (check --distro/--manylinux gate the
+		// rest), but what this costs the user is said in their terms.
+		where := "no distribution release compatbuild knows ships it"
+		if len(rep.RunsOn) > 0 {
+			var names []string
+			for _, r := range rep.RunsOn {
+				if len(names) == 5 {
+					names = append(names, "…")
+					break
+				}
+				names = append(names, r.Name()+"+")
+			}
+			where = "it loads on " + strings.Join(names, ", ") + " only, not on every glibc " + opt.Glibc.String() + " system"
+		}
+		fmt.Fprintf(opt.Stderr, "compatbuild: note: %s needs %s (libstdc++ of GCC %s) from the target's libstdc++.so.6: %s; link with -static-libstdc++ -static-libgcc to carry it instead\n", out, rep.GLIBCXX.Version, rep.GLIBCXX.GCC, where)
 	}
 	return checkInputs(opt, sr, linkArgs, out, info)
 }
