@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "ac1b3a1714e854be17861d5f86c2dc4770ad30a030e6360d1c81bd219d5ac0e8"
+const sourcesFingerprint = "f0fd37c72c0b6797c6f8d5ef723bef88c47110ea4ad77e7d6dca6c76dc80fca7"
