@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "f0fd37c72c0b6797c6f8d5ef723bef88c47110ea4ad77e7d6dca6c76dc80fca7"
+const sourcesFingerprint = "81ca793c0c23792cf933d81559227fa251f54cc04b0a724d368976818dbbdb3a"
