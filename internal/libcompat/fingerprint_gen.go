@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "ac1b3a1714e854be17861d5f86c2dc4770ad30a030e6360d1c81bd219d5ac0e8"
+const sourcesFingerprint = "81ca793c0c23792cf933d81559227fa251f54cc04b0a724d368976818dbbdb3a"
