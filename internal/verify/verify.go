@@ -273,22 +273,10 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 			hosts[rt.Name] = h
 		}
 	}
-	// Wheels are installed once each, into private site directories.
-	sites := map[string]site{}
-	for _, a := range arts {
-		if a.Kind != KindWheel {
-			continue
-		}
-		dir, err := os.MkdirTemp(cachefs.TempRoot(), "compatbuild-wheel-")
-		if err != nil {
-			return nil, fmt.Errorf("installing %s: %v", a.Path, err)
-		}
-		defer os.RemoveAll(dir)
-		names, err := installWheel(a.abs, dir)
-		if err != nil {
-			return nil, err
-		}
-		sites[a.abs] = site{dir: dir, names: names}
+	sites, cleanup, err := installWheels(arts)
+	defer cleanup()
+	if err != nil {
+		return nil, err
 	}
 	rep := &Report{Artifacts: arts, Runtimes: rts}
 	for _, a := range arts {
@@ -297,12 +285,6 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 		}
 	}
 	return rep, nil
-}
-
-// site is a wheel installed for import: its directory and top-level names.
-type site struct {
-	dir   string
-	names []string
 }
 
 // checkHostKinds refuses artifacts the chosen host cannot load.
@@ -460,7 +442,7 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 		}
 	case h.kind == HostPython:
 		var version string
-		prog, version, err = pythonProgram(&r, a, setup.site.dir, setup.site.names, opts)
+		prog, version, err = pythonProgram(&r, a, setup.site, opts)
 		if err == nil && a.Kind == KindWheel {
 			skip, fail := wheelVerdict(a.wheel, version, rt.Glibc, rt.Name)
 			res.Host = prog.name
@@ -470,6 +452,9 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 				return res
 			case fail != "":
 				return failed(res, fail)
+			}
+			if why := moduleArchVerdict(setup.site.mods, abiOfArch[rt.Arch], rt.Name); why != "" {
+				return failed(res, why)
 			}
 			checked = sharedObjects(setup.site.dir)
 		}
