@@ -119,8 +119,8 @@ func TestNodeAPIAddon(t *testing.T) {
 	mustCB(t, dir, append([]string{"exec", "--glibc", "2.17", "--"}, append(gyp, "rebuild", "--nodedir="+prefix)...)...)
 	addon := filepath.Join(dir, "build", "Release", "addon.node")
 	assertWithin(t, "2.17", addon)
-	out, code := verifyCB(t, dir, "--on", "debian:11", "--host", "node", "--call", "hello", "--expect-return", "42", addon)
-	wantVerify(t, out, code, 0, "(glibc 2.31, node): loaded; hello() returned 42")
+	out, code := verifyCB(t, dir, "--on", "all", "--host", "node", "--call", "hello", "--expect-return", "42", addon)
+	wantVerify(t, out, code, 0, "(glibc 2.31, node): loaded; hello() returned 42", "(glibc 2.36, node): loaded; hello() returned 42", "(glibc 2.41, node): loaded; hello() returned 42")
 
 	plain := filepath.Join(dir, "plain", "addon.node")
 	os.MkdirAll(filepath.Dir(plain), 0o755)

@@ -279,9 +279,10 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Artifacts: arts, Runtimes: rts}
+	smoke := smokeCache{}
 	for _, a := range arts {
 		for _, rt := range rts {
-			rep.Results = append(rep.Results, runOne(ctx, a, rt, runSetup{dlopenHost: hosts[rt.Name], host: host, site: sites[a.abs], libPath: libPath}, opts))
+			rep.Results = append(rep.Results, runOne(ctx, a, rt, runSetup{dlopenHost: hosts[rt.Name], host: host, site: sites[a.abs], libPath: libPath, smoke: smoke}, opts))
 		}
 	}
 	return rep, nil
@@ -412,6 +413,7 @@ type runSetup struct {
 	host       hostSpec
 	site       site // a wheel's install
 	libPath    []string
+	smoke      smokeCache // hosts that start without the artifact
 }
 
 // runOne verifies one artifact on one runtime.
@@ -466,6 +468,10 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 	res.Host = prog.name
 	if err != nil {
 		return failed(res, oneLine(err).Error())
+	}
+	if why := setup.smoke.hostBroken(ctx, &r, h.kind, prog); why != "" {
+		res.Status, res.Reason = Inconclusive, why
+		return res
 	}
 	if opts.Call != "" && prog.protocol {
 		res.Call = &Call{Name: opts.Call}
