@@ -297,6 +297,10 @@ func checkHostKinds(arts []Artifact, h hostSpec) error {
 			errs = append(errs, fmt.Errorf("%s is a wheel, which only Python loads; drop --host %s", a.Path, h))
 		case (h.kind == HostPython || h.kind == HostNode) && a.Kind != string(elfinfo.SharedLibrary) && a.Kind != KindWheel:
 			errs = append(errs, fmt.Errorf("%s is an executable; --host %s loads extension modules (shared libraries): verify executables without --host", a.Path, h))
+		case h.kind == HostNode && !strings.HasSuffix(a.Path, ".node"):
+			// require() takes any other name for JavaScript and fails
+			// with "Invalid or unexpected token".
+			errs = append(errs, fmt.Errorf("%s: node's require() loads an N-API addon only from a file named *.node; rename it or copy it (cp %s %s.node)", a.Path, a.Path, strings.TrimSuffix(a.Path, ".so")))
 		}
 	}
 	return errors.Join(errs...)
@@ -343,6 +347,10 @@ func getRuntimes(ctx context.Context, opts Options, arts []Artifact, host hostSp
 		for i, n := range names {
 			named := strings.HasPrefix(n, "debian:") && !strings.Contains(n, "/")
 			if named != (pass == 1) || (pass == 1 && len(errs) > 0) {
+				continue
+			}
+			if !named && len(opts.Packages) > 0 {
+				errs = append(errs, fmt.Errorf("--package %s: runtime %s is a folder, which verify does not install into; install the package into that root filesystem, or verify on debian:11, debian:12 or debian:13", strings.Join(opts.Packages, ","), n))
 				continue
 			}
 			ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Progress: opts.Progress, Arch: opts.Arch}
