@@ -62,9 +62,9 @@ func TestPythonExtensionModuleAndWheel(t *testing.T) {
 	assertWithin(t, "2.17", mods[0])
 
 	out, code := verifyCB(t, dir, "--on", "debian:11,debian:13", "--host", "python3", "--call", "hello", "--expect-return", "42", mods[0])
-	wantVerify(t, out, code, 0, "(glibc 2.31, python3.9): loaded; hello() returned 42", "(glibc 2.41, python3.13): loaded; hello() returned 42")
+	wantVerify(t, out, code, 0, "(glibc 2.31, python3.9): imported hello; hello() returned 42", "(glibc 2.41, python3.13): imported hello; hello() returned 42")
 	out, code = verifyCB(t, dir, "--on", "debian:11,debian:13", "--call", "hello", "--expect-return", "42", wheels[0])
-	wantVerify(t, out, code, 0, "(glibc 2.31, python3.9): loaded; hello() returned 42", "(glibc 2.41, python3.13): loaded; hello() returned 42")
+	wantVerify(t, out, code, 0, "(glibc 2.31, python3.9): imported hello; hello() returned 42", "(glibc 2.41, python3.13): imported hello; hello() returned 42")
 
 	// The same module built plainly on this machine needs glibc 2.34.
 	plain := filepath.Join(dir, "plain", "hello.abi3.so")
@@ -119,8 +119,8 @@ func TestNodeAPIAddon(t *testing.T) {
 	mustCB(t, dir, append([]string{"exec", "--glibc", "2.17", "--"}, append(gyp, "rebuild", "--nodedir="+prefix)...)...)
 	addon := filepath.Join(dir, "build", "Release", "addon.node")
 	assertWithin(t, "2.17", addon)
-	out, code := verifyCB(t, dir, "--on", "debian:11", "--host", "node", "--call", "hello", "--expect-return", "42", addon)
-	wantVerify(t, out, code, 0, "(glibc 2.31, node): loaded; hello() returned 42")
+	out, code := verifyCB(t, dir, "--on", "all", "--host", "node", "--call", "hello", "--expect-return", "42", addon)
+	wantVerify(t, out, code, 0, "(glibc 2.31, node): loaded; hello() returned 42", "(glibc 2.36, node): loaded; hello() returned 42", "(glibc 2.41, node): loaded; hello() returned 42")
 
 	plain := filepath.Join(dir, "plain", "addon.node")
 	os.MkdirAll(filepath.Dir(plain), 0o755)

@@ -30,10 +30,13 @@ for every cell.
                    --call NAME then calls NAME, a function with no arguments.
   executable       run with the ARGS after --; it passes when it exits with
                    --expect-exit (default 0).
-  wheel (.whl)     installed into a private directory and its top-level
-                   packages imported by the runtime's own Python, if pip
-                   there would install it (else SKIP, or FAIL for a
-                   manylinux tag above the runtime's glibc).
+  wheel (.whl)     installed into a private directory; the runtime's own
+                   Python imports its top-level packages and every
+                   extension module by its dotted name (pkg._native), if
+                   pip there would install it (else SKIP, or FAIL for a
+                   manylinux tag above the runtime's glibc). Modules of
+                   another architecture FAIL it; pkg.libs/ (auditwheel's
+                   bundled libraries) is not imported.
   static program   run directly: it carries its own C library.
 
 Programs start as the target starts them: through their own PT_INTERP, with
@@ -49,7 +52,12 @@ Hosts (--host) are programs of the runtime's own system, fetched with it:
                   module (NAME.abi3.so) loads on all of them, a
                   version-specific one (NAME.cpython-39-x86_64-linux-gnu.so)
                   only where the version matches, and SKIPs elsewhere
-  node            the runtime's Node.js require()s the N-API addon
+  node            the runtime's Node.js require()s the N-API addon (a file
+                  named *.node)
+Python and Node.js are first started without the artifact; one that does
+not start makes the cell INCONCLUSIVE, not FAIL. In the mount namespace the
+runtime's /usr/share and /usr/lib lie over this machine's (read-only), so a
+host finds its own data files.
   'PROG ARGS {}'  any program of the runtime's packages (add them with
                   --package), run with the artifact's path in place of {};
                   it passes when it exits with --expect-exit
@@ -59,6 +67,7 @@ Runtimes (--on, repeatable or comma-separated; default debian:11, the oldest):
   all        all three
   DIR        an extracted root filesystem, e.g. from
              'docker export $(docker create centos:7) | tar -x -C DIR'
+             (--package does not apply: install into DIR)
 Named runtimes are downloaded once through this machine's apt sources
 (Debian packages libc6, libgcc-s1, libstdc++6, plus --package ones) and
 cached under $XDG_CACHE_HOME/compatbuild/runtimes (default ~/.cache).
@@ -84,8 +93,9 @@ A program the artifact starts is the target's where the runtime has it:
 every named runtime carries its release's /bin/sh, which system(), popen()
 and posix_spawn of sh run, and --package brings more (coreutils for ls).
 One the runtime lacks is this machine's program; when it cannot run on the
-runtime's glibc the cell is INCONCLUSIVE, naming the program: add its
-package with --package to verify with the target's.
+runtime's glibc the cell is INCONCLUSIVE, naming the program, the glibc
+version it needs and the Debian package that owns it here: add it with
+--package to verify with the target's.
 
 Exit status: 0 when no cell fails and one passes, 1 when any fails (or all
 were skipped), 3 when none fails but some are inconclusive, 2 on usage

@@ -149,6 +149,11 @@ func prepare(spec launchSpec) (string, error) {
 		}
 	}
 	if spec.Mode == StartInterpreter {
+		if spec.Root != "" {
+			if err := mountData(spec.Root); err != nil {
+				return "", err
+			}
+		}
 		if err := syscall.Mount(spec.Loader, spec.Interp, "", syscall.MS_BIND, ""); err != nil {
 			return "", fmt.Errorf("bind-mounting the runtime's loader over %s: %v", spec.Interp, err)
 		}

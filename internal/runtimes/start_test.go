@@ -121,3 +121,28 @@ func TestCommandEnvSetAfterwards(t *testing.T) {
 		t.Errorf("the program saw %q, want only A=1 (and LD_LIBRARY_PATH)", out)
 	}
 }
+
+// TestRuntimeDataOverHosts: what runs sees the runtime's /usr/share and
+// /usr/lib where the runtime has a path (a directory this machine lacks),
+// and this machine's everywhere else.
+func TestRuntimeDataOverHosts(t *testing.T) {
+	t.Parallel()
+	r := get(t, "debian:13")
+	pick := func(in, notIn string) string {
+		entries, _ := os.ReadDir(in)
+		for _, e := range entries {
+			if _, err := os.Lstat(filepath.Join(notIn, e.Name())); err != nil && e.IsDir() {
+				return "/usr/share/doc/" + e.Name()
+			}
+		}
+		t.Fatalf("every directory of %s is in %s too", in, notIn)
+		return ""
+	}
+	runtimeOnly := pick(filepath.Join(r.Root, "usr/share/doc"), "/usr/share/doc")
+	hostOnly := pick("/usr/share/doc", filepath.Join(r.Root, "usr/share/doc"))
+	script := "test -d " + runtimeOnly + " && test -d " + hostOnly + " && echo both"
+	out, err := r.Command(ctxFor(t), "/bin/sh", "-c", script).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "both" {
+		t.Errorf("%s: %v %s", script, err, out)
+	}
+}

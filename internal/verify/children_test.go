@@ -37,7 +37,7 @@ func TestForeignProgramIsNamed(t *testing.T) {
 	rep := verifyOK(t, o, prog)
 	r := rep.Results[0]
 	if r.Status != Inconclusive || !strings.Contains(r.Reason, "the artifact started /usr/bin/ls, this machine's program, which cannot run on glibc 2.31") ||
-		!strings.Contains(r.Reason, "--package") {
+		!strings.Contains(r.Reason, "(it needs GLIBC_2.34); add its package with --package coreutils to verify") {
 		t.Errorf("got %s: %s", r.Status, r.Reason)
 	}
 	if rep.Failed() || !rep.Inconclusive() {
@@ -55,6 +55,19 @@ func TestForeignProgramParsing(t *testing.T) {
 	out := "sh: /rt/lib/libc.so.6: version `GLIBC_2.34' not found (required by sh)\n"
 	if p, need := foreignProgram(out, "/rt", nil); !strings.HasSuffix(p, "/sh") || need != "2.34" {
 		t.Errorf("got %q %q", p, need)
+	}
+	// One line per missing version: the newest is what it needs.
+	out = "/bin/bash: /rt/lib/libc.so.6: version `GLIBC_2.33' not found (required by /bin/bash)\n" +
+		"/bin/bash: /rt/lib/libc.so.6: version `GLIBC_2.36' not found (required by /bin/bash)\n" +
+		"/bin/bash: /rt/lib/libc.so.6: version `GLIBC_2.34' not found (required by /lib/x86_64-linux-gnu/libtinfo.so.6)\n"
+	if p, need := foreignProgram(out, "/rt", nil); p != "/bin/bash" || need != "2.36" {
+		t.Errorf("got %q %q, want /bin/bash 2.36", p, need)
+	}
+	if h := packageHint("/usr/bin/bash"); h != "add its package with --package bash" {
+		t.Errorf("bash's package: %q", h)
+	}
+	if h := packageHint("/nonexistent/prog"); !strings.Contains(h, "--package NAME") {
+		t.Errorf("an unknown program's package: %q", h)
 	}
 	out = "/rt/usr/bin/python3.9: /rt/lib/libc.so.6: version 'GLIBC_2.99' not found (required by /rt/usr/bin/python3.9)\n"
 	if p, _ := foreignProgram(out, "/rt", nil); p != "" {

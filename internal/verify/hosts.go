@@ -144,17 +144,19 @@ type hostProgram struct {
 
 // pythonProgram loads a with the runtime's Python: an extension module
 // directly, a wheel from site (its private install directory).
-func pythonProgram(rt *runtimes.Runtime, a Artifact, site string, names []string, opts Options) (hostProgram, string, error) {
+func pythonProgram(rt *runtimes.Runtime, a Artifact, s site, opts Options) (hostProgram, string, error) {
 	path, version, err := rt.Python()
 	if err != nil {
 		return hostProgram{}, "", err
 	}
 	mode, target := "module", a.abs
 	if a.Kind == KindWheel {
-		mode, target = "wheel", site
+		mode, target = "wheel", s.dir
 	}
 	args := []string{"-s", "-c", pythonHost, mode, target, opts.Call, callMode(opts)}
-	args = append(args, names...)
+	if a.Kind == KindWheel {
+		args = append(append(append(args, s.names...), "--"), moduleNames(s.mods)...)
+	}
 	return hostProgram{name: "python" + version, path: path, args: args, protocol: true,
 		env: []string{"PYTHONDONTWRITEBYTECODE=1"}}, version, nil
 }

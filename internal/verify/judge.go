@@ -72,19 +72,29 @@ func judgeLibrary(res Result, report *os.File, glibc string, opts Options) Resul
 	case res.Signal != "" || res.ExitCode != 0:
 		return failed(res, died("at exit (in a destructor or atexit handler)"))
 	}
+	// The reason says what was loaded and how: the dlopen host opened the
+	// library, Python imported these modules, node require()d the addon.
+	what, plain := "loaded", "loaded with dlopen(RTLD_NOW)"
+	switch {
+	case strings.HasPrefix(res.Host, "python") && steps["loaded"] != "":
+		what = "imported " + strings.Join(strings.Fields(steps["loaded"]), ", ")
+		plain = what
+	case res.Host == HostNode:
+		plain = "loaded with require()"
+	}
 	switch {
 	case res.Call == nil:
-		res.Status, res.Reason = Pass, "loaded with dlopen(RTLD_NOW)"
+		res.Status, res.Reason = Pass, plain
 	case opts.ExpectReturn == nil:
-		res.Status, res.Reason = Pass, fmt.Sprintf("loaded; %s() returned", opts.Call)
+		res.Status, res.Reason = Pass, fmt.Sprintf("%s; %s() returned", what, opts.Call)
 	case res.Call.Value == nil && steps["returned-other"] != "":
-		return failed(res, fmt.Sprintf("loaded; %s() returned %s, not an integer", opts.Call, steps["returned-other"]))
+		return failed(res, fmt.Sprintf("%s; %s() returned %s, not an integer", what, opts.Call, steps["returned-other"]))
 	case res.Call.Value == nil:
-		return failed(res, fmt.Sprintf("loaded; %s() returned but the host did not report its value", opts.Call))
+		return failed(res, fmt.Sprintf("%s; %s() returned but the host did not report its value", what, opts.Call))
 	case *res.Call.Value != *opts.ExpectReturn:
-		return failed(res, fmt.Sprintf("loaded; %s() returned %d, want %d", opts.Call, *res.Call.Value, *opts.ExpectReturn))
+		return failed(res, fmt.Sprintf("%s; %s() returned %d, want %d", what, opts.Call, *res.Call.Value, *opts.ExpectReturn))
 	default:
-		res.Status, res.Reason = Pass, fmt.Sprintf("loaded; %s() returned %d", opts.Call, *res.Call.Value)
+		res.Status, res.Reason = Pass, fmt.Sprintf("%s; %s() returned %d", what, opts.Call, *res.Call.Value)
 	}
 	return res
 }

@@ -273,36 +273,19 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 			hosts[rt.Name] = h
 		}
 	}
-	// Wheels are installed once each, into private site directories.
-	sites := map[string]site{}
-	for _, a := range arts {
-		if a.Kind != KindWheel {
-			continue
-		}
-		dir, err := os.MkdirTemp(cachefs.TempRoot(), "compatbuild-wheel-")
-		if err != nil {
-			return nil, fmt.Errorf("installing %s: %v", a.Path, err)
-		}
-		defer os.RemoveAll(dir)
-		names, err := installWheel(a.abs, dir)
-		if err != nil {
-			return nil, err
-		}
-		sites[a.abs] = site{dir: dir, names: names}
+	sites, cleanup, err := installWheels(arts)
+	defer cleanup()
+	if err != nil {
+		return nil, err
 	}
 	rep := &Report{Artifacts: arts, Runtimes: rts}
+	smoke := smokeCache{}
 	for _, a := range arts {
 		for _, rt := range rts {
-			rep.Results = append(rep.Results, runOne(ctx, a, rt, runSetup{dlopenHost: hosts[rt.Name], host: host, site: sites[a.abs], libPath: libPath}, opts))
+			rep.Results = append(rep.Results, runOne(ctx, a, rt, runSetup{dlopenHost: hosts[rt.Name], host: host, site: sites[a.abs], libPath: libPath, smoke: smoke}, opts))
 		}
 	}
 	return rep, nil
-}
-
-// site is a wheel installed for import: its directory and top-level names.
-type site struct {
-	dir   string
-	names []string
 }
 
 // checkHostKinds refuses artifacts the chosen host cannot load.
@@ -314,6 +297,10 @@ func checkHostKinds(arts []Artifact, h hostSpec) error {
 			errs = append(errs, fmt.Errorf("%s is a wheel, which only Python loads; drop --host %s", a.Path, h))
 		case (h.kind == HostPython || h.kind == HostNode) && a.Kind != string(elfinfo.SharedLibrary) && a.Kind != KindWheel:
 			errs = append(errs, fmt.Errorf("%s is an executable; --host %s loads extension modules (shared libraries): verify executables without --host", a.Path, h))
+		case h.kind == HostNode && !strings.HasSuffix(a.Path, ".node"):
+			// require() takes any other name for JavaScript and fails
+			// with "Invalid or unexpected token".
+			errs = append(errs, fmt.Errorf("%s: node's require() loads an N-API addon only from a file named *.node; rename it or copy it (cp %s %s.node)", a.Path, a.Path, strings.TrimSuffix(a.Path, ".so")))
 		}
 	}
 	return errors.Join(errs...)
@@ -360,6 +347,10 @@ func getRuntimes(ctx context.Context, opts Options, arts []Artifact, host hostSp
 		for i, n := range names {
 			named := strings.HasPrefix(n, "debian:") && !strings.Contains(n, "/")
 			if named != (pass == 1) || (pass == 1 && len(errs) > 0) {
+				continue
+			}
+			if !named && len(opts.Packages) > 0 {
+				errs = append(errs, fmt.Errorf("--package %s: runtime %s is a folder, which verify does not install into; install the package into that root filesystem, or verify on debian:11, debian:12 or debian:13", strings.Join(opts.Packages, ","), n))
 				continue
 			}
 			ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Progress: opts.Progress, Arch: opts.Arch}
@@ -430,6 +421,7 @@ type runSetup struct {
 	host       hostSpec
 	site       site // a wheel's install
 	libPath    []string
+	smoke      smokeCache // hosts that start without the artifact
 }
 
 // runOne verifies one artifact on one runtime.
@@ -460,7 +452,7 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 		}
 	case h.kind == HostPython:
 		var version string
-		prog, version, err = pythonProgram(&r, a, setup.site.dir, setup.site.names, opts)
+		prog, version, err = pythonProgram(&r, a, setup.site, opts)
 		if err == nil && a.Kind == KindWheel {
 			skip, fail := wheelVerdict(a.wheel, version, rt.Glibc, rt.Name)
 			res.Host = prog.name
@@ -470,6 +462,9 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 				return res
 			case fail != "":
 				return failed(res, fail)
+			}
+			if why := moduleArchVerdict(setup.site.mods, abiOfArch[rt.Arch], rt.Name); why != "" {
+				return failed(res, why)
 			}
 			checked = sharedObjects(setup.site.dir)
 		}
@@ -481,6 +476,10 @@ func runOne(ctx context.Context, a Artifact, rt Runtime, setup runSetup, opts Op
 	res.Host = prog.name
 	if err != nil {
 		return failed(res, oneLine(err).Error())
+	}
+	if why := setup.smoke.hostBroken(ctx, &r, h.kind, prog); why != "" {
+		res.Status, res.Reason = Inconclusive, why
+		return res
 	}
 	if opts.Call != "" && prog.protocol {
 		res.Call = &Call{Name: opts.Call}

@@ -180,7 +180,9 @@ func versionLess(a, b string) bool {
 // installWheel unpacks a wheel into dir as pip lays out a site directory
 // (the contents of NAME.data/purelib and platlib at the top; scripts,
 // headers and data left out) and returns its top-level import names: from
-// *.dist-info/top_level.txt, else the top-level packages and modules.
+// *.dist-info/top_level.txt, else the top-level packages and modules whose
+// names are Python identifiers. A wheel without any may still hold
+// extension modules (see extensionModules).
 func installWheel(whl, dir string) ([]string, error) {
 	zr, err := zip.OpenReader(whl)
 	if err != nil {
@@ -224,26 +226,29 @@ func installWheel(whl, dir string) ([]string, error) {
 				}
 			}
 		case strings.Contains(clean, "/"):
-			if first != "__pycache__" {
-				names[first] = true
-			}
+			names[first] = true
 		case strings.HasSuffix(first, ".py"):
 			names[strings.TrimSuffix(first, ".py")] = true
-		case strings.Contains(first, ".so"):
+		case strings.HasSuffix(first, ".so") || strings.Contains(first, ".so."):
 			mod, _, _ := strings.Cut(first, ".")
 			names[mod] = true
 		}
 	}
+	// Only identifiers are import names: a directory such as pkg.libs
+	// (auditwheel's bundled libraries), NAME.dist-info, NAME.data or
+	// __pycache__ is not a package.
 	if len(topLevel) == 0 {
 		for n := range names {
-			topLevel = append(topLevel, n)
+			if pyIdentifier.MatchString(n) && n != "__pycache__" {
+				topLevel = append(topLevel, n)
+			}
 		}
 	}
+	topLevel = slices.DeleteFunc(topLevel, func(n string) bool {
+		return slices.ContainsFunc(strings.Split(n, "."), func(p string) bool { return !pyIdentifier.MatchString(p) })
+	})
 	slices.Sort(topLevel)
 	topLevel = slices.Compact(topLevel)
-	if len(topLevel) == 0 {
-		return nil, fmt.Errorf("%s: the wheel holds no Python package or module to import", whl)
-	}
 	return topLevel, nil
 }
 

@@ -89,6 +89,19 @@ func TestInstallWheel(t *testing.T) {
 	if names, err := installWheel(whl, t.TempDir()); err != nil || !reflect.DeepEqual(names, []string{"a"}) {
 		t.Errorf("top_level.txt: %q %v", names, err)
 	}
+	// auditwheel's bundled libraries and the metadata are no import
+	// names; nor is anything that is not a Python identifier.
+	whl = writeWheel(t, map[string]string{"pkg/__init__.py": "", "pkg.libs/libdep-1a2b.so": "elf", "pkg-1.0.dist-info/RECORD": "",
+		"my-tool/x.py": "", "__pycache__/x.pyc": ""})
+	if names, err := installWheel(whl, t.TempDir()); err != nil || !reflect.DeepEqual(names, []string{"pkg"}) {
+		t.Errorf("pkg.libs: %q %v", names, err)
+	}
+	for rel, want := range map[string]string{"pkg/_native.abi3.so": "pkg._native", "pkg/sub/m.cpython-39-x86_64-linux-gnu.so": "pkg.sub.m",
+		"top.so": "top", "pkg.libs/libdep.so": "", "pkg/lib-x.so": "", "pkg/_native": ""} {
+		if got := importName(rel); got != want {
+			t.Errorf("importName(%q) = %q, want %q", rel, got, want)
+		}
+	}
 	for _, bad := range []string{"../evil.py", "/etc/evil.py", "pkg/../../evil.py", `pkg\..\evil.py`} {
 		whl = writeWheel(t, map[string]string{bad: "", "ok.py": ""})
 		if _, err := installWheel(whl, t.TempDir()); err == nil || !strings.Contains(err.Error(), "outside its directory") {

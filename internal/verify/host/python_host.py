@@ -1,11 +1,13 @@
 # compatbuild verify's Python host, run by the runtime's own Python 3:
 #
 #   python3 -s -c <this> module PATH   CALL CALLMODE
-#   python3 -s -c <this> wheel  SITE   CALL CALLMODE NAME...
+#   python3 -s -c <this> wheel  SITE   CALL CALLMODE NAME... -- MODULE...
 #
 # "module" imports the extension module file PATH under its own name;
-# "wheel" imports the top-level packages NAME... from the private site
-# directory SITE the wheel was installed into. CALL ("" for none) is then
+# "wheel" imports, from the private site directory SITE the wheel was
+# installed into, the top-level packages NAME... and then every extension
+# module MODULE... by its dotted name (pkg._native), so that each one is
+# loaded even when no package imports it at import time. CALL ("" for none) is then
 # called with no arguments (CALLMODE "int": its result must be an int).
 # Progress goes to file descriptor 3, one line per step, in the protocol of
 # the dlopen host (host.c), plus:
@@ -27,7 +29,10 @@ def report(*words):
 
 
 mode, target, call, callmode = sys.argv[1:5]
-names = sys.argv[5:]
+names, modnames = sys.argv[5:], []
+if "--" in names:
+    cut = names.index("--")
+    names, modnames = names[:cut], names[cut + 1:]
 report("libc", os.confstr("CS_GNU_LIBC_VERSION").split()[-1])
 report("python", "%d.%d" % sys.version_info[:2])
 
@@ -55,8 +60,10 @@ try:
         modules.append(module)
     else:
         sys.path.insert(0, target)
-        for name in names:
-            modules.append(importlib.import_module(name))
+        for name in names + modnames:
+            module = importlib.import_module(name)
+            if module not in modules:
+                modules.append(module)
 except ImportError as e:
     report("dlopen-failed", e)
     sys.exit(4)
