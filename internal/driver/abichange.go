@@ -25,17 +25,10 @@ func abiChangeUndefined(db *abidb.DB, sym string, target, headers abidb.Version)
 	}
 	h := libcompat.Version{Major: headers.Major, Minor: headers.Minor}
 	lt := libcompat.Version{Major: target.Major, Minor: target.Minor}
-	var nodes []abidb.Version
-	for _, a := range db.History(sym) {
-		if slices.Contains(a.Releases, target) {
-			_, v, _ := abidb.NodeVersion(a.Node)
-			nodes = append(nodes, v)
-		}
-	}
+	nodes := nodesAt(db, sym, target)
 	if !h.IsZero() && (len(nodes) == 0 || formPolyfilled(db.ABI(), c, sym, h, lt)) {
 		return "", false // the catalogue's explanations apply
 	}
-	slices.SortFunc(nodes, abidb.Version.Compare)
 	if i, _ := libcompat.BindVersion(db.ABI(), sym, nodes, h); i >= 0 {
 		return "", false
 	}
@@ -56,4 +49,37 @@ func formPolyfilled(abi string, c *libcompat.ABIChange, sym string, h, target li
 		return e.Status != libcompat.StatusRefused
 	}
 	return c.NewForm(h) && c.Polyfill != "" && slices.Contains(strings.Fields(c.Names), sym)
+}
+
+// bindsForm reports whether a link for target binds sym in the form
+// headers of release headers declare (for a name whose ABI did not change,
+// whether the target has it at all). otherForm is the ABI-change line when
+// the target has the name only in the other form.
+func bindsForm(db *abidb.DB, sym string, target, headers abidb.Version) (has bool, otherForm *libcompat.ABIChange) {
+	if _, _, ok := db.LibraryOf(sym, target); !ok {
+		return false, nil
+	}
+	c, ok := libcompat.DecidedByHeaders(db.ABI(), sym)
+	if !ok || headers.IsZero() {
+		return true, nil
+	}
+	nodes := nodesAt(db, sym, target)
+	if i, _ := libcompat.BindVersion(db.ABI(), sym, nodes, libcompat.Version{Major: headers.Major, Minor: headers.Minor}); i >= 0 {
+		return true, nil
+	}
+	return false, c
+}
+
+// nodesAt lists the version nodes of sym that glibc target exports,
+// oldest first, as releases (GLIBC_2.25 → 2.25).
+func nodesAt(db *abidb.DB, sym string, target abidb.Version) []abidb.Version {
+	var nodes []abidb.Version
+	for _, a := range db.History(sym) {
+		if slices.Contains(a.Releases, target) {
+			_, v, _ := abidb.NodeVersion(a.Node)
+			nodes = append(nodes, v)
+		}
+	}
+	slices.SortFunc(nodes, abidb.Version.Compare)
+	return nodes
 }
