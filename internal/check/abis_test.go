@@ -113,7 +113,14 @@ func crossLink(t *testing.T, abi, libc, out string, ldArgs ...string) {
 	t.Helper()
 	as, ld, word := crossABI(t, abi)
 	src, obj := out+".s", out+".o"
-	os.WriteFile(src, []byte("\t.data\n\t.globl ptr\nptr:\n\t"+word+" memcpy\n"), 0o644)
+	attrs := ""
+	if abi == "arm" {
+		// Tag_ABI_VFP_args (28) = 1: floats in VFP registers, as every
+		// armhf compiler marks its objects; without it GNU ld marks the
+		// program soft-float (EF_ARM_ABI_FLOAT_SOFT), an armel program.
+		attrs = "\t.eabi_attribute 28, 1\n"
+	}
+	os.WriteFile(src, []byte(attrs+"\t.data\n\t.globl ptr\nptr:\n\t"+word+" memcpy\n"), 0o644)
 	for _, cmd := range [][]string{
 		append(as, "-o", obj, src),
 		append(append(append(ld, ldArgs...), "-o", out, obj), libc),

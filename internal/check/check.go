@@ -138,7 +138,7 @@ func analyzeSet(info *elfinfo.File, loads []member, t Targets, bundled func(memb
 	if err != nil {
 		return nil, err
 	}
-	r := &FileReport{Path: info.Path, ABI: info.ABI, Kind: string(info.Kind), Soname: info.Soname, Needed: info.Needed, Status: StatusOK,
+	r := &FileReport{Path: info.Path, ABI: armABI(info), Kind: string(info.Kind), Soname: info.Soname, Needed: info.Needed, Status: StatusOK,
 		Interp: info.Interp, InterpProblem: InterpProblem(info)}
 	switch info.Kind {
 	case elfinfo.Relocatable, elfinfo.Other:
@@ -174,7 +174,7 @@ func analyzeSet(info *elfinfo.File, loads []member, t Targets, bundled func(memb
 			}
 		}
 	}
-	set := &needSet{abi: info.ABI, members: append([]member{self}, loads...), db: db, bundled: bundled}
+	set := &needSet{abi: armABI(info), members: append([]member{self}, loads...), db: db, bundled: bundled}
 	if set.bundled == nil {
 		set.bundled = func(member, string) bool { return false }
 	}

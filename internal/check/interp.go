@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"compatbuild/internal/distros"
 	"compatbuild/internal/elfinfo"
 	"compatbuild/internal/target"
 )
@@ -20,7 +21,6 @@ import (
 // otherABILoaders are the loaders of ABIs next to compatbuild's that a
 // program can name by mistake: glibc's shlib-versions.
 var otherABILoaders = map[string]string{
-	"/lib/ld-linux.so.3":              "the ARM soft-float EABI (armel)'s loader; compatbuild's arm is the hard-float EABI (armhf), another ABI",
 	"/lib/ld-linux-riscv64-lp64.so.1": "the riscv64 soft-float lp64 ABI's loader; compatbuild's riscv64 is lp64d, another ABI",
 	"/libx32/ld-linux-x32.so.2":       "the x32 ABI's loader",
 	"/lib/ld-linux-aarch64_be.so.1":   "the big-endian aarch64 ABI's loader",
@@ -34,6 +34,9 @@ var otherABILoaders = map[string]string{
 func InterpProblem(info *elfinfo.File) string {
 	if info.Interp == "" || info.Kind == elfinfo.SharedLibrary {
 		return ""
+	}
+	if why, judged := armInterpProblem(info); judged {
+		return why
 	}
 	std := target.StandardInterp(info.ABI)
 	if std == nil || slices.Contains(std, info.Interp) {
@@ -63,4 +66,50 @@ func interpVerdicts(r *FileReport, why string) {
 		v.OK = false
 		v.Reasons = append([]Reason{reason}, v.Reasons...)
 	}
+}
+
+// The ARM kind: EM_ARM programs are of two ABIs with glibc's same symbol
+// versions but different calling conventions, told apart by e_flags'
+// float ABI (elfinfo.ARMFlags) and each with its loader: armhf
+// (EF_ARM_ABI_FLOAT_HARD, /lib/ld-linux-armhf.so.3) and armel
+// (EF_ARM_ABI_FLOAT_SOFT, /lib/ld-linux.so.3). A soft-float program
+// naming armel's loader is a standard armel program, judged against the
+// releases that ship armel; a program whose float ABI and loader disagree
+// starts nowhere correctly (glibc's armhf loader refuses soft-float
+// objects, and a soft-float loader passes floats in the wrong registers).
+// A file whose e_flags name no float ABI is judged by its loader alone.
+
+// armelInterp is the armel loader (glibc shlib-versions, arm: ld=ld-linux.so.3).
+const armelInterp = "/lib/ld-linux.so.3"
+
+// armABI is the ABI check judges an ARM file as: armel for a soft-float
+// file (or, when e_flags say nothing, one naming armel's loader), else
+// info.ABI.
+func armABI(info *elfinfo.File) string {
+	if info.ABI != "arm" {
+		return info.ABI
+	}
+	if info.ARM.Float == elfinfo.ARMFloatSoft || info.ARM.Float == elfinfo.ARMFloatUnknown && info.Interp == armelInterp {
+		return distros.Armel
+	}
+	return info.ABI
+}
+
+// armInterpProblem judges an ARM program's loader against its float ABI;
+// judged is false for files this does not decide.
+func armInterpProblem(info *elfinfo.File) (why string, judged bool) {
+	if info.ABI != "arm" {
+		return "", false
+	}
+	armhf := target.StandardInterp("arm")[0]
+	switch {
+	case info.ARM.Float == elfinfo.ARMFloatSoft && info.Interp == armelInterp,
+		info.ARM.Float == elfinfo.ARMFloatUnknown && info.Interp == armelInterp:
+		return "", true // armel's own loader
+	case info.ARM.Float == elfinfo.ARMFloatSoft && info.Interp == armhf:
+		return fmt.Sprintf("its program interpreter (PT_INTERP) %s is the hard-float (armhf) loader, but the program is soft-float code (e_flags %#x: EF_ARM_ABI_FLOAT_SOFT, the armel ABI): the armhf loader refuses soft-float objects, and armhf's libraries take floating-point arguments in VFP registers. Build it for armhf (arm-linux-gnueabihf-gcc, -mfloat-abi=hard), or keep it armel with armel's loader %s", info.Interp, info.Flags, armelInterp), true
+	case info.ARM.Float == elfinfo.ARMFloatHard && info.Interp == armelInterp:
+		return fmt.Sprintf("its program interpreter (PT_INTERP) %s is the soft-float (armel) loader, but the program is hard-float code (e_flags %#x: EF_ARM_ABI_FLOAT_HARD, the armhf ABI): armel's libraries take floating-point arguments in integer registers. Relink without -Wl,--dynamic-linker, or patchelf --set-interpreter %s", info.Interp, info.Flags, armhf), true
+	}
+	return "", false
 }

@@ -339,6 +339,9 @@ func (s *needSet) manylinux() (tag, alias string, blockers []Reason) {
 			bestBL = max(bestBL, p.Priority)
 		}
 	}
+	if len(ps) == 0 && s.abi == distros.Armel {
+		return "", "", []Reason{{Why: "no manylinux tag: auditwheel's policies have no armel (soft-float ARM) platform, only armv7l (armhf)"}}
+	}
 	if len(ps) == 0 {
 		return "", "", []Reason{{Why: "no manylinux policy covers the " + arch + " architecture"}}
 	}
@@ -366,6 +369,10 @@ func (s *needSet) judgeManylinux(p *distros.Policy) Verdict {
 	if !ok {
 		v.OK = false
 		v.Reasons = []Reason{{Why: fmt.Sprintf("%s has no %s platform", p.Name, arch)}}
+		if s.abi == distros.Armel {
+			v.Target = p.Name
+			v.Reasons = []Reason{{Why: p.Name + " has no armel (soft-float ARM) platform: auditwheel's policies list armv7l, the hard-float armhf, only"}}
+		}
 		return v
 	}
 	v.Reasons = append(append(sym, libs...), bl...)

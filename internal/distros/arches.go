@@ -15,7 +15,13 @@ import (
 var archTable string
 
 // KnownABIs are the ABI names arches.tsv uses: compatbuild's targets.
-var KnownABIs = []string{"x86_64", "i386", "aarch64", "arm", "powerpc64le", "s390x", "riscv64"}
+var KnownABIs = []string{"x86_64", "i386", "aarch64", "arm", "armel", "powerpc64le", "s390x", "riscv64"}
+
+// Armel is the ARM soft-float EABI (arm-linux-gnueabi, loader
+// /lib/ld-linux.so.3): glibc's arm symbol versions, another calling
+// convention than armhf. check judges armel programs; compatbuild builds
+// none.
+const Armel = "armel"
 
 // ABIName is an ABI as distro documentation names it in messages (arm is
 // the hard-float armhf; powerpc64le is ppc64le).

@@ -475,7 +475,8 @@ func explainNewer(db *abidb.DB, sym string, target, headers abidb.Version) (stri
 	if why, ok := abiChangeUndefined(db, sym, target, headers); ok {
 		return why, true
 	}
-	if _, _, ok := db.LibraryOf(sym, target); ok {
+	has, otherForm := bindsForm(db, sym, target, headers)
+	if has {
 		return "", false
 	}
 	lib, sv, ok := db.LibraryOf(sym, db.Last())
@@ -484,6 +485,10 @@ func explainNewer(db *abidb.DB, sym string, target, headers abidb.Version) (stri
 	}
 	rel := firstRelease(db, sym)
 	where := fmt.Sprintf("is in glibc %s and later (%s, %s@%s), not in the target %s", rel, db.Soname(lib), sym, sv.Node, target)
+	if otherForm != nil {
+		rel = abidb.Version{Major: otherForm.Release.Major, Minor: otherForm.Release.Minor}
+		where = fmt.Sprintf("is called in the form glibc %s introduced, as your compiler's glibc %s headers declare it; the target %s has only the older form", rel, headers, target)
+	}
 	e, phrase, known := libcompat.DescribeFor(sym, db.ABI(), libcompat.Version{Major: target.Major, Minor: target.Minor})
 	switch {
 	case !known:

@@ -52,3 +52,35 @@ func TestExplainUndefinedUsesTheCatalogue(t *testing.T) {
 		t.Errorf("explained a symbol the target has:\n%s", b.String())
 	}
 }
+
+// A name the target has in another form than the program calls (the
+// headers decide: totalorder takes pointers with 2.36's headers, the
+// 2.25 version values) is explained on every ABI, with the catalogue's
+// refusal where it has no polyfill there; x86_64 polyfills the form, so
+// only a link that missed the archive is told about it. The kind: an
+// undefined reference to a name whose target version exists but not in
+// the headers' form.
+func TestExplainUndefinedNamesTheForm(t *testing.T) {
+	h := abidb.MustParseVersion("2.36")
+	for _, abi := range []string{"aarch64", "i386", "s390x", "arm"} {
+		var b bytes.Buffer
+		explainUndefined(&b, "undefined reference to `totalorder'\n", abidb.MustParseVersion("2.28"), abi, h)
+		for _, want := range []string{"totalorder is called in the form glibc 2.31 introduced", "glibc 2.36 headers", "raise --glibc to 2.31", "compatbuild's catalogue on " + abi} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("%s at 2.28: explained as:\n%s\nwant %q", abi, b.String(), want)
+			}
+		}
+		// With 2.30's headers the program calls the value form, which
+		// 2.28 has: not a form problem.
+		b.Reset()
+		explainUndefined(&b, "undefined reference to `totalorder'\n", abidb.MustParseVersion("2.28"), abi, abidb.MustParseVersion("2.30"))
+		if b.Len() != 0 {
+			t.Errorf("%s at 2.28 with 2.30's headers explained:\n%s", abi, b.String())
+		}
+	}
+	var b bytes.Buffer
+	explainUndefined(&b, "undefined reference to `totalorder'\n", abidb.MustParseVersion("2.28"), "x86_64", h)
+	if !strings.Contains(b.String(), "links its own totalorder") {
+		t.Errorf("x86_64 at 2.28 explained as:\n%s", b.String())
+	}
+}

@@ -65,9 +65,14 @@ type File struct {
 	Machine elf.Machine
 	Class   elf.Class
 	Order   string // "little" or "big"
-	Kind    Kind
-	Soname  string
-	Needed  []string
+	// Flags is the header's e_flags, as written (processor-specific).
+	Flags uint32
+	// ARM is, for ARM (EM_ARM) files, what e_flags says of the ABI
+	// (ARMFlags); zero for other machines.
+	ARM    ARMFlags
+	Kind   Kind
+	Soname string
+	Needed []string
 	// Rpath and Runpath are DT_RPATH and DT_RUNPATH split at ':', as
 	// written ($ORIGIN not expanded); nil when absent.
 	Rpath   []string
@@ -152,7 +157,10 @@ func read(path string, w *window) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	info := &File{Path: path, Machine: h.machine, Class: h.class, Order: "little"}
+	info := &File{Path: path, Machine: h.machine, Class: h.class, Order: "little", Flags: h.flags}
+	if h.machine == elf.EM_ARM {
+		info.ARM = armFlags(h.flags)
+	}
 	if h.data == elf.ELFDATA2MSB {
 		info.Order = "big"
 	}

@@ -15,6 +15,7 @@ type header struct {
 	bo      binary.ByteOrder
 	typ     elf.Type
 	machine elf.Machine
+	flags   uint32 // e_flags
 	phoff   uint64
 	phnum   uint64
 	phent   uint64
@@ -92,10 +93,12 @@ func parseHeader(w *window) (*header, error) {
 	h.machine = elf.Machine(h.bo.Uint16(e[18:]))
 	if h.is64() {
 		h.phoff, h.shoff = h.bo.Uint64(e[32:]), h.bo.Uint64(e[40:])
+		h.flags = h.bo.Uint32(e[48:])
 		h.phent, h.phnum = uint64(h.bo.Uint16(e[54:])), uint64(h.bo.Uint16(e[56:]))
 		h.shent, h.shnum = uint64(h.bo.Uint16(e[58:])), uint64(h.bo.Uint16(e[60:]))
 	} else {
 		h.phoff, h.shoff = uint64(h.bo.Uint32(e[28:])), uint64(h.bo.Uint32(e[32:]))
+		h.flags = h.bo.Uint32(e[36:])
 		h.phent, h.phnum = uint64(h.bo.Uint16(e[42:])), uint64(h.bo.Uint16(e[44:]))
 		h.shent, h.shnum = uint64(h.bo.Uint16(e[46:])), uint64(h.bo.Uint16(e[48:]))
 	}
