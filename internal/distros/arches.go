@@ -126,5 +126,5 @@ func (r Release) ShipsWhy(abi string) string {
 	for _, a := range r.ABIs() {
 		names = append(names, ABIName(a))
 	}
-	return fmt.Sprintf("%s ships no %s userland (it ships %s): a %s file cannot run there", r.Name(), ABIName(abi), strings.Join(names, ", "), ABIName(abi))
+	return fmt.Sprintf("%s ships no %s userland (it ships %s): %s code cannot run there", r.Name(), ABIName(abi), strings.Join(names, ", "), ABIName(abi))
 }
