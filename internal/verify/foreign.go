@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -26,7 +27,9 @@ const ExitInconclusive = 3
 // loaderVersionLine is the loader's refusal of a program for a symbol
 // version its glibc lacks: "PROG: LIB: version `GLIBC_2.34' not found
 // (required by WHO)" (glibc's elf/dl-version.c; quotes ` or ').
-var loaderVersionLine = regexp.MustCompile("^(\\S+): (\\S+): version [`'](GLIBC_[0-9.]+)' not found \\(required by (.+)\\)$")
+var loaderVersionLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("^(\\S+): (\\S+): version [`'](GLIBC_[0-9.]+)' not found \\(required by (.+)\\)$")
+})
 
 // foreignProgram finds, in a run's output, a program of this machine
 // (outside the runtime's root, not the artifact, not its host program)
@@ -38,7 +41,7 @@ var loaderVersionLine = regexp.MustCompile("^(\\S+): (\\S+): version [`'](GLIBC_
 // started it did.
 func foreignProgram(output, root string, ours []string) (prog, need string) {
 	for _, line := range strings.Split(output, "\n") {
-		m := loaderVersionLine.FindStringSubmatch(strings.TrimSpace(line))
+		m := loaderVersionLine().FindStringSubmatch(strings.TrimSpace(line))
 		if m == nil {
 			continue
 		}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // KindWheel is the Artifact.Kind of a Python wheel (.whl).
@@ -59,7 +60,7 @@ func (t wheelTags) arch() string {
 }
 
 var (
-	manylinuxTag = regexp.MustCompile(`^manylinux_(\d+)_(\d+)_`)
+	manylinuxTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^manylinux_(\d+)_(\d+)_`) })
 	legacyTags   = map[string]string{"manylinux1": "2.5", "manylinux2010": "2.12", "manylinux2014": "2.17"}
 )
 
@@ -70,8 +71,8 @@ func platformGlibc(tag string) (glibc string, ok bool) {
 	switch {
 	case tag == "any" || strings.HasPrefix(tag, "linux_"):
 		return "", true
-	case manylinuxTag.MatchString(tag):
-		m := manylinuxTag.FindStringSubmatch(tag)
+	case manylinuxTag().MatchString(tag):
+		m := manylinuxTag().FindStringSubmatch(tag)
 		return m[1] + "." + m[2], true
 	}
 	for legacy, v := range legacyTags {
@@ -239,13 +240,13 @@ func installWheel(whl, dir string) ([]string, error) {
 	// __pycache__ is not a package.
 	if len(topLevel) == 0 {
 		for n := range names {
-			if pyIdentifier.MatchString(n) && n != "__pycache__" {
+			if pyIdentifier().MatchString(n) && n != "__pycache__" {
 				topLevel = append(topLevel, n)
 			}
 		}
 	}
 	topLevel = slices.DeleteFunc(topLevel, func(n string) bool {
-		return slices.ContainsFunc(strings.Split(n, "."), func(p string) bool { return !pyIdentifier.MatchString(p) })
+		return slices.ContainsFunc(strings.Split(n, "."), func(p string) bool { return !pyIdentifier().MatchString(p) })
 	})
 	slices.Sort(topLevel)
 	topLevel = slices.Compact(topLevel)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"compatbuild/internal/cachefs"
 	"compatbuild/internal/elfinfo"
@@ -29,7 +30,7 @@ import (
 
 // pyIdentifier is what Python accepts as a module name (PEP 3131 allows
 // any Unicode letter).
-var pyIdentifier = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_]*$`)
+var pyIdentifier = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_]*$`) })
 
 // extModule is one extension module of an installed wheel.
 type extModule struct {
@@ -44,12 +45,12 @@ type extModule struct {
 func importName(rel string) string {
 	parts := strings.Split(rel, "/")
 	for _, d := range parts[:len(parts)-1] {
-		if !pyIdentifier.MatchString(d) {
+		if !pyIdentifier().MatchString(d) {
 			return ""
 		}
 	}
 	base, _, ok := strings.Cut(parts[len(parts)-1], ".")
-	if !ok || !pyIdentifier.MatchString(base) {
+	if !ok || !pyIdentifier().MatchString(base) {
 		return ""
 	}
 	return strings.Join(append(parts[:len(parts)-1], base), ".")
