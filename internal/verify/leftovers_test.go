@@ -24,7 +24,7 @@ import (
 // the result says that verify had to kill it.
 func TestNothingOutlivesVerify(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "strays")
-	if err := driverLink("2.17", "-O2", "testdata/strays.c", "-o", prog); err != nil {
+	if err := driverLink("2.17", "-O2", "../runtimes/testdata/strays.c", "-o", prog); err != nil {
 		t.Fatal(err)
 	}
 	for _, mode := range []string{"hang", "daemon"} {

@@ -5,7 +5,7 @@
  *                        process group of its own), closes its output and
  *                        sleeps 30 s; the parent exits 0 at once.
  * The child names itself TOKEN (its comm, at most 15 bytes), which the
- * tests look for in this machine's /proc afterwards: inside a PID namespace
+ * tests (here and internal/verify's leftovers test) look for in this machine's /proc afterwards: inside a PID namespace
  * with its own /proc the child cannot know the pid the machine gives it.
  * It prints "child TOKEN" once named. */
 #define _GNU_SOURCE
