@@ -7,6 +7,7 @@ package cachefs
 
 import (
 	"os"
+	"sync"
 )
 
 // Sync fsyncs a file or a directory (for a directory: its entries, which
@@ -35,4 +36,49 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	return f.Close()
+}
+
+// WriteFiles is WriteFile for every path of files, concurrently: fsyncs
+// issued together share the file system's journal commits, where one
+// after another each waits for its own. It returns the first error, after
+// every write has ended.
+func WriteFiles(files map[string][]byte, perm os.FileMode) error {
+	var fns []func() error
+	for path, data := range files {
+		fns = append(fns, func() error { return WriteFile(path, data, perm) })
+	}
+	return concurrently(fns)
+}
+
+// SyncAll is Sync for every path, concurrently (see WriteFiles).
+func SyncAll(paths []string) error {
+	var fns []func() error
+	for _, path := range paths {
+		fns = append(fns, func() error { return Sync(path) })
+	}
+	return concurrently(fns)
+}
+
+// concurrently runs fns, at most 16 at a time, and returns the first
+// error of the first failing function in fns' order.
+func concurrently(fns []func() error) error {
+	errs := make([]error, len(fns))
+	limit := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		limit <- struct{}{}
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+			<-limit
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,8 +1,10 @@
 package cachefs
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -28,5 +30,40 @@ func TestWriteFileAndSync(t *testing.T) {
 	}
 	if err := WriteFile(filepath.Join(dir, "no", "such", "dir"), nil, 0o600); err == nil {
 		t.Error("WriteFile into a missing directory succeeded")
+	}
+}
+
+// WriteFiles and SyncAll do every file and report a failure of any.
+func TestWriteFilesAndSyncAll(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string][]byte{}
+	var paths []string
+	for i := range 40 {
+		p := filepath.Join(dir, fmt.Sprint(i))
+		files[p] = []byte(fmt.Sprint("file ", i))
+		paths = append(paths, p)
+	}
+	if err := WriteFiles(files, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range files {
+		data, err := os.ReadFile(p)
+		if err != nil || string(data) != string(want) {
+			t.Errorf("%s: %q, %v; want %q", p, data, err, want)
+		}
+		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o640 {
+			t.Errorf("%s: mode %v, %v", p, st.Mode(), err)
+		}
+	}
+	if err := SyncAll(paths); err != nil {
+		t.Errorf("SyncAll: %v", err)
+	}
+	missing := filepath.Join(dir, "missing")
+	if err := SyncAll(append(paths, missing)); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("SyncAll with a missing file: %v, want its error", err)
+	}
+	files[filepath.Join(dir, "no", "such")] = nil
+	if err := WriteFiles(files, 0o640); err == nil {
+		t.Error("WriteFiles into a missing directory succeeded")
 	}
 }
