@@ -5,6 +5,7 @@ import (
 	"context"
 	"debug/elf"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -305,4 +306,16 @@ func readFileT(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// extractSources writes the whole embedded source tree into work, for
+// tests that compile sources by hand.
+func extractSources(work string) error {
+	srcs := &sourceDirs{work: work, done: map[string]bool{}}
+	return fs.WalkDir(sources, "src", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		return srcs.extract(p)
+	})
 }

@@ -186,9 +186,10 @@ func Build(ctx context.Context, cc []string, t Target, dir string) (*Files, erro
 }
 
 // BuildParts is Build for some of the parts only. The returned Files
-// names every path and lists every symbol either archive would define,
-// built or not, so a caller can build the polyfills later, when a link
-// first needs one.
+// names every path; its symbol lists are those of libc_nonshared.a and,
+// when built, of the polyfill archives (ArchiveSymbols lists what they
+// would define without building them). A build of StartFiles and
+// Nonshared alone never calls t.Has.
 func BuildParts(ctx context.Context, cc []string, t Target, dir string, parts Parts) (*Files, error) {
 	return build(ctx, cc, t, dir, buildOptions{parts: parts})
 }
@@ -215,15 +216,25 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	if _, err := exec.LookPath(cc[0]); err != nil {
 		return nil, fmt.Errorf("libcompat: C compiler %q not found; set CC to a working gcc or clang", cc[0])
 	}
-	has := t.has()
+	parts := opt.parts
+	if parts == 0 {
+		parts = AllParts
+	}
+	if parts&ProfilingStart != 0 && !arch.gprof {
+		if parts != AllParts {
+			return nil, fmt.Errorf("libcompat: gcrt1.o (profiling with -pg) is built for x86_64 only, not %s", t.Arch)
+		}
+		parts &^= ProfilingStart
+	}
 
 	work, err := os.MkdirTemp(cachefs.TempRoot(), "libcompat-")
 	if err != nil {
 		return nil, fmt.Errorf("libcompat: %v", err)
 	}
 	defer os.RemoveAll(work)
-	if err := extractSources(work); err != nil {
-		return nil, fmt.Errorf("libcompat: %v", err)
+	srcs := &sourceDirs{work: work, done: map[string]bool{}}
+	if err := srcs.extract("src/"+arch.dir, "src/common/include"); err != nil {
+		return nil, err
 	}
 
 	// Start files.
@@ -241,74 +252,85 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		{out: CrtiName, src: archSrc + "/crti.S", pic: true},
 		{out: CrtnName, src: archSrc + "/crtn.S", pic: true},
 	}
-
 	gprof := &job{out: Gcrt1Name, src: archSrc + "/start.S", defines: append([]string{"-DCOMPAT_GPROF"}, startDefs...), pic: true}
-
-	nsObjs, pfObjs, mObjs, err := selectObjectsFor(t.Arch, t.Glibc, has)
-	if err != nil {
-		return nil, err
-	}
-	nsObjs = append(nsObjs, arch.nonshared...)
-	pfObjs, mObjs = withoutThunks(pfObjs, arch), withoutThunks(mObjs, arch)
+	nsObjs := append(nonsharedObjects(t.Glibc), arch.nonshared...)
 	nsJobs, err := objectJobs("nonshared", nsObjs, arch)
 	if err != nil {
 		return nil, err
 	}
-	// The libc polyfills are thin wrappers or not hot: -Og takes a third of
-	// -O2's compile time for the big ones, and the first link that needs a
-	// polyfill waits for them all (bench/polyfills.sh).
-	pfJobs, err := objectJobs("polyfill", pfObjs, arch, "-Og", "-DCOMPAT_WEAK")
-	if err != nil {
-		return nil, err
-	}
-	ovObjs := overrideObjects(pfObjs)
-	ovJobs, err := objectJobs("override", ovObjs, arch, "-Og", "-DCOMPAT_WEAK")
-	if err != nil {
-		return nil, err
-	}
-	mJobs, err := mathJobs(work, mObjs, arch)
-	if err != nil {
-		return nil, err
-	}
 
-	parts := opt.parts
-	if parts == 0 {
-		parts = AllParts
-	}
-	if parts&ProfilingStart != 0 && !arch.gprof {
-		if parts != AllParts {
-			return nil, fmt.Errorf("libcompat: gcrt1.o (profiling with -pg) is built for x86_64 only, not %s", t.Arch)
-		}
-		parts &^= ProfilingStart
-	}
-	var all []*job
+	// The start files and libc_nonshared.a depend on the target release
+	// alone: they compile while the rest is selected, which on a cold
+	// sysroot waits for the target's libraries (t.Has).
+	var base []*job
 	if parts&StartFiles != 0 {
-		all = append(all, jobs...)
+		base = append(base, jobs...)
 	}
 	if parts&Nonshared != 0 {
-		all = append(all, nsJobs...)
-	}
-	if parts&Polyfill != 0 {
-		all = append(all, pfJobs...)
-		all = append(all, ovJobs...)
-	}
-	if parts&MathPolyfill != 0 {
-		for _, mj := range mJobs {
-			all = append(all, mj.job)
-		}
+		base = append(base, nsJobs...)
 	}
 	if parts&ProfilingStart != 0 {
-		all = append(all, gprof)
+		base = append(base, gprof)
 	}
-	for _, d := range []string{"nonshared", "polyfill", "math", "override"} {
-		if err := os.Mkdir(filepath.Join(work, d), 0o755); err != nil {
-			return nil, fmt.Errorf("libcompat: %v", err)
+	baseOpt := opt
+	baseOpt.forms = nil // only polyfill sources implement two forms
+	baseBuild, err := startCompile(ctx, cc, srcs, arch, base, baseOpt)
+	if err != nil {
+		return nil, err
+	}
+	defer baseBuild.stop() // before the work directory goes
+
+	// What the polyfill archives hold depends on what the target's
+	// libraries offer (t.Has), which is slow to learn; a build of the
+	// start files and libc_nonshared.a alone does not ask.
+	var pfObjs, mObjs, ovObjs []object
+	if parts&(Polyfill|MathPolyfill) != 0 {
+		if _, pfObjs, mObjs, err = selectObjectsFor(t.Arch, t.Glibc, t.has()); err != nil {
+			return nil, err
+		}
+		pfObjs, mObjs = withoutThunks(pfObjs, arch), withoutThunks(mObjs, arch)
+		ovObjs = overrideObjects(pfObjs)
+	}
+	var rest, pfJobs, ovJobs []*job
+	var mJobs []*mathJob
+	if parts&Polyfill != 0 {
+		// The libc polyfills are thin wrappers or not hot: -Og takes a
+		// third of -O2's compile time for the big ones, and the first
+		// link that needs a polyfill waits for them all
+		// (bench/polyfills.sh).
+		if pfJobs, err = objectJobs("polyfill", pfObjs, arch, "-Og", "-DCOMPAT_WEAK"); err != nil {
+			return nil, err
+		}
+		if ovJobs, err = objectJobs("override", ovObjs, arch, "-Og", "-DCOMPAT_WEAK"); err != nil {
+			return nil, err
+		}
+		rest = append(append(rest, pfJobs...), ovJobs...)
+	}
+	if parts&MathPolyfill != 0 {
+		// The math units and vector wrappers are generated there.
+		if err := srcs.extract("src/common/polyfill/math"); err != nil {
+			return nil, err
+		}
+		if mJobs, err = mathJobs(work, mObjs, arch); err != nil {
+			return nil, err
+		}
+		for _, mj := range mJobs {
+			rest = append(rest, mj.job)
 		}
 	}
 	// Sources implementing two forms of a name compile the one t's headers
 	// declare (abichange.go).
-	opt.forms = FormDefines(t)
-	if err := compileAll(ctx, cc, work, arch, all, opt); err != nil {
+	restOpt := opt
+	restOpt.forms = FormDefines(t)
+	restBuild, err := startCompile(ctx, cc, srcs, arch, rest, restOpt)
+	if err != nil {
+		return nil, err
+	}
+	err = restBuild.wait()
+	if berr := baseBuild.wait(); err == nil {
+		err = berr
+	}
+	if err != nil {
 		return nil, err
 	}
 	var mathArchive []arMember
@@ -431,21 +453,99 @@ func supportedArches() []string {
 	return out
 }
 
-func extractSources(work string) error {
-	return fs.WalkDir(sources, "src", func(p string, d fs.DirEntry, err error) error {
+// sourceDirs are the directories of the embedded sources a build has
+// written into its work directory. A source includes headers only from
+// its own directory, src/<arch> and src/common/include (compileFlags;
+// TestIncludesStayInTheirDirectories), so extracting those directories,
+// not the whole tree, is enough, and a cold sysroot creates a tenth of
+// the files.
+type sourceDirs struct {
+	work string
+	done map[string]bool
+}
+
+// extract writes the files (not subdirectories) of each embedded
+// directory into the work directory, once.
+func (d *sourceDirs) extract(dirs ...string) error {
+	for _, dir := range dirs {
+		if dir == "" || d.done[dir] {
+			continue
+		}
+		d.done[dir] = true
+		entries, err := fs.ReadDir(sources, dir)
 		if err != nil {
+			return fmt.Errorf("libcompat: %v", err)
+		}
+		dst := filepath.Join(d.work, filepath.FromSlash(dir))
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			return fmt.Errorf("libcompat: %v", err)
+		}
+		for _, e := range entries {
+			if e.IsDir() {
+				continue
+			}
+			data, err := sources.ReadFile(dir + "/" + e.Name())
+			if err != nil {
+				return fmt.Errorf("libcompat: %v", err)
+			}
+			if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644); err != nil {
+				return fmt.Errorf("libcompat: %v", err)
+			}
+		}
+	}
+	return nil
+}
+
+// forJobs extracts the source directory of every job that compiles and
+// creates the directories of their outputs.
+func (d *sourceDirs) forJobs(jobs []*job) error {
+	for _, j := range jobs {
+		if j.data != nil {
+			continue
+		}
+		if err := d.extract(path.Dir(j.src)); err != nil {
 			return err
 		}
-		dst := filepath.Join(work, filepath.FromSlash(p))
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
+		if err := os.MkdirAll(filepath.Join(d.work, filepath.FromSlash(path.Dir(j.out))), 0o755); err != nil {
+			return fmt.Errorf("libcompat: %v", err)
 		}
-		data, err := sources.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
+	}
+	return nil
+}
+
+// compilation is a compileAll running in the background.
+type compilation struct {
+	done   chan struct{}
+	err    error
+	cancel context.CancelFunc
+}
+
+// startCompile starts compiling jobs (their sources extracted by srcs
+// first, in the caller's goroutine, so two compilations never write the
+// same file).
+func startCompile(ctx context.Context, cc []string, srcs *sourceDirs, arch archInfo, jobs []*job, opt buildOptions) (*compilation, error) {
+	if err := srcs.forJobs(jobs); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	c := &compilation{done: make(chan struct{}), cancel: cancel}
+	go func() {
+		defer close(c.done)
+		c.err = compileAll(ctx, cc, srcs.work, arch, jobs, opt)
+	}()
+	return c, nil
+}
+
+// wait returns the compilation's result once it is over.
+func (c *compilation) wait() error {
+	<-c.done
+	return c.err
+}
+
+// stop cancels the compilation and waits for its compilers to exit.
+func (c *compilation) stop() {
+	c.cancel()
+	<-c.done
 }
 
 // compileFlags are used for every object. The C sources must not see the
