@@ -36,11 +36,27 @@ const (
 // cc (resolved, with identity ccID): from its record in root when that
 // still holds, else by probing and recording. Zero means unknown.
 func headerRelease(ctx context.Context, root string, cc []string, ccID string) (abidb.Version, error) {
-	sum := sha256.Sum256([]byte(ccID))
-	record := filepath.Join(root, headersDirName, hex.EncodeToString(sum[:])[:20])
-	if v, ok := readHeadersRecord(record, ccID); ok {
+	if v, ok := recordedHeaders(root, ccID); ok {
 		return v, nil
 	}
+	return probeHeaders(ctx, root, cc, ccID)
+}
+
+// headersRecord is the path of compiler ccID's record in root.
+func headersRecord(root, ccID string) string {
+	sum := sha256.Sum256([]byte(ccID))
+	return filepath.Join(root, headersDirName, hex.EncodeToString(sum[:])[:20])
+}
+
+// recordedHeaders is the release root's record for compiler ccID holds,
+// if it has one that still holds.
+func recordedHeaders(root, ccID string) (abidb.Version, bool) {
+	return readHeadersRecord(headersRecord(root, ccID), ccID)
+}
+
+// probeHeaders finds the release of compiler cc's headers by running it,
+// and records the answer in root when it names a <features.h>.
+func probeHeaders(ctx context.Context, root string, cc []string, ccID string) (abidb.Version, error) {
 	info, err := libcompat.ProbeHeaders(ctx, cc)
 	if err != nil {
 		return abidb.Version{}, err
@@ -49,7 +65,7 @@ func headerRelease(ctx context.Context, root string, cc []string, ccID string) (
 	if info.Features != "" {
 		if id, err := fileIdentity(info.Features); err == nil {
 			// A cache that cannot be written still links, probing each time.
-			writeHeadersRecord(root, record, ccID, info.Features, id, v)
+			writeHeadersRecord(root, headersRecord(root, ccID), ccID, info.Features, id, v)
 		}
 	}
 	return v, nil

@@ -204,8 +204,20 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 	if root, err = filepath.Abs(root); err != nil {
 		return nil, err
 	}
-	if spec.Headers, err = headerRelease(ctx, root, cc, ccID); err != nil {
-		return nil, err
+	var early *baseBuild
+	if v, ok := recordedHeaders(root, ccID); ok {
+		spec.Headers = v
+	} else {
+		// Most likely the first link with this compiler, so no sysroot
+		// for it either: its start files and libc_nonshared.a, which do
+		// not depend on the headers, compile while they are probed.
+		if early, err = startBase(ctx, root, spec); err != nil {
+			return nil, err
+		}
+		defer early.discard() // unless create adopted it
+		if spec.Headers, err = probeHeaders(ctx, root, cc, ccID); err != nil {
+			return nil, err
+		}
 	}
 	key, err := keyFor(spec, ccID)
 	if err != nil {
@@ -237,7 +249,7 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	s, err = create(ctx, root, dir, spec, keep)
+	s, err = create(ctx, root, dir, spec, keep, early)
 	if s != nil {
 		s.Note = note
 	}
@@ -246,17 +258,19 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 
 // create builds the sysroot for spec into a temporary directory of root
 // and renames it to dir. The files in keep (lazily built parts saved from
-// a damaged copy, with their records; may be "") go in too.
-func create(ctx context.Context, root, dir string, spec Spec, keep string) (*Sysroot, error) {
-	tmp, err := os.MkdirTemp(root, ".tmp-")
-	if err != nil {
-		return nil, fmt.Errorf("creating sysroot cache: %v", err)
+// a damaged copy, with their records; may be "") go in too. base, when
+// not nil, is the compile of spec's start files already under way (its
+// directory becomes the sysroot's).
+func create(ctx context.Context, root, dir string, spec Spec, keep string, base *baseBuild) (*Sysroot, error) {
+	if base == nil {
+		var err error
+		if base, err = startBase(ctx, root, spec); err != nil {
+			return nil, err
+		}
 	}
-	defer os.RemoveAll(tmp) // a no-op once renamed
-	if err := os.Chmod(tmp, 0o700); err != nil {
-		return nil, err
-	}
-	s, err := build(ctx, tmp, dir, spec)
+	defer base.discard() // removes nothing once renamed
+	tmp := base.tmp
+	s, err := build(tmp, dir, spec, base)
 	if err == nil {
 		err = os.Mkdir(filepath.Join(tmp, stampDir), 0o700)
 	}
@@ -363,7 +377,7 @@ func (s *Sysroot) ArchiveSymbols(name string) ([]string, error) {
 // build writes the sysroot into tmp; scripts refer to files by their final
 // path in dir, because linker scripts resolve names relative to the
 // working directory of the link, not to the script.
-func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
+func build(tmp, dir string, spec Spec, base *baseBuild) (*Sysroot, error) {
 	db, err := abidb.Load(spec.Arch)
 	if err != nil {
 		return nil, err
@@ -377,41 +391,52 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The stubs are written while the compiler builds the start files.
-	stubErr := make(chan error, 1)
-	go func() { stubErr <- writeStubs(db, arch, libs, target, spec.Headers, tmp) }()
-	// The polyfill archives start as empty placeholders (LazyArchives).
-	files, err := libcompat.BuildParts(ctx, spec.CC, libcompatTarget(db, target, spec.Headers, spec.Arch), tmp, libcompat.StartFiles|libcompat.Nonshared)
-	if serr := <-stubErr; err == nil {
-		err = serr
+	// The compiler builds the start files and libc_nonshared.a (base)
+	// while the stubs are described and written, and what the polyfill
+	// archives will define is selected alongside.
+	set, err := describeStubs(db, libs, target, spec.Headers)
+	if err != nil {
+		return nil, err
+	}
+	lt := targetWith(spec.Arch, target, spec.Headers, set.bindable)
+	written := make(chan error, 1)
+	go func() { written <- set.write(arch, target, tmp) }()
+	_, polyfills, maths, err := libcompat.ArchiveSymbols(lt)
+	var scripts map[string]string
+	if err == nil {
+		scripts, err = linkerScripts(db, lt, libs, target, dir)
+	}
+	if werr := <-written; err == nil {
+		err = werr
 	}
 	if err != nil {
 		return nil, err
+	}
+	files := map[string][]byte{}
+	for name, script := range scripts {
+		files[filepath.Join(tmp, name)] = []byte(script)
 	}
 	for _, name := range append(slices.Clone(LazyArchives), libcompat.OverrideName) {
-		if err := cachefs.WriteFile(filepath.Join(tmp, name), []byte(emptyArchive), 0o644); err != nil {
-			return nil, err
-		}
+		files[filepath.Join(tmp, name)] = []byte(emptyArchive)
 	}
-	for _, p := range []string{files.Crt1, files.Scrt1, files.Crti, files.Crtn, files.Nonshared} {
-		if err := cachefs.Sync(p); err != nil {
-			return nil, err
-		}
-	}
-	scripts, err := linkerScripts(db, libs, target, spec.Headers, dir)
-	if err != nil {
+	if err := cachefs.WriteFiles(files, 0o644); err != nil {
 		return nil, err
 	}
-	for name, script := range scripts {
-		if err := cachefs.WriteFile(filepath.Join(tmp, name), []byte(script), 0o644); err != nil {
-			return nil, err
-		}
+	if err := base.wait(); err != nil {
+		return nil, err
+	}
+	var compiled []string
+	for _, name := range []string{libcompat.Crt1Name, libcompat.Scrt1Name, libcompat.CrtiName, libcompat.CrtnName, libcompat.NonsharedName} {
+		compiled = append(compiled, filepath.Join(tmp, name))
+	}
+	if err := cachefs.SyncAll(compiled); err != nil {
+		return nil, err
 	}
 	sums, err := sumTree(tmp, dir, scripts)
 	if err != nil {
 		return nil, err
 	}
-	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Headers: headersPart(spec.Headers), Libraries: libs, Polyfills: files.PolyfillSymbols, Math: files.MathSymbols, Files: sums}
+	m := manifest{Format: formatVersion, Arch: spec.Arch, Glibc: target.String(), Headers: headersPart(spec.Headers), Libraries: libs, Polyfills: polyfills, Math: maths, Files: sums}
 	m.Sum = m.selfSum()
 	data, _ := json.MarshalIndent(m, "", "  ")
 	if err := cachefs.WriteFile(filepath.Join(tmp, manifestName), append(data, '\n'), 0o644); err != nil {
@@ -420,11 +445,12 @@ func build(ctx context.Context, tmp, dir string, spec Spec) (*Sysroot, error) {
 	return &Sysroot{Spec: spec, archives: m.archives(), archivesKnown: true}, nil
 }
 
+// libcompatTarget is the libcompat target of a sysroot: what its stubs
+// let a new link bind decides what the polyfill archives define.
 func libcompatTarget(db *abidb.DB, target, headers abidb.Version, arch string) libcompat.Target {
-	// What a new link can bind at target (a default version of the
-	// stubs), collected once: the catalogue asks about hundreds of
-	// symbols, and one set beats a LibraryOf each.
-	bindable := sync.OnceValue(func() map[string]bool {
+	// Collected once: the catalogue asks about hundreds of symbols, and
+	// one set beats a LibraryOf each.
+	return targetWith(arch, target, headers, func() map[string]bool {
 		set := map[string]bool{}
 		libs, _ := db.Libraries(target)
 		for _, lib := range libs {
@@ -437,11 +463,17 @@ func libcompatTarget(db *abidb.DB, target, headers abidb.Version, arch string) l
 		}
 		return set
 	})
+}
+
+// targetWith is the libcompat target whose libraries bind the names
+// bindable returns (called once, on first need).
+func targetWith(arch string, target, headers abidb.Version, bindable func() map[string]bool) libcompat.Target {
+	names := sync.OnceValue(bindable)
 	return libcompat.Target{
 		Arch:    arch,
 		Glibc:   libcompat.Version{Major: target.Major, Minor: target.Minor},
 		Headers: libcompat.Version{Major: headers.Major, Minor: headers.Minor},
-		Has:     func(sym string) bool { return bindable()[sym] },
+		Has:     func(sym string) bool { return names()[sym] },
 	}
 }
 
@@ -450,9 +482,8 @@ func libcompatTarget(db *abidb.DB, target, headers abidb.Version, arch string) l
 // are double-quoted, so a cache under "/home/Jane Doe" or a path with a
 // comma, parenthesis or '*' reads as one file name (EnsureIn refuses the
 // double quote and newline that quoting cannot carry).
-func linkerScripts(db *abidb.DB, libs []string, target, headers abidb.Version, dir string) (map[string]string, error) {
+func linkerScripts(db *abidb.DB, lt libcompat.Target, libs []string, target abidb.Version, dir string) (map[string]string, error) {
 	path := func(name string) string { return `"` + filepath.Join(dir, name) + `"` }
-	lt := libcompatTarget(db, target, headers, db.ABI())
 	// Libraries the polyfills may need that a link does not always
 	// include: below 2.34 the merged libraries (as trimmed implicit stubs),
 	// and the libraries alias thunks jump into (libresolv).

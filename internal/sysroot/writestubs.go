@@ -13,25 +13,66 @@ import (
 	"compatbuild/internal/stubs"
 )
 
-// writeStubs writes the stub of every library, and below 2.34 the
-// trimmed implicit stubs of the merged libraries, one goroutine per
-// library.
-func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target, headers abidb.Version, dir string) error {
+// stubSet is the stub of every library of one sysroot, described once:
+// the stubs are written from it, and the polyfill selection asks it what
+// a new link can bind (libcompatTarget).
+type stubSet struct {
+	libs  []string
+	descs []stubs.Library // descs[i] is the stub of libs[i]
+}
+
+// describeStubs describes the stub of every library in libs at target
+// (StubLibraryFor), one goroutine per library.
+func describeStubs(db *abidb.DB, libs []string, target, headers abidb.Version) (*stubSet, error) {
+	set := &stubSet{libs: libs, descs: make([]stubs.Library, len(libs))}
+	errs := make([]error, len(libs))
+	var wg sync.WaitGroup
+	for i, lib := range libs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			set.descs[i], errs[i] = StubLibraryFor(db, lib, target, headers)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
+// bindable is the set of names a new link binds in some library of the
+// set (a default version).
+func (set *stubSet) bindable() map[string]bool {
+	names := map[string]bool{}
+	for _, desc := range set.descs {
+		for _, sym := range desc.Symbols {
+			if sym.Default {
+				names[sym.Name] = true
+			}
+		}
+	}
+	return names
+}
+
+// write writes every stub into dir, and below 2.34 the trimmed implicit
+// stubs of the merged libraries, one goroutine per library.
+func (set *stubSet) write(arch stubs.Arch, target abidb.Version, dir string) error {
 	implicit := target.Less(v234)
+	var inLibc map[string]bool // what libc.so.6 exports, which the trimmed stubs drop
 	if implicit {
 		if err := os.Mkdir(filepath.Join(dir, implicitDirName), 0o755); err != nil {
 			return err
 		}
-	}
-	// What libc.so.6 exports, computed once for all the trimmed stubs.
-	libcNames := sync.OnceValues(func() (map[string]bool, error) {
-		exports, err := db.Exports("libc", target)
-		names := make(map[string]bool, len(exports))
-		for _, sv := range exports {
-			names[sv.Name] = true
+		inLibc = map[string]bool{}
+		if i := slices.Index(set.libs, "libc"); i >= 0 {
+			for _, sym := range set.descs[i].Symbols {
+				inLibc[sym.Name] = true
+			}
 		}
-		return names, err
-	})
+	}
 	write := func(name string, desc stubs.Library) error {
 		data, err := stubs.Build(arch, desc)
 		if err != nil {
@@ -39,32 +80,30 @@ func writeStubs(db *abidb.DB, arch stubs.Arch, libs []string, target, headers ab
 		}
 		return cachefs.WriteFile(filepath.Join(dir, name), data, 0o644)
 	}
-	errs := make(chan error, len(libs))
-	for _, lib := range libs {
+	errs := make([]error, len(set.libs))
+	var wg sync.WaitGroup
+	for i, lib := range set.libs {
+		wg.Add(1)
 		go func() {
-			desc, err := StubLibraryFor(db, lib, target, headers)
-			if err == nil {
-				err = write(desc.Soname, desc)
-			}
+			defer wg.Done()
+			desc := set.descs[i]
+			err := write(desc.Soname, desc)
 			if err == nil && implicit && slices.Contains(MergedIn234, lib) {
-				var inLibc map[string]bool
-				if inLibc, err = libcNames(); err == nil {
-					err = write(filepath.Join(implicitDirName, desc.Soname), withoutNames(desc, inLibc))
-				}
+				err = write(filepath.Join(implicitDirName, desc.Soname), withoutNames(desc, inLibc))
 			}
-			errs <- err
+			errs[i] = err
 		}()
 	}
-	var first error
-	for range libs {
-		if err := <-errs; err != nil && first == nil {
-			first = err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
-	if first == nil && implicit {
-		first = cachefs.Sync(filepath.Join(dir, implicitDirName))
+	if implicit {
+		return cachefs.Sync(filepath.Join(dir, implicitDirName))
 	}
-	return first
+	return nil
 }
 
 // withoutNames returns desc without the symbols named in drop: with
