@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "81ca793c0c23792cf933d81559227fa251f54cc04b0a724d368976818dbbdb3a"
+const sourcesFingerprint = "93d3dea74861e4e9c9cd36d6f382e06305a9bea2bbfcf7d3231c627b21401325"

@@ -254,7 +254,11 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 	}
 	gprof := &job{out: Gcrt1Name, src: archSrc + "/start.S", defines: append([]string{"-DCOMPAT_GPROF"}, startDefs...), pic: true}
 	nsObjs := append(nonsharedObjects(t.Glibc), arch.nonshared...)
-	nsJobs, err := objectJobs("nonshared", nsObjs, arch)
+	var nsJobs []*job
+	var nsUnit *job
+	if parts&Nonshared != 0 {
+		nsJobs, nsUnit, err = nonsharedJobs(srcs, nsObjs, arch)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -393,8 +397,13 @@ func build(ctx context.Context, cc []string, t Target, dir string, opt buildOpti
 		for _, j := range a.jobs {
 			members = append(members, arMember{name: path.Base(j.out), data: j.data})
 		}
-		if a.part == MathPolyfill {
+		switch a.path {
+		case files.Math:
 			members = mathArchive
+		case files.Nonshared:
+			if members, err = nonsharedMembers(nsObjs, nsJobs, nsUnit); err != nil {
+				return nil, err
+			}
 		}
 		sort.Slice(members, func(i, k int) bool { return members[i].name < members[k].name })
 		data, err := writeArchive(members)

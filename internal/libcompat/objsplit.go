@@ -63,8 +63,8 @@ func splitObject(o *relObj) ([]splitMember, error) {
 		// functions share one, it must be a (hidden) global of its own.
 		for k := range kept {
 			sec := o.sections[k]
-			if sec.flags&elf.SHF_WRITE == 0 || strings.HasPrefix(sec.name, ".data.rel.ro") {
-				continue // constants (relro data is written once, by the loader)
+			if sec.flags&elf.SHF_WRITE == 0 || strings.HasPrefix(sec.name, ".data.rel.ro") || (o.machine == elf.EM_PPC64 && sec.name == ".toc") {
+				continue // constants (relro data and powerpc64's table of addresses are written once, by the loader)
 			}
 			if first, dup := writableIn[k]; dup {
 				return nil, fmt.Errorf("%s and %s share the static variables of %s: give them a hidden global instead", first, m.symbols[0], sec.name)
@@ -102,14 +102,15 @@ func (o *relObj) extract(root int, roots []*relSym, ehFrame *relSection) (m spli
 		}
 	}
 
-	n := &relObj{machine: o.machine, sections: []*relSection{nil}, symbols: []*relSym{{}}}
+	n := &relObj{machine: o.machine, flags: o.flags, sections: []*relSection{nil}, symbols: []*relSym{{}}}
 	newIndex := map[int]int{}
 	for i, s := range o.sections[1:] {
 		i++
 		switch {
 		case keep[i]:
-		case s.typ == elf.SHT_NOTE, s.name == ".note.GNU-stack":
-			// notes (GNU-stack, gnu.property) describe every function
+		case s.typ == elf.SHT_NOTE, s.name == ".note.GNU-stack", s.typ == shtRISCVAttributes:
+			// notes (GNU-stack, gnu.property) and RISC-V's ISA
+			// attributes describe every function
 		default:
 			continue
 		}
@@ -121,7 +122,9 @@ func (o *relObj) extract(root int, roots []*relSym, ehFrame *relSection) (m spli
 
 	// Symbols: the kept sections' locals, the roots, and whatever the kept
 	// relocations reference (other roots become undefined references).
-	newSym := map[*relSym]*relSym{}
+	// The null symbol stays the null symbol: relocations that name no
+	// symbol (RISC-V's R_RISCV_RELAX) point at it.
+	newSym := map[*relSym]*relSym{o.symbols[0]: n.symbols[0]}
 	mapSym := func(s *relSym) *relSym {
 		if c, ok := newSym[s]; ok {
 			return c

@@ -8,15 +8,16 @@ import (
 	"sort"
 )
 
-// relObj is an ELF64 little-endian relocatable object (x86_64) as a list
-// of sections, symbols and relocations, so libcompat can cut one compiled
-// object into one archive member per function (splitObject) and copy
-// members of GCC's libquadmath.a with their symbols hidden
-// (hideAndRename), then write them back (bytes). Only what compilers emit
+// relObj is an ELF64 little-endian relocatable object (x86_64, aarch64,
+// riscv64) as a list of sections, symbols and relocations, so libcompat
+// can cut one compiled object into one archive member per function
+// (splitObject) and copy members of GCC's libquadmath.a with their
+// symbols hidden (hideAndRename), then write them back (bytes). Only what compilers emit
 // for C is modelled: PROGBITS, NOBITS, NOTE and mergeable sections, RELA
 // relocations, .eh_frame; section groups and anything else are errors.
 type relObj struct {
 	machine  elf.Machine
+	flags    uint32        // e_flags: RISC-V's float ABI, and the like
 	sections []*relSection // [0] is the null section
 	symbols  []*relSym     // [0] is the null symbol
 }
@@ -53,7 +54,10 @@ func (s *relSym) defined() bool {
 	return s.shndx != int(elf.SHN_UNDEF) && s.shndx < int(elf.SHN_LORESERVE)
 }
 
-const shtLLVMAddrsig = elf.SectionType(0x6fff4c03) // SHT_LLVM_ADDRSIG
+const (
+	shtLLVMAddrsig     = elf.SectionType(0x6fff4c03) // SHT_LLVM_ADDRSIG
+	shtRISCVAttributes = elf.SectionType(0x70000003) // SHT_RISCV_ATTRIBUTES: the ISA the object needs
+)
 
 // parseRelObj reads a relocatable object as compilers write them for C.
 func parseRelObj(data []byte) (*relObj, error) {
@@ -65,7 +69,8 @@ func parseRelObj(data []byte) (*relObj, error) {
 	if f.Type != elf.ET_REL || f.Class != elf.ELFCLASS64 || f.Data != elf.ELFDATA2LSB {
 		return nil, fmt.Errorf("not a 64-bit little-endian relocatable object")
 	}
-	o := &relObj{machine: f.Machine}
+	// debug/elf does not keep e_flags; ELF64's is at byte 48.
+	o := &relObj{machine: f.Machine, flags: binary.LittleEndian.Uint32(data[48:52])}
 	secMap := make([]*relSection, len(f.Sections)) // ELF index → section kept
 	var symtab *elf.Section
 	o.sections = append(o.sections, nil)
@@ -82,6 +87,10 @@ func parseRelObj(data []byte) (*relObj, error) {
 			symtab = s
 			continue
 		case elf.SHT_PROGBITS, elf.SHT_NOBITS, elf.SHT_NOTE, elf.SHT_INIT_ARRAY, elf.SHT_FINI_ARRAY, elf.SectionType(0x70000001): // SHT_X86_64_UNWIND
+		case shtRISCVAttributes:
+			if f.Machine != elf.EM_RISCV {
+				return nil, fmt.Errorf("section %s: type %v not supported", s.Name, s.Type)
+			}
 		default:
 			return nil, fmt.Errorf("section %s: type %v not supported", s.Name, s.Type)
 		}
@@ -209,7 +218,7 @@ func (o *relObj) bytes() ([]byte, error) {
 			order = append(order, s)
 		}
 	}
-	symIndex := map[*relSym]int{}
+	symIndex := map[*relSym]int{o.symbols[0]: 0} // relocations naming no symbol
 	var symtab bytes.Buffer
 	binary.Write(&symtab, le, elf.Sym64{})
 	for i, s := range order {
@@ -274,7 +283,7 @@ func (o *relObj) bytes() ([]byte, error) {
 		binary.Write(&out, le, s.hdr)
 	}
 	hdr := elf.Header64{
-		Type: uint16(elf.ET_REL), Machine: uint16(o.machine), Version: uint32(elf.EV_CURRENT),
+		Type: uint16(elf.ET_REL), Machine: uint16(o.machine), Version: uint32(elf.EV_CURRENT), Flags: o.flags,
 		Shoff: uint64(shoff), Ehsize: 64, Shentsize: 64, Shnum: uint16(len(secs)), Shstrndx: uint16(shstrtabIdx),
 	}
 	copy(hdr.Ident[:], elf.ELFMAG)

@@ -37,7 +37,7 @@ import (
 
 // formatVersion changes whenever the layout or content rules change, so
 // old cache entries are never reused by a newer compatbuild.
-const formatVersion = "sysroot-11"
+const formatVersion = "sysroot-12"
 
 // Spec says which sysroot to build.
 type Spec struct {

@@ -10,7 +10,10 @@
  *    may redirect them to newer symbols (fcntl -> fcntl64, strtol ->
  *    __isoc23_strtol, stat without __xstat, ...).
  * Each archive member is one compile of a source with -DCOMPAT_OBJ_<name>
- * for every function it holds at the target (see catalogue/libc.tsv). */
+ * for every function it holds at the target (see catalogue/libc.tsv).
+ * On most ABIs the nonshared/ sources compile together, as one unit cut
+ * into one member per function (nonshared.go): they must declare what
+ * they call alike and keep no static state. */
 #ifndef COMPAT_H
 #define COMPAT_H
 
