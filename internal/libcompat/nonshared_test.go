@@ -1,6 +1,7 @@
 package libcompat
 
 import (
+	"bytes"
 	"context"
 	"debug/elf"
 	"encoding/binary"
@@ -59,6 +60,11 @@ func TestNonsharedUnitMatchesPerSourceCompiles(t *testing.T) {
 					t.Errorf("%s: defined by the unit, by no per-source compile", sym)
 					continue
 				}
+				for _, sec := range w.described {
+					if !slices.Contains(m.described, sec) {
+						t.Errorf("%s: its member has no %s, which %s compiled alone has", sym, sec, sym)
+					}
+				}
 				if m.flags != w.flags {
 					t.Errorf("%s: its member's e_flags are %#x, %#x compiled alone", sym, m.flags, w.flags)
 				}
@@ -89,7 +95,8 @@ func TestNonsharedUnitMatchesPerSourceCompiles(t *testing.T) {
 type nonsharedMember struct {
 	defines, undefined []string
 	syms               map[string]elf.Symbol
-	flags              uint32 // e_flags (RISC-V's float ABI, ...)
+	flags              uint32   // e_flags (RISC-V's float ABI, ...)
+	described          []string // sections that describe the whole object: notes, .comment, attributes
 }
 
 // nonsharedArchive builds libc_nonshared.a's members for objs with cc as
@@ -119,6 +126,16 @@ func nonsharedArchive(t *testing.T, cc []string, arch archInfo, objs []object) m
 	out := map[string]*nonsharedMember{}
 	for _, m := range members {
 		nm := &nonsharedMember{syms: map[string]elf.Symbol{}, flags: binary.LittleEndian.Uint32(m.data[48:52])}
+		f, err := elf.NewFile(bytes.NewReader(m.data))
+		if err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+		for _, sec := range f.Sections {
+			if sec.Type == elf.SHT_NOTE || sec.Name == ".comment" || sec.Name == ".note.GNU-stack" || sec.Type == shtRISCVAttributes {
+				nm.described = append(nm.described, sec.Name)
+			}
+		}
+		f.Close()
 		for _, s := range elfSymbols(t, m.name, m.data) {
 			switch {
 			case s.Section == elf.SHN_UNDEF:

@@ -108,9 +108,10 @@ func (o *relObj) extract(root int, roots []*relSym, ehFrame *relSection) (m spli
 		i++
 		switch {
 		case keep[i]:
-		case s.typ == elf.SHT_NOTE, s.name == ".note.GNU-stack", s.typ == shtRISCVAttributes:
-			// notes (GNU-stack, gnu.property) and RISC-V's ISA
-			// attributes describe every function
+		case s.typ == elf.SHT_NOTE, s.name == ".note.GNU-stack", s.typ == shtRISCVAttributes, s.name == ".comment" && len(s.relas) == 0:
+			// notes (GNU-stack, gnu.property), RISC-V's ISA attributes
+			// and the compiler's name (.comment) describe every
+			// function
 		default:
 			continue
 		}
