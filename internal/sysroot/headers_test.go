@@ -112,8 +112,15 @@ func TestHeaderReleaseIsProbedOnce(t *testing.T) {
 	if err := os.WriteFile(records[0], []byte("compatbuild-headers-1\ngarbage\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	before, _ = os.ReadFile(log)
 	if s, err := EnsureIn(context.Background(), root, spec); err != nil || s.Dir != older.Dir || probes(t, log) != 3 {
 		t.Errorf("after a damaged record: %v, %d probes", err, probes(t, log))
+	}
+	// With the sysroot there, only the record missing, nothing but the
+	// probe runs: the start files are compiled ahead of the probe only
+	// when no sysroot of the target exists.
+	if after, _ := os.ReadFile(log); strings.Count(strings.TrimPrefix(string(after), string(before)), "\n") != 1 {
+		t.Errorf("with only the record missing, EnsureIn ran more than the probe:\n%s", strings.TrimPrefix(string(after), string(before)))
 	}
 
 	// Headers that are not glibc's are "unknown", and say so.

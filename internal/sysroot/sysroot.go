@@ -208,13 +208,17 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 	if v, ok := recordedHeaders(root, ccID); ok {
 		spec.Headers = v
 	} else {
-		// Most likely the first link with this compiler, so no sysroot
-		// for it either: its start files and libc_nonshared.a, which do
-		// not depend on the headers, compile while they are probed.
-		if early, err = startBase(ctx, root, spec); err != nil {
-			return nil, err
+		// With no sysroot for this target at all, this is its first
+		// link: the start files and libc_nonshared.a, which do not
+		// depend on the headers, compile while they are probed. A
+		// sysroot may well be there when only the record is missing
+		// (it could not be written, or <features.h> changed), and then
+		// nothing is compiled; nor when the cache cannot be written to.
+		if !anySysroot(root, spec) {
+			if early, err = startBase(ctx, root, spec); err == nil {
+				defer early.discard() // unless create adopted it
+			}
 		}
-		defer early.discard() // unless create adopted it
 		if spec.Headers, err = probeHeaders(ctx, root, cc, ccID); err != nil {
 			return nil, err
 		}
@@ -254,6 +258,22 @@ func EnsureIn(ctx context.Context, root string, spec Spec) (*Sysroot, error) {
 		s.Note = note
 	}
 	return s, err
+}
+
+// anySysroot reports whether root holds a sysroot directory for spec's
+// ABI and release, built by any compiler with headers of any release.
+func anySysroot(root string, spec Spec) bool {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return false
+	}
+	prefix := fmt.Sprintf("%s-glibc%s-", spec.Arch, spec.Glibc)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // create builds the sysroot for spec into a temporary directory of root
