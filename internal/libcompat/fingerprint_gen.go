@@ -3,4 +3,4 @@
 package libcompat
 
 // sourcesFingerprint is srchash.Dir of the embedded src and catalogue trees.
-const sourcesFingerprint = "93d3dea74861e4e9c9cd36d6f382e06305a9bea2bbfcf7d3231c627b21401325"
+const sourcesFingerprint = "c72542af9670e73c6522fd47177eb18a110d6e3b61888f99227fa5f2b362367f"

@@ -45,9 +45,10 @@ func nonsharedJobs(srcs *sourceDirs, objs []object, arch archInfo) (jobs []*job,
 }
 
 // nonsharedMembers returns libc_nonshared.a's members from its compiled
-// jobs: one per job, or the unit's object cut into one member per
-// function, each named for its first symbol. Every symbol objs define must
-// be in one.
+// jobs: one per job, or the unit's object cut apart by section, which
+// gives the same members (the functions of one object share a section,
+// COMPAT_MEMBER in compat.h), named the same. Each member must hold the
+// symbols of exactly one of objs.
 func nonsharedMembers(objs []object, jobs []*job, unit *job) ([]arMember, error) {
 	if unit == nil {
 		var members []arMember
@@ -65,15 +66,16 @@ func nonsharedMembers(objs []object, jobs []*job, unit *job) ([]arMember, error)
 		return nil, fmt.Errorf("libcompat: libc_nonshared.a: %v", err)
 	}
 	var members []arMember
-	var defined []string
-	for _, p := range parts {
-		members = append(members, arMember{name: p.symbols[0] + ".o", data: p.data})
-		defined = append(defined, p.symbols...)
-	}
-	for _, sym := range objectSymbols(objs) {
-		if !slices.Contains(defined, sym) {
-			return nil, fmt.Errorf("libcompat: libc_nonshared.a: the unit of its sources defines no %s", sym)
+	for _, o := range objs {
+		want := slices.Sorted(slices.Values(o.symbols))
+		i := slices.IndexFunc(parts, func(p splitMember) bool { return slices.Contains(p.symbols, want[0]) })
+		if i < 0 || !slices.Equal(parts[i].symbols, want) {
+			return nil, fmt.Errorf("libcompat: libc_nonshared.a: the unit of its sources gives no member of just %s (put one member's functions in one section: COMPAT_MEMBER)", strings.Join(want, ", "))
 		}
+		members = append(members, arMember{name: o.member + ".o", data: parts[i].data})
+	}
+	if len(members) != len(parts) {
+		return nil, fmt.Errorf("libcompat: libc_nonshared.a: the unit of its sources defines %d groups of functions for %d members", len(parts), len(members))
 	}
 	return members, nil
 }

@@ -32,6 +32,12 @@
 #define COMPAT_HIDDEN __attribute__((visibility("hidden")))
 #endif
 
+/* The functions of one libc_nonshared.a member (the stat family, the two
+ * csu functions) share a section: where the nonshared/ sources compile as
+ * one unit cut apart by section (nonshared.go), the members are then
+ * those of a compile per source. */
+#define COMPAT_MEMBER(name) __attribute__((section(".text.compat_member_" #name)))
+
 /* long syscall(long number, ...) exists in every glibc. */
 extern long syscall(long number, ...);
 

@@ -15,7 +15,7 @@ extern compat_init_fn __init_array_start[] COMPAT_HIDDEN;
 extern compat_init_fn __init_array_end[] COMPAT_HIDDEN;
 extern void _init(void) COMPAT_HIDDEN;
 
-COMPAT_HIDDEN void __libc_csu_init(int argc, char **argv, char **envp)
+COMPAT_HIDDEN COMPAT_MEMBER(libc_csu) void __libc_csu_init(int argc, char **argv, char **envp)
 {
 	unsigned long n, i;
 
@@ -29,6 +29,6 @@ COMPAT_HIDDEN void __libc_csu_init(int argc, char **argv, char **envp)
 /* In a dynamically linked program the dynamic linker runs the executable's
  * .fini_array and _fini (it registered itself via rtld_fini), so this must
  * do nothing or destructors would run twice. */
-COMPAT_HIDDEN void __libc_csu_fini(void)
+COMPAT_HIDDEN COMPAT_MEMBER(libc_csu) void __libc_csu_fini(void)
 {
 }
