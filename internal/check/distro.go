@@ -101,6 +101,18 @@ func (s *needSet) judgeDistro(r distros.Release, forcing []Requirement) (v Verdi
 			v.Reasons = append(v.Reasons, reason)
 		}
 	}
+	for _, u := range s.sanitizerRuntimes() {
+		need, have := gccRuntimeSonames[u[0]], gccOf(img)
+		switch {
+		case !measured:
+			v.Reasons = append(v.Reasons, Reason{Library: u[0], Via: u[1], Why: fmt.Sprintf("compatbuild has no measurement of %s's GCC runtime", name)})
+			unmeasured = true
+		case have != "" && !versionLess(have, need):
+			notes[fmt.Sprintf("%s (a sanitizer runtime) is in %s's GCC %s runtime, but not in its base install: install it or bundle it", u[0], name, have)] = true
+		default:
+			v.Reasons = append(v.Reasons, Reason{Library: u[0], Via: u[1], Why: fmt.Sprintf("%s is the sanitizer runtime of GCC %s and later; %s's GCC runtime is %s", u[0], need, name, have)})
+		}
+	}
 	for _, u := range s.unbundled() {
 		if systemLib(u[0]) || slices.ContainsFunc(v.Reasons, func(r Reason) bool { return r.Library == u[0] }) {
 			continue
@@ -167,6 +179,14 @@ func (s *needSet) fits(r distros.Release) (ok, unmeasured bool) {
 			if have == "" || versionLess(have, need) {
 				return false, false
 			}
+		}
+	}
+	for _, u := range s.sanitizerRuntimes() {
+		if !measured {
+			return false, true
+		}
+		if have := gccOf(img); have == "" || versionLess(have, gccRuntimeSonames[u[0]]) {
+			return false, false
 		}
 	}
 	return true, false

@@ -74,6 +74,22 @@ var gccRuntimeFamilies = map[string]string{
 	"GFORTRAN": "libgfortran.so.5", "QUADMATH": "libquadmath.so.0",
 }
 
+// gccRuntimeSonames are GCC's runtime libraries without version nodes,
+// the sanitizer runtimes, by soname, with the GCC release that first
+// shipped that soname: GCC's libsanitizer takes a new one on each ABI
+// break (Debian's packages are named after them: libasan6 from GCC 10,
+// libasan8 from GCC 12). Like libgomp they are in no base install and no
+// manylinux policy, and a target has one only from that GCC release on:
+// they are judged by the target's GCC release.
+var gccRuntimeSonames = map[string]string{
+	"libasan.so.0": "4.8", "libasan.so.1": "4.9", "libasan.so.2": "5", "libasan.so.3": "6",
+	"libasan.so.4": "7", "libasan.so.5": "8", "libasan.so.6": "10", "libasan.so.8": "12",
+	"libtsan.so.0": "4.8", "libtsan.so.2": "12",
+	"libubsan.so.0": "4.9", "libubsan.so.1": "8",
+	"liblsan.so.0":   "4.9",
+	"libhwasan.so.0": "11",
+}
+
 // familySource classifies a family.
 func familySource(name string) string {
 	switch name {

@@ -148,6 +148,9 @@ func gccRuntimeLib(lib string) bool {
 		lib == "libquadmath.so.0", strings.HasPrefix(lib, "libgfortran.so."):
 		return true
 	}
+	if _, ok := gccRuntimeSonames[lib]; ok {
+		return true
+	}
 	return false
 }
 
@@ -180,6 +183,18 @@ func (s *needSet) unbundled() [][2]string {
 		}
 	}
 	return s.ext
+}
+
+// sanitizerRuntimes lists, per member, the GCC runtime libraries without
+// version nodes (gccRuntimeSonames) the set needs and does not bundle.
+func (s *needSet) sanitizerRuntimes() [][2]string {
+	var out [][2]string
+	for _, u := range s.unbundled() {
+		if _, ok := gccRuntimeSonames[u[0]]; ok {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // policyFits is judgePolicy's verdict alone, per test, without building
