@@ -466,22 +466,19 @@ func build(tmp, dir string, spec Spec, base *baseBuild) (*Sysroot, error) {
 }
 
 // libcompatTarget is the libcompat target of a sysroot: what its stubs
-// let a new link bind decides what the polyfill archives define.
+// (describeStubs) let a new link bind decides what the polyfill archives
+// define. The stubs are described on the first question.
 func libcompatTarget(db *abidb.DB, target, headers abidb.Version, arch string) libcompat.Target {
-	// Collected once: the catalogue asks about hundreds of symbols, and
-	// one set beats a LibraryOf each.
 	return targetWith(arch, target, headers, func() map[string]bool {
-		set := map[string]bool{}
-		libs, _ := db.Libraries(target)
-		for _, lib := range libs {
-			exports, _ := stubExports(db, lib, target, headers)
-			for _, sv := range exports {
-				if sv.Default {
-					set[sv.Name] = true
-				}
-			}
+		libs, err := db.Libraries(target)
+		if err != nil {
+			return map[string]bool{}
 		}
-		return set
+		set, err := describeStubs(db, libs, target, headers)
+		if err != nil {
+			return map[string]bool{}
+		}
+		return set.bindable()
 	})
 }
 

@@ -25,22 +25,35 @@ type stubSet struct {
 // (StubLibraryFor), one goroutine per library.
 func describeStubs(db *abidb.DB, libs []string, target, headers abidb.Version) (*stubSet, error) {
 	set := &stubSet{libs: libs, descs: make([]stubs.Library, len(libs))}
+	err := perLibrary(libs, func(i int, lib string) (err error) {
+		set.descs[i], err = StubLibraryFor(db, lib, target, headers)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// perLibrary runs do for every library, one goroutine each, and returns
+// the first library's error, after all have ended.
+func perLibrary(libs []string, do func(i int, lib string) error) error {
 	errs := make([]error, len(libs))
 	var wg sync.WaitGroup
 	for i, lib := range libs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			set.descs[i], errs[i] = StubLibraryFor(db, lib, target, headers)
+			errs[i] = do(i, lib)
 		}()
 	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return set, nil
+	return nil
 }
 
 // bindable is the set of names a new link binds in some library of the
@@ -80,25 +93,16 @@ func (set *stubSet) write(arch stubs.Arch, target abidb.Version, dir string) err
 		}
 		return cachefs.WriteFile(filepath.Join(dir, name), data, 0o644)
 	}
-	errs := make([]error, len(set.libs))
-	var wg sync.WaitGroup
-	for i, lib := range set.libs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			desc := set.descs[i]
-			err := write(desc.Soname, desc)
-			if err == nil && implicit && slices.Contains(MergedIn234, lib) {
-				err = write(filepath.Join(implicitDirName, desc.Soname), withoutNames(desc, inLibc))
-			}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
+	err := perLibrary(set.libs, func(i int, lib string) error {
+		desc := set.descs[i]
+		err := write(desc.Soname, desc)
+		if err == nil && implicit && slices.Contains(MergedIn234, lib) {
+			err = write(filepath.Join(implicitDirName, desc.Soname), withoutNames(desc, inLibc))
 		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if implicit {
 		return cachefs.Sync(filepath.Join(dir, implicitDirName))
