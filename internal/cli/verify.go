@@ -211,9 +211,9 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	if opts.Timeout <= 0 {
 		return fail(stderr, "verify: --timeout must be positive, e.g. 30s")
 	}
-	if isTerminal(stderr) {
-		opts.Progress = stderr
-	}
+	// What a first fetch downloads is said anywhere (a CI log too); the
+	// rewritten progress line only on a terminal.
+	opts.Progress, opts.ProgressLine = stderr, isTerminal(stderr)
 	// A signal cancels the run: children (apt-get, the programs under
 	// test) are stopped and temporary files removed before the exit.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)

@@ -28,7 +28,8 @@ type archInfo struct {
 	// the symbol undefined and the driver explains it.
 	thunks string
 	// splitNonshared: libc_nonshared.a's sources compile as one unit,
-	// cut into one member per function (splitObject), instead of one
+	// cut by section into the members of a per-source build
+	// (splitObject, COMPAT_MEMBER), instead of one
 	// compile per source, a third of a cold sysroot's compile time. It
 	// takes an object splitObject reads (ELF64, little-endian, RELA) whose
 	// functions share no writable section: not powerpc64le, where every

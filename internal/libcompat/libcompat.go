@@ -9,8 +9,8 @@
 //   - libc_nonshared.a as the target release had it (atexit, at_quick_exit,
 //     pthread_atfork; before 2.33 the stat/mknod family over __xstat & co.;
 //     before 2.34 __libc_csu_init/__libc_csu_fini), one member per
-//     function (on most ABIs its sources compile as one unit, cut apart:
-//     nonshared.go);
+//     source (on most ABIs the sources compile as one unit, cut back into
+//     those members: nonshared.go);
 //   - libcompat_polyfill.a and libcompat_m.a: what a link below a newer
 //     symbol's release gets for it, as the catalogue (catalogue/*.tsv, one
 //     line per symbol glibc added after 2.17) says: polyfills compiled from

@@ -104,6 +104,8 @@ func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) 
 	plan := parsePrintURIs(uris)
 	if req.progress != nil {
 		announce(req, plan)
+	}
+	if req.progress != nil && req.progressLine {
 		stop := showProgress(req.progress, outDir, plan)
 		defer stop()
 	}

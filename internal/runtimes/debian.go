@@ -81,9 +81,10 @@ type fetchRequest struct {
 	arch     string
 	packages []string
 	mirror   aptSource
-	// progress, when set, gets what is fetched and, during the download,
-	// one rewritten line of progress (for a terminal).
-	progress io.Writer
+	// progress, when set, gets what is fetched and, with progressLine,
+	// during the download one rewritten line of progress (a terminal).
+	progress     io.Writer
+	progressLine bool
 }
 
 // downloadDebs downloads the request's packages as .deb files into outDir,
@@ -173,7 +174,7 @@ func getDebian(ctx context.Context, rel debianRelease, opts Options) (*Runtime, 
 			if err != nil {
 				return runtimeMeta{}, err
 			}
-			req := fetchRequest{rel: rel, arch: arch, packages: pkgs, mirror: mirror, progress: opts.Progress}
+			req := fetchRequest{rel: rel, arch: arch, packages: pkgs, mirror: mirror, progress: opts.Progress, progressLine: opts.ProgressLine}
 			meta, err := build(ctx, req, tmp)
 			if err != nil {
 				return meta, err

@@ -105,9 +105,11 @@ type Options struct {
 	CacheDir string
 
 	// Progress, when set, is told what a first fetch fetches (release,
-	// packages, size) and shows its progress on one rewritten line: give
-	// it a terminal, or nil to stay quiet.
+	// packages, size); nil keeps quiet.
 	Progress io.Writer
+	// ProgressLine adds, on Progress, one rewritten line of how far the
+	// download is: for a terminal only.
+	ProgressLine bool
 
 	// aptEtc is the apt configuration directory to read mirrors from
 	// (tests only; empty means /etc/apt).

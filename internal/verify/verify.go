@@ -107,9 +107,10 @@ type Options struct {
 	// HostCacheDir is where dlopen hosts are cached; empty means
 	// HostCacheRoot().
 	HostCacheDir string
-	// Progress, when set, is told what a first runtime fetch fetches and
-	// how far it is (give it a terminal; nil keeps quiet).
-	Progress io.Writer
+	// Progress, when set, is told what a first runtime fetch fetches;
+	// with ProgressLine (a terminal), also how far it is. nil keeps quiet.
+	Progress     io.Writer
+	ProgressLine bool
 }
 
 // Status is a cell's verdict.
@@ -353,7 +354,7 @@ func getRuntimes(ctx context.Context, opts Options, arts []Artifact, host hostSp
 				errs = append(errs, fmt.Errorf("--package %s: runtime %s is a folder, which verify does not install into; install the package into that root filesystem, or verify on debian:11, debian:12 or debian:13", strings.Join(opts.Packages, ","), n))
 				continue
 			}
-			ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Progress: opts.Progress, Arch: opts.Arch}
+			ropts := runtimes.Options{CacheDir: opts.RuntimeCacheDir, Progress: opts.Progress, ProgressLine: opts.ProgressLine, Arch: opts.Arch}
 			if named {
 				ropts.Arch = namedArch
 			}
