@@ -443,16 +443,17 @@ var undefinedRef = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile("(?:undefined reference to `([^'@]+)'|undefined symbol: ([^\\s@]+)$)")
 })
 
-// newerGlibcSymbols explains each unbound symbol that glibc only has in
-// releases newer than target.
-func newerGlibcSymbols(unbound []string, target abidb.Version, abi string, headers abidb.Version) []string {
+// newerGlibcSymbols explains each unbound symbol of a linked output that
+// glibc only has in releases newer than target. others are the libraries
+// the output needs besides glibc's, which may be where the link bound it.
+func newerGlibcSymbols(unbound []string, target abidb.Version, abi string, headers abidb.Version, others []string) []string {
 	db, err := abidb.Load(abi)
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, sym := range unbound {
-		if why, ok := explainNewer(db, sym, target, headers); ok {
+		if why, ok := explainNewer(db, sym, target, headers, others); ok {
 			out = append(out, sym+" is undefined: it "+why)
 		}
 	}
@@ -466,8 +467,10 @@ func newerGlibcSymbols(unbound []string, target abidb.Version, abi string, heade
 // target has the symbol or no glibc release does: then it is not a
 // newer-glibc problem. A name the program's headers (glibc release
 // headers) declare in a form the target lacks is explained too
-// (abiChangeUndefined).
-func explainNewer(db *abidb.DB, sym string, target, headers abidb.Version) (string, bool) {
+// (abiChangeUndefined). others, for a linked output, are the libraries
+// it needs besides glibc's: one of them may have taken the symbol (a
+// sanitizer runtime defines stat) before compatbuild's libc.so.
+func explainNewer(db *abidb.DB, sym string, target, headers abidb.Version, others []string) (string, bool) {
 	if why, ok := abiChangeUndefined(db, sym, target, headers); ok {
 		return why, true
 	}
@@ -493,6 +496,8 @@ func explainNewer(db *abidb.DB, sym string, target, headers abidb.Version) (stri
 		return where + ", and compatbuild cannot provide it: " + phrase, true
 	case e.Archive() == libcompat.MathName:
 		return where + "; compatbuild " + phrase + " with libm: add -lm to the link", true
+	case len(others) > 0:
+		return where + "; compatbuild " + phrase + ", but the link took it from none of compatbuild's libraries: either a library the output also needs (" + strings.Join(others, ", ") + ") defines it and came first, as a sanitizer runtime defines stat, or the link did not reach compatbuild's libc.so (with -nostdlib or -nodefaultlibs, add -lc)", true
 	default:
 		return where + "; compatbuild " + phrase + ", but this link did not reach compatbuild's libc.so (with -nostdlib or -nodefaultlibs, add -lc)", true
 	}
@@ -516,7 +521,7 @@ func explainUndefined(w io.Writer, linkerOutput string, target abidb.Version, ab
 		return
 	}
 	for _, sym := range undefinedSymbols(linkerOutput) {
-		if why, ok := explainNewer(db, sym, target, headers); ok {
+		if why, ok := explainNewer(db, sym, target, headers, nil); ok {
 			fmt.Fprintf(w, "compatbuild: %s %s\n", sym, why)
 			if note := abidb.Note(sym); note != "" {
 				fmt.Fprintf(w, "compatbuild: %s: %s\n", sym, note)

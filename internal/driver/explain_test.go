@@ -84,3 +84,19 @@ func TestExplainUndefinedNamesTheForm(t *testing.T) {
 		t.Errorf("x86_64 at 2.28 explained as:\n%s", b.String())
 	}
 }
+
+// An output that took a newer glibc symbol from another library it needs
+// (libasan.so.8 defines stat) is told so, not only that the link missed
+// compatbuild's libc.so; with no other library, the -nostdlib advice
+// stands alone.
+func TestNewerSymbolBoundElsewhere(t *testing.T) {
+	target := abidb.MustParseVersion("2.17")
+	got := newerGlibcSymbols([]string{"stat"}, target, "x86_64", abidb.Version{}, []string{"libasan.so.8"})
+	if len(got) != 1 || !strings.Contains(got[0], "a library the output also needs (libasan.so.8) defines it and came first") {
+		t.Errorf("with libasan.so.8 needed: %q", got)
+	}
+	got = newerGlibcSymbols([]string{"stat"}, target, "x86_64", abidb.Version{}, nil)
+	if len(got) != 1 || strings.Contains(got[0], "also needs") || !strings.Contains(got[0], "this link did not reach compatbuild's libc.so (with -nostdlib") {
+		t.Errorf("with nothing else needed: %q", got)
+	}
+}

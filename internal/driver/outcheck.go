@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"compatbuild/internal/abidb"
 	"compatbuild/internal/cachefs"
 	"compatbuild/internal/check"
 	"compatbuild/internal/elfinfo"
@@ -63,7 +64,13 @@ func verify(ctx context.Context, opt Options, sr *sysroot.Sysroot, compiler stri
 			return verify(ctx, opt, sr, compiler, linkArgs, out, startFiles)
 		}
 		// One that a newer glibc defines would fail to load on the target.
-		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Arch, sr.Headers); len(bad) > 0 {
+		var others []string
+		for _, lib := range info.Needed {
+			if !abidb.IsGlibcSoname(lib) {
+				others = append(others, lib)
+			}
+		}
+		if bad := newerGlibcSymbols(info.Unbound, opt.Glibc, sr.Arch, sr.Headers, others); len(bad) > 0 {
 			os.Remove(out) // before any message: stderr may be a closed pipe
 			for _, line := range bad {
 				fmt.Fprintf(opt.Stderr, "compatbuild: %s\n", line)
