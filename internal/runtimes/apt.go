@@ -102,13 +102,7 @@ func aptDownload(ctx context.Context, req fetchRequest, workDir, outDir string) 
 		return err
 	}
 	plan := parsePrintURIs(uris)
-	if req.progress != nil {
-		announce(req, plan)
-	}
-	if req.progress != nil && req.progressLine {
-		stop := showProgress(req.progress, outDir, plan)
-		defer stop()
-	}
+	defer report(req, plan, outDir)()
 	if _, err = run(workDir, install...); err != nil {
 		return err
 	}
@@ -147,6 +141,20 @@ func parsePrintURIs(out string) []debFile {
 }
 
 // announce says what a first fetch fetches: release, packages, size.
+// report tells req.progress what the download of plan brings and, with
+// req.progressLine, shows its progress until the returned function is
+// called.
+func report(req fetchRequest, plan []debFile, outDir string) (stop func()) {
+	if req.progress == nil {
+		return func() {}
+	}
+	announce(req, plan)
+	if !req.progressLine {
+		return func() {}
+	}
+	return showProgress(req.progress, outDir, plan)
+}
+
 func announce(req fetchRequest, plan []debFile) {
 	var total int64
 	var pkgs []string

@@ -181,6 +181,17 @@ func TestAnnounceFromPrintURIs(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("got  %q\nwant %q", b.String(), want)
 	}
+	// Without a terminal (ProgressLine false: a CI log) the fetch is
+	// announced all the same, with no rewritten line; with one, the line
+	// is cleared when the download ends.
+	for _, line := range []bool{false, true} {
+		var w strings.Builder
+		report(fetchRequest{rel: rel, arch: "amd64", progress: &w, progressLine: line}, plan, t.TempDir())()
+		if !strings.HasPrefix(w.String(), want) || strings.Contains(w.String(), "\r") != line {
+			t.Errorf("progress line %v: said %q", line, w.String())
+		}
+	}
+	report(fetchRequest{rel: rel, arch: "amd64"}, plan, t.TempDir())() // nil progress: quiet, no panic
 	// The progress line counts what is in the download directory.
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "partial"), 0o755)
